@@ -1,0 +1,47 @@
+# EdgeAi build entry point. `make test` and `make demo` each work alone on a fresh Debian 12 machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+CONFIG ?= Release
+DOTNET_CLI_TELEMETRY_OPTOUT := 1
+DOTNET_NOLOGO := 1
+export DOTNET_CLI_TELEMETRY_OPTOUT DOTNET_NOLOGO
+
+.PHONY: setup setup-gpu build test demo bench soak train clips clean
+
+## setup: install missing Debian packages, fetch ONNX Runtime (npm), restore NuGet — idempotent
+setup:
+	@build/setup.sh
+
+## setup-gpu: also fetch the CUDA/TensorRT execution providers (for a GPU edge box)
+setup-gpu: setup
+	@build/fetch-onnxruntime.sh --gpu
+
+## build: compile everything; runnable apphosts at bin/edgeai and bin/edgeai-central
+build: setup
+	dotnet build EdgeAi.sln -c $(CONFIG) --no-restore -v q -nologo
+	dotnet publish src/EdgeAi.Worker -c $(CONFIG) --no-build -v q -nologo -o bin/worker
+	dotnet publish src/EdgeAi.Central -c $(CONFIG) --no-build -v q -nologo -o bin/central
+	@ln -sfn worker/edgeai bin/edgeai && ln -sfn central/edgeai-central bin/edgeai-central
+	@echo "built: bin/edgeai, bin/edgeai-central"
+
+## test: every test, with real mosquitto, RTSP cameras, ffmpeg, ONNX Runtime, SQLite/PostgreSQL
+test: build
+	@since=$$(date +%s); \
+	dotnet test EdgeAi.sln -c $(CONFIG) --no-build -nologo --logger "console;verbosity=minimal" ; rc=$$?; \
+	build/check-leftovers.sh $$since || rc=1; exit $$rc
+
+## demo: the main job on loopback — broker, four RTSP cameras, worker, central, test platform
+demo: build
+	@build/demo.sh
+
+## bench: micro and system benchmarks; results in bench/results/
+bench: build
+	@build/bench.sh
+
+## train: re-train the bundled demo detector (PyTorch on CPU; the trained model is committed)
+train:
+	@build/setup.sh --train
+	/usr/bin/python3 models/train_detector.py
+
+clean:
+	rm -rf bin artifacts */*/bin */*/obj third_party/*/bin third_party/*/obj

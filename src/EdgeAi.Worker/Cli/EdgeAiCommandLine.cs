@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace EdgeAi.Worker.Cli;
+
+/// <summary>The <c>edgeai</c> command line: one sub-command per job a field engineer does on the box.</summary>
+internal static class EdgeAiCommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("EdgeAi edge gateway: camera streams in, scenario events out over MQTT.");
+        root.Subcommands.Add(VersionCommand.Create());
+        return root;
+    }
+}

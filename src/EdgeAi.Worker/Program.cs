@@ -1,0 +1,3 @@
+using EdgeAi.Worker.Cli;
+
+return await EdgeAiCommandLine.Build().Parse(args).InvokeAsync();
