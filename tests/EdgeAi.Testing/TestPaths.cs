@@ -17,12 +17,18 @@ public static class TestPaths
         return dir;
     }
 
+    /// <summary>EDGEAI_REPO_ROOT if set (builds with --artifacts-path outside the tree), else the first folder
+    /// above the test binaries or the working directory that holds EdgeAi.sln.</summary>
     private static string FindRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (Environment.GetEnvironmentVariable("EDGEAI_REPO_ROOT") is { Length: > 0 } env) return env;
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
-            if (File.Exists(Path.Combine(dir.FullName, "EdgeAi.sln"))) return dir.FullName;
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "EdgeAi.sln"))) return dir.FullName;
+            }
         }
-        throw new InvalidOperationException($"EdgeAi.sln not found above {AppContext.BaseDirectory}");
+        throw new InvalidOperationException($"EdgeAi.sln not found above {AppContext.BaseDirectory}; set EDGEAI_REPO_ROOT");
     }
 }
