@@ -1,0 +1,53 @@
+namespace EdgeAi.Worker.Configuration;
+
+/// <summary>One camera in the worker's config file. Immutable; a reload replaces the record.</summary>
+public sealed record CameraConfig
+{
+    /// <summary>Unique per device; used in topics, metrics and logs.</summary>
+    public required string Id { get; init; }
+
+    public string Name { get; init; } = "";
+
+    /// <summary>RTSP URL. May carry credentials (rtsp://user:pass@host/...); they are never logged.</summary>
+    public required string Url { get; init; }
+
+    public CameraLocation Location { get; init; } = new();
+
+    public bool Enabled { get; init; } = true;
+
+    public DecodeOptions Decode { get; init; } = new();
+
+    /// <summary>none (default), cuda or vaapi: passed to ffmpeg as -hwaccel.</summary>
+    public string Hwaccel { get; init; } = "none";
+
+    /// <summary>Detector model id (from the config's models list) analysing this camera; default the first model.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>URL with any user:password replaced by "***" — the only form that may be logged.</summary>
+    public string SafeUrl => RedactUrl(Url);
+
+    public static string RedactUrl(string url)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        var at = url.IndexOf('@', scheme < 0 ? 0 : scheme + 3);
+        var slash = url.IndexOf('/', scheme < 0 ? 0 : scheme + 3);
+        if (scheme < 0 || at < 0 || (slash >= 0 && at > slash)) return url;
+        return string.Concat(url.AsSpan(0, scheme + 3), "***@", url.AsSpan(at + 1));
+    }
+}
+
+/// <param name="Gb28181Id">Optional 20-digit GB/T 28181 device id.</param>
+public sealed record CameraLocation(double Lat = 0, double Lon = 0, string? Gb28181Id = null);
+
+/// <summary>
+/// Decode mode. <c>keyframes</c> (default): ffmpeg decodes key frames only (-skip_frame nokey), about one
+/// analysed frame per GOP, ~20× cheaper than full decode. <c>all</c>: full decode sampled to <see cref="Fps"/>.
+/// </summary>
+public sealed record DecodeOptions(string Mode = "keyframes", double Fps = 1.0)
+{
+    /// <summary>No frame for this long → ffmpeg is killed and restarted. Default 20 s (several GOPs).</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Socket timeout for the RTSP connection. Default 5 s.</summary>
+    public TimeSpan SocketTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}

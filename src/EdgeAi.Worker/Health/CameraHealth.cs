@@ -1,0 +1,79 @@
+using System.Diagnostics;
+
+namespace EdgeAi.Worker.Health;
+
+/// <summary>
+/// Live counters for one camera, written by the ingest, inference and analytics stages (lock-free increments)
+/// and read by health publishers, /metrics and the status page through <see cref="Snapshot"/>.
+/// </summary>
+public sealed class CameraHealth(string cameraId)
+{
+    private long _framesIn;
+    private long _framesAnalysed;
+    private long _dropped;
+    private long _reconnects;
+    private long _decodeErrors;
+    private long _lastFrameTimestamp;
+    private volatile CameraState _state = CameraState.Connecting;
+    private volatile string? _lastError;
+
+    public string CameraId { get; } = cameraId;
+
+    public LatencyRecorder InferenceLatency { get; } = new();
+
+    /// <summary>Frame arrival → detections ready (queueing + inference).</summary>
+    public LatencyRecorder PipelineLatency { get; } = new();
+
+    public CameraState State => _state;
+
+    public string? LastError => _lastError;
+
+    public string? Codec { get; set; }
+
+    public string? SourceSize { get; set; }
+
+    public string ExecutionProvider { get; set; } = "cpu";
+
+    public long FramesIn => Interlocked.Read(ref _framesIn);
+    public long FramesAnalysed => Interlocked.Read(ref _framesAnalysed);
+    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+    public long DecodeErrors => Interlocked.Read(ref _decodeErrors);
+
+    public void SetState(CameraState state, string? error = null)
+    {
+        _state = state;
+        if (error is not null || state == CameraState.Streaming) _lastError = error;
+    }
+
+    public void FrameIn()
+    {
+        Interlocked.Increment(ref _framesIn);
+        Interlocked.Exchange(ref _lastFrameTimestamp, Stopwatch.GetTimestamp());
+    }
+
+    public void FrameAnalysed() => Interlocked.Increment(ref _framesAnalysed);
+    public void FrameDropped() => Interlocked.Increment(ref _dropped);
+    public void Reconnected() => Interlocked.Increment(ref _reconnects);
+    public void DecodeError() => Interlocked.Increment(ref _decodeErrors);
+
+    /// <summary>Seconds since the last frame arrived; null before the first.</summary>
+    public double? LastFrameAgeSeconds
+    {
+        get
+        {
+            var t = Interlocked.Read(ref _lastFrameTimestamp);
+            return t == 0 ? null : Stopwatch.GetElapsedTime(t).TotalSeconds;
+        }
+    }
+
+    public CameraHealthSnapshot Snapshot() => new(CameraId, State, FramesIn, FramesAnalysed, Dropped, Reconnects, DecodeErrors,
+        LastFrameAgeSeconds, InferenceLatency.Percentile(50), InferenceLatency.Percentile(99),
+        PipelineLatency.Percentile(50), PipelineLatency.Percentile(99), ExecutionProvider, Codec, SourceSize, LastError);
+}
+
+/// <summary>Point-in-time copy of <see cref="CameraHealth"/>.</summary>
+public sealed record CameraHealthSnapshot(
+    string CameraId, CameraState State, long FramesIn, long FramesAnalysed, long Dropped, long Reconnects, long DecodeErrors,
+    double? LastFrameAgeSeconds, double InferenceP50Ms, double InferenceP99Ms, double PipelineP50Ms, double PipelineP99Ms,
+    string ExecutionProvider, string? Codec, string? SourceSize, string? LastError);

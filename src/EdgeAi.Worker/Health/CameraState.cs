@@ -1,0 +1,16 @@
+namespace EdgeAi.Worker.Health;
+
+/// <summary>Ingest state of one camera.</summary>
+public enum CameraState
+{
+    /// <summary>ffmpeg started, no frame yet.</summary>
+    Connecting,
+    /// <summary>Frames are arriving.</summary>
+    Streaming,
+    /// <summary>The last attempt failed with a transient error; waiting before the next one.</summary>
+    Backoff,
+    /// <summary>The camera cannot be used as configured (unreachable for long, not video, refused); still retried at the backoff cap.</summary>
+    Failed,
+    /// <summary>Disabled in config or the worker is stopping.</summary>
+    Stopped,
+}

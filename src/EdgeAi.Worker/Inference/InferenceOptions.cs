@@ -1,0 +1,22 @@
+namespace EdgeAi.Worker.Inference;
+
+/// <summary>How a model is run. Defaults: CPU, 2 intra-op threads, batches of up to 4 frames, 20 ms batch wait.</summary>
+public sealed record InferenceOptions
+{
+    /// <summary>"cpu" (default) or "cuda". CUDA falls back to CPU with a warning and a health flag when unavailable.</summary>
+    public string ExecutionProvider { get; init; } = "cpu";
+
+    public int CudaDeviceId { get; init; }
+
+    /// <summary>ONNX Runtime intra-op threads. Default 2.</summary>
+    public int Threads { get; init; } = 2;
+
+    /// <summary>Most frames per Run (across cameras) when the model has a dynamic batch axis. Default 4.</summary>
+    public int BatchSize { get; init; } = 4;
+
+    /// <summary>How long the stage waits to fill a batch once it has one frame. Default 20 ms.</summary>
+    public TimeSpan BatchWait { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Overrides the manifest's confidence threshold when set.</summary>
+    public float? Confidence { get; init; }
+}

@@ -1,0 +1,134 @@
+using EdgeAi.Worker.Detection;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace EdgeAi.Worker.Inference;
+
+/// <summary>
+/// One ONNX Runtime session for one detector model: validates the model against its manifest, fills a
+/// preallocated input tensor from planar frames, runs a batch, decodes and NMSes each image.
+/// Not thread-safe: the inference stage owns it and calls it from one loop.
+/// </summary>
+public sealed partial class OnnxDetector : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly Preprocessor _preprocessor;
+    private readonly OutputDecoder _decoder;
+    private readonly float[] _input;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly ILogger _logger;
+
+    public OnnxDetector(ModelManifest manifest, InferenceOptions options, ILogger logger)
+    {
+        Manifest = manifest;
+        _logger = logger;
+        using var so = new SessionOptions
+        {
+            IntraOpNumThreads = options.Threads,
+            InterOpNumThreads = 1,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
+        ExecutionProvider = "cpu";
+        if (string.Equals(options.ExecutionProvider, "cuda", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                so.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+                ExecutionProvider = "cuda";
+            }
+            catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                FellBackToCpu = true;
+                FallbackReason = ex.Message.Split('\n')[0];
+                LogCudaFallback(manifest.Name, FallbackReason);
+            }
+        }
+
+        try
+        {
+            _session = new InferenceSession(manifest.ModelPath, so);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelManifestException($"{manifest.ModelPath}: ONNX Runtime cannot load the model: {ex.Message}");
+        }
+
+        var (inputName, inputMeta) = _session.InputMetadata.FirstOrDefault(kv => kv.Key == manifest.Input.Name);
+        if (inputMeta is null)
+            throw Mismatch("input.name", $"model has no input '{manifest.Input.Name}' (inputs: {string.Join(", ", _session.InputMetadata.Keys)})");
+        var dims = inputMeta.Dimensions;
+        if (dims.Length != 4 || (dims[1] != 3 && dims[1] != -1))
+            throw Mismatch("input.layout", $"model input '{inputName}' has shape [{string.Join(",", dims)}], expected [N,3,H,W]");
+        if ((dims[2] != -1 && dims[2] != manifest.Input.Height) || (dims[3] != -1 && dims[3] != manifest.Input.Width))
+            throw Mismatch("input.width/height", $"model input is {dims[3]}x{dims[2]}, manifest says {manifest.Input.Width}x{manifest.Input.Height}");
+        if (!_session.OutputMetadata.ContainsKey(manifest.Output.Name))
+            throw Mismatch("output.name", $"model has no output '{manifest.Output.Name}' (outputs: {string.Join(", ", _session.OutputMetadata.Keys)})");
+
+        MaxBatch = dims[0] == -1 ? Math.Max(1, options.BatchSize) : Math.Max(1, dims[0]);
+        _preprocessor = new Preprocessor(manifest.Input);
+        _decoder = new OutputDecoder(manifest.Output.Layout, manifest.Labels);
+        _input = new float[MaxBatch * _preprocessor.TensorFloats];
+        _inputNames = [manifest.Input.Name];
+        _outputNames = [manifest.Output.Name];
+        Confidence = options.Confidence ?? manifest.Thresholds.Confidence;
+    }
+
+    public ModelManifest Manifest { get; }
+
+    /// <summary>"cpu" or "cuda": the provider actually in use.</summary>
+    public string ExecutionProvider { get; }
+
+    /// <summary>CUDA was asked for but is unavailable; running on CPU.</summary>
+    public bool FellBackToCpu { get; }
+
+    public string? FallbackReason { get; }
+
+    public int MaxBatch { get; }
+
+    public float Confidence { get; }
+
+    /// <summary>Bytes of one planar input frame the ingest stage must deliver (3 × W × H).</summary>
+    public int FrameBytes => _preprocessor.FrameBytes;
+
+    /// <summary>
+    /// Runs one batch. <paramref name="frames"/>[i] is a planar GBR frame at the model input size whose letterbox
+    /// geometry is <paramref name="geometries"/>[i]; detections for it are appended to <paramref name="results"/>[i].
+    /// </summary>
+    public void Detect(IReadOnlyList<ReadOnlyMemory<byte>> frames, IReadOnlyList<LetterboxGeometry> geometries, IReadOnlyList<List<Detection.Detection>> results)
+    {
+        var n = frames.Count;
+        if (n == 0) return;
+        if (n > MaxBatch) throw new ArgumentException($"batch of {n} exceeds {MaxBatch}", nameof(frames));
+        var per = _preprocessor.TensorFloats;
+        for (var i = 0; i < n; i++) _preprocessor.Fill(frames[i].Span, _input.AsSpan(i * per, per));
+
+        long[] shape = [n, 3, Manifest.Input.Height, Manifest.Input.Width];
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, n * per), shape);
+        using var outputs = _session.Run(_runOptions, _inputNames, [input], _outputNames);
+        var output = outputs[0];
+        var outShape = output.GetTensorTypeAndShape().Shape;
+        if (outShape.Length != 3 || outShape[0] != n)
+            throw new InvalidDataException($"{Manifest.Name}: output shape [{string.Join(",", outShape)}] is not [batch, a, b]");
+        var rows = (int)outShape[1];
+        var cols = (int)outShape[2];
+        var data = output.GetTensorDataAsSpan<float>();
+        for (var i = 0; i < n; i++)
+        {
+            _decoder.Decode(data.Slice(i * rows * cols, rows * cols), rows, cols, geometries[i], Confidence, Manifest.Thresholds.Iou, results[i]);
+        }
+    }
+
+    private ModelManifestException Mismatch(string field, string detail) => new($"{Manifest.Path}: {field}: {detail}");
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Model {Model}: CUDA execution provider unavailable, falling back to CPU: {Reason}")]
+    private partial void LogCudaFallback(string model, string reason);
+}

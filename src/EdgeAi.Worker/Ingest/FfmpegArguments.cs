@@ -1,0 +1,44 @@
+using System.Globalization;
+using EdgeAi.Worker.Configuration;
+
+namespace EdgeAi.Worker.Ingest;
+
+/// <summary>
+/// Builds the ffmpeg command line for one camera: RTSP over TCP with a socket timeout, optional hardware
+/// decode, key-frame-only or sampled decode, and scale + letterbox + planar RGB conversion inside ffmpeg, so
+/// the worker reads ready-to-normalise frames of exactly <c>3 × W × H</c> bytes from stdout.
+/// </summary>
+public static class FfmpegArguments
+{
+    /// <summary>Letterbox pad value 114 (as the detectors were trained), for all three channels.</summary>
+    public const string PadColor = "0x727272";
+
+    /// <param name="fromFile">A clip file read as fast as possible (eval) rather than a live camera: adds
+    /// <c>showinfo</c> so every frame's stream timestamp can be read from stderr.</param>
+    public static IReadOnlyList<string> Build(CameraConfig camera, int width, int height, bool fromFile = false)
+    {
+        var args = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info" };
+        switch (camera.Hwaccel)
+        {
+            case "cuda": args.AddRange(["-hwaccel", "cuda"]); break;
+            case "vaapi": args.AddRange(["-hwaccel", "vaapi"]); break;
+        }
+        if (camera.Url.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase) || camera.Url.StartsWith("rtsps://", StringComparison.OrdinalIgnoreCase))
+        {
+            var timeoutUs = ((long)camera.Decode.SocketTimeout.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
+            args.AddRange(["-rtsp_transport", "tcp", "-timeout", timeoutUs]);
+        }
+        var keyframes = camera.Decode.Mode == "keyframes";
+        if (keyframes) args.AddRange(["-skip_frame", "nokey"]);
+        args.AddRange(["-i", camera.Url, "-map", "0:v:0", "-an", "-sn", "-dn"]);
+
+        var filters = new List<string>();
+        if (!keyframes) filters.Add($"fps={camera.Decode.Fps.ToString(CultureInfo.InvariantCulture)}");
+        filters.Add($"scale={width}:{height}:force_original_aspect_ratio=decrease:flags=bilinear");
+        filters.Add($"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color={PadColor}");
+        filters.Add("format=gbrp");
+        if (fromFile) filters.Add("showinfo");
+        args.AddRange(["-vf", string.Join(',', filters), "-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1"]);
+        return args;
+    }
+}

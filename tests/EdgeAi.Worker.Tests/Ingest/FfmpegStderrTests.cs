@@ -1,0 +1,39 @@
+using EdgeAi.Worker.Configuration;
+using EdgeAi.Worker.Ingest;
+
+namespace EdgeAi.Worker.Tests.Ingest;
+
+public sealed class FfmpegStderrTests
+{
+    [Fact]
+    public void TryParseVideoStream_InputLine_CodecAndSize()
+    {
+        Assert.True(FfmpegStderr.TryParseVideoStream("  Stream #0:0: Video: h264 (High), yuv420p(progressive), 1920x1080 [SAR 1:1 DAR 16:9], 25 fps, 25 tbr, 90k tbn", out var codec, out var w, out var h));
+        Assert.Equal(("h264", 1920, 1080), (codec, w, h));
+    }
+
+    [Fact]
+    public void Classify_RefusedAndNotVideo_ReasonAndPermanence()
+    {
+        Assert.Equal(("connection refused", false), FfmpegStderr.Classify(["[tcp @ 0x1] Connection to tcp://127.0.0.1:1 failed: Connection refused"], 1));
+        Assert.Equal(("not a video stream", true), FfmpegStderr.Classify(["Stream map '0:v:0' matches no streams."], 1));
+        Assert.Equal(("ffmpeg exited with code 69", false), FfmpegStderr.Classify(["something odd"], 69));
+    }
+
+    [Theory]
+    [InlineData("rtsp://admin:secret@10.0.0.5:554/stream1", "rtsp://***@10.0.0.5:554/stream1")]
+    [InlineData("rtsp://10.0.0.5/stream1", "rtsp://10.0.0.5/stream1")]
+    [InlineData("rtsp://10.0.0.5/path@x", "rtsp://10.0.0.5/path@x")]
+    public void RedactUrl_Credentials_Hidden(string url, string expected) => Assert.Equal(expected, CameraConfig.RedactUrl(url));
+
+    [Fact]
+    public void Build_KeyframesRtsp_TcpTimeoutSkipFrameLetterboxPlanar()
+    {
+        var args = FfmpegArguments.Build(new CameraConfig { Id = "c", Url = "rtsp://h/s" }, 320, 320);
+        var line = string.Join(' ', args);
+        Assert.Contains("-rtsp_transport tcp -timeout 5000000", line);
+        Assert.Contains("-skip_frame nokey -i rtsp://h/s", line);
+        Assert.Contains("scale=320:320:force_original_aspect_ratio=decrease:flags=bilinear,pad=320:320:(ow-iw)/2:(oh-ih)/2:color=0x727272,format=gbrp", line);
+        Assert.EndsWith("-fps_mode passthrough -f rawvideo pipe:1", line);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using EdgeAi.Testing;
+using EdgeAi.Worker.Health;
+
+namespace EdgeAi.Worker.Tests.Pipeline;
+
+/// <summary>The whole frame pipeline over real RTSP cameras, real ffmpeg and real ONNX Runtime.</summary>
+public sealed class WorkerPipelineTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(45);
+
+    // 5 key frames per second (GOP 5 at 25 fps) so key-frame-only decode gives a brisk test.
+    private static string Clip => Clips.TestPattern(320, 240, fps: 25, seconds: 4, gop: 5);
+
+    private static async Task<RtspCameraServer[]> StartCameras(int n)
+    {
+        var servers = new RtspCameraServer[n];
+        for (var i = 0; i < n; i++) servers[i] = await RtspCameraServer.StartNewAsync($"cam{i}", Clip);
+        return servers;
+    }
+
+    private static string Describe(PipelineHarness h) => string.Join("; ", h.Pipeline.Health.Values.Select(x => x.Snapshot()).Select(s =>
+        $"{s.CameraId} {s.State} in={s.FramesIn} analysed={s.FramesAnalysed} err={s.LastError}"));
+
+    [Fact]
+    public async Task Run_FourCameras_AllReachInferenceAndYieldDetections()
+    {
+        var servers = await StartCameras(4);
+        try
+        {
+            await using var h = new PipelineHarness(servers.Select((s, i) => PipelineHarness.Camera($"cam{i}", s.Url($"cam{i}"))).ToList());
+
+            await PipelineHarness.WaitUntil(() => Enumerable.Range(0, 4).All(i => h.Frames($"cam{i}") >= 5), Long, () => Describe(h));
+
+            foreach (var i in Enumerable.Range(0, 4))
+            {
+                var r = h.Records[$"cam{i}"];
+                Assert.True(r.Detections > 0, $"cam{i}: no detections from the model");
+                Assert.Equal((320, 240), r.LastSize);
+                var snap = h.Pipeline.Health[$"cam{i}"].Snapshot();
+                Assert.Equal(CameraState.Streaming, snap.State);
+                Assert.Equal("h264", snap.Codec);
+                Assert.True(snap.InferenceP50Ms > 0);
+            }
+        }
+        finally
+        {
+            foreach (var s in servers) await s.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Run_OneCameraServerStopped_BacksOffAndRecoversWhileOthersKeepStreaming()
+    {
+        var servers = await StartCameras(3);
+        try
+        {
+            await using var h = new PipelineHarness(servers.Select((s, i) => PipelineHarness.Camera($"cam{i}", s.Url($"cam{i}"), TimeSpan.FromSeconds(3))).ToList());
+            await PipelineHarness.WaitUntil(() => Enumerable.Range(0, 3).All(i => h.Frames($"cam{i}") >= 3), Long, () => Describe(h));
+
+            await servers[0].StopAsync();
+            await PipelineHarness.WaitUntil(() => h.Pipeline.Health["cam0"].State is CameraState.Backoff or CameraState.Failed, Long, () => Describe(h));
+            var others = new[] { h.Frames("cam1"), h.Frames("cam2") };
+            await Task.Delay(3000);
+            Assert.True(h.Frames("cam1") > others[0] && h.Frames("cam2") > others[1], $"other cameras stalled: {Describe(h)}");
+            Assert.NotNull(h.Pipeline.Health["cam0"].LastError);
+
+            var before = h.Frames("cam0");
+            var reconnects = h.Pipeline.Health["cam0"].Reconnects;
+            await servers[0].StartAsync();
+            await PipelineHarness.WaitUntil(() => h.Frames("cam0") > before + 2, Long, () => Describe(h));   // backoff cap is 2 s here
+            Assert.Equal(CameraState.Streaming, h.Pipeline.Health["cam0"].State);
+            Assert.True(h.Pipeline.Health["cam0"].Reconnects >= reconnects);
+        }
+        finally
+        {
+            foreach (var s in servers) await s.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Run_GarbageAndUnreachableCameras_ReportReasonsAndDoNotAffectOthers()
+    {
+        var servers = await StartCameras(1);
+        using var garbage = new TcpListener(IPAddress.Loopback, 0);
+        garbage.Start();
+        var garbagePort = ((IPEndPoint)garbage.LocalEndpoint).Port;
+        using var stopGarbage = new CancellationTokenSource();
+        var garbageTask = ServeGarbageAsync(garbage, stopGarbage.Token);
+        var unreachablePort = FreePort.Get();
+        try
+        {
+            await using var h = new PipelineHarness([
+                PipelineHarness.Camera("good", servers[0].Url("cam0")),
+                PipelineHarness.Camera("garbage", $"rtsp://127.0.0.1:{garbagePort}/live"),
+                PipelineHarness.Camera("unreachable", $"rtsp://127.0.0.1:{unreachablePort}/live"),
+            ]);
+
+            await PipelineHarness.WaitUntil(() =>
+                h.Pipeline.Health["garbage"].State is CameraState.Backoff or CameraState.Failed &&
+                h.Pipeline.Health["unreachable"].State is CameraState.Backoff or CameraState.Failed &&
+                h.Frames("good") >= 5, Long, () => Describe(h));
+
+            Assert.Equal("connection refused", h.Pipeline.Health["unreachable"].LastError);
+            Assert.False(string.IsNullOrEmpty(h.Pipeline.Health["garbage"].LastError));
+            Assert.Equal(0, h.Frames("garbage"));
+            Assert.Equal(0, h.Frames("unreachable"));
+            Assert.Equal(CameraState.Streaming, h.Pipeline.Health["good"].State);
+        }
+        finally
+        {
+            stopGarbage.Cancel();
+            garbage.Stop();
+            await servers[0].DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Stop_Draining_CompletesAnalyticsAndLeavesNoFfmpeg()
+    {
+        var servers = await StartCameras(2);
+        try
+        {
+            var h = new PipelineHarness(servers.Select((s, i) => PipelineHarness.Camera($"cam{i}", s.Url($"cam{i}"))).ToList());
+            await PipelineHarness.WaitUntil(() => h.Frames("cam0") >= 2 && h.Frames("cam1") >= 2, Long, () => Describe(h));
+
+            await h.StopAsync();
+
+            Assert.True(h.Records["cam0"].Completed && h.Records["cam1"].Completed, "analytics not completed on drain");
+            Assert.All(h.Pipeline.Health.Values, x => Assert.Equal(CameraState.Stopped, x.State));
+            Assert.Empty(ChildFfmpegProcesses());
+            await h.DisposeAsync();
+        }
+        finally
+        {
+            foreach (var s in servers) await s.DisposeAsync();
+        }
+    }
+
+    internal static IReadOnlyList<int> ChildFfmpegProcesses()
+    {
+        var me = Environment.ProcessId.ToString();
+        return Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsDigit)).Select(int.Parse!)
+            .Where(pid =>
+            {
+                try
+                {
+                    var stat = File.ReadAllText($"/proc/{pid}/stat");
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    return fields[1] == me && stat.Contains("(ffmpeg)");
+                }
+                catch (IOException) { return false; }
+            }).ToList();
+    }
+
+    private static async Task ServeGarbageAsync(TcpListener listener, CancellationToken ct)
+    {
+        var rng = new Random(7);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                using var client = await listener.AcceptTcpClientAsync(ct);
+                var junk = new byte[4096];
+                rng.NextBytes(junk);
+                try { await client.GetStream().WriteAsync(junk, ct); } catch (IOException) { }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+}
