@@ -9,6 +9,7 @@ internal static class EdgeAiCommandLine
     {
         var root = new RootCommand("EdgeAi edge gateway: camera streams in, scenario events out over MQTT.");
         root.Subcommands.Add(VersionCommand.Create());
+        root.Subcommands.Add(ProbeCommand.Create());
         return root;
     }
 }

@@ -54,6 +54,8 @@ public static partial class FfmpegStderr
         {
             if (line.Contains(needle, StringComparison.OrdinalIgnoreCase)) return (reason, permanent);
         }
-        return (exitCode is { } c ? $"ffmpeg exited with code {c}" : "ffmpeg exited", false);
+        var last = lines.LastOrDefault(l => !string.IsNullOrWhiteSpace(l))?.Trim();
+        var exit = exitCode is { } c ? $"ffmpeg exited with code {c}" : "ffmpeg exited";
+        return (last is null ? exit : $"{exit}: {last}", false);
     }
 }

@@ -17,7 +17,7 @@ public sealed class FfmpegStderrTests
     {
         Assert.Equal(("connection refused", false), FfmpegStderr.Classify(["[tcp @ 0x1] Connection to tcp://127.0.0.1:1 failed: Connection refused"], 1));
         Assert.Equal(("not a video stream", true), FfmpegStderr.Classify(["Stream map '0:v:0' matches no streams."], 1));
-        Assert.Equal(("ffmpeg exited with code 69", false), FfmpegStderr.Classify(["something odd"], 69));
+        Assert.Equal(("ffmpeg exited with code 69: something odd", false), FfmpegStderr.Classify(["something odd"], 69));
     }
 
     [Theory]

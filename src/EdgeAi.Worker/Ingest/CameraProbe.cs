@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using EdgeAi.Interop.Jpeg;
+using EdgeAi.Worker.Configuration;
+
+namespace EdgeAi.Worker.Ingest;
+
+/// <summary>What <c>edgeai probe</c> learns about a stream.</summary>
+public sealed record ProbeResult(string Url, string Codec, int Width, int Height, double Fps, double? KeyFrameIntervalSeconds, string? SnapshotPath, int SnapshotBytes);
+
+/// <summary>A probe that could not complete; <see cref="Exception.Message"/> is the reason for the engineer.</summary>
+public sealed class ProbeException(string message) : Exception(message);
+
+/// <summary>
+/// Connects to a camera with ffprobe/ffmpeg (RTSP over TCP, socket timeout) and reports codec, resolution,
+/// frame rate and key-frame interval, and saves one snapshot JPEG through libturbojpeg.
+/// </summary>
+public static class CameraProbe
+{
+    public static async Task<ProbeResult> RunAsync(string url, string? snapshotPath, TimeSpan timeout, CancellationToken ct)
+    {
+        var input = InputArgs(url, timeout);
+        string[] streamArgs = ["-v", "error", .. input, "-select_streams", "v:0",
+            "-show_entries", "stream=codec_name,width,height,avg_frame_rate,r_frame_rate", "-of", "json"];
+        var streams = await RunToolAsync("ffprobe", streamArgs, timeout * 2, ct).ConfigureAwait(false);
+        if (streams.ExitCode != 0)
+        {
+            // One retry: a camera may refuse a connection while it restarts a session; a second failure is reported.
+            await Task.Delay(500, ct).ConfigureAwait(false);
+            streams = await RunToolAsync("ffprobe", streamArgs, timeout * 2, ct).ConfigureAwait(false);
+        }
+        using var doc = JsonDocument.Parse(streams.Stdout.Length == 0 ? "{}" : streams.Stdout);
+        if (!doc.RootElement.TryGetProperty("streams", out var list) || list.GetArrayLength() == 0)
+        {
+            if (streams.ExitCode != 0) throw new ProbeException($"cannot read {CameraConfig.RedactUrl(url)}: {FfmpegStderr.Classify(streams.StderrLines, streams.ExitCode).Reason}");
+            throw new ProbeException($"{CameraConfig.RedactUrl(url)} is not a video stream (no video track)");
+        }
+        var s = list[0];
+        var codec = s.GetProperty("codec_name").GetString() ?? "?";
+        var width = s.GetProperty("width").GetInt32();
+        var height = s.GetProperty("height").GetInt32();
+        var fps = ParseRate(s.TryGetProperty("avg_frame_rate", out var a) ? a.GetString() : null) is > 0 and var avg
+            ? avg : ParseRate(s.TryGetProperty("r_frame_rate", out var r) ? r.GetString() : null);
+
+        var packets = await RunToolAsync("ffprobe", ["-v", "error", .. input, "-select_streams", "v:0", "-read_intervals", "%+6",
+            "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0"], timeout * 3, ct).ConfigureAwait(false);
+        var keyTimes = packets.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(','))
+            .Where(f => f.Length >= 2 && f[1].Contains('K') && double.TryParse(f[0], CultureInfo.InvariantCulture, out _))
+            .Select(f => double.Parse(f[0], CultureInfo.InvariantCulture)).ToList();
+        double? gop = keyTimes.Count >= 2 ? keyTimes.Zip(keyTimes.Skip(1), (x, y) => y - x).Order().ElementAt((keyTimes.Count - 1) / 2) : null;
+
+        int bytes = 0;
+        if (snapshotPath is not null)
+        {
+            bytes = await SnapshotAsync(input, width, height, snapshotPath, timeout, ct).ConfigureAwait(false);
+        }
+        return new ProbeResult(CameraConfig.RedactUrl(url), codec, width, height, Math.Round(fps, 3), gop is { } g ? Math.Round(g, 3) : null, snapshotPath, bytes);
+    }
+
+    private static string[] InputArgs(string url, TimeSpan timeout) => url.StartsWith("rtsp", StringComparison.OrdinalIgnoreCase)
+        ? ["-rtsp_transport", "tcp", "-timeout", ((long)timeout.TotalMicroseconds).ToString(CultureInfo.InvariantCulture), "-i", url]
+        : ["-i", url];
+
+    private static async Task<int> SnapshotAsync(string[] input, int width, int height, string path, TimeSpan timeout, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var x in (string[])["-v", "error", "-nostdin", .. input, "-map", "0:v:0", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"])
+            psi.ArgumentList.Add(x);
+        using var p = Interop.Processes.ChildProcess.Start(psi);
+        var rgb = new byte[width * height * 3];
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout * 3);
+        var stderr = p.StandardError.ReadToEndAsync(cts.Token);
+        try
+        {
+            await p.StandardOutput.BaseStream.ReadExactlyAsync(rgb, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or OperationCanceledException)
+        {
+            Interop.Processes.ChildProcess.KillTree(p, TimeSpan.FromSeconds(2));
+            throw new ProbeException($"could not decode a frame for the snapshot: {(await stderr.ConfigureAwait(false)).Trim()}");
+        }
+        await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        using var jpeg = new JpegCodec();
+        var bytes = jpeg.EncodeRgb(rgb, width, height, 85);
+        await File.WriteAllBytesAsync(path, bytes, ct).ConfigureAwait(false);
+        return bytes.Length;
+    }
+
+    private static double ParseRate(string? rate)
+    {
+        if (rate is null) return 0;
+        var parts = rate.Split('/');
+        if (parts.Length == 2 && double.TryParse(parts[0], CultureInfo.InvariantCulture, out var n) && double.TryParse(parts[1], CultureInfo.InvariantCulture, out var d) && d != 0)
+            return n / d;
+        return double.TryParse(rate, CultureInfo.InvariantCulture, out var v) ? v : 0;
+    }
+
+    private sealed record ToolResult(int ExitCode, string Stdout, IReadOnlyList<string> StderrLines);
+
+    private static async Task<ToolResult> RunToolAsync(string tool, string[] args, TimeSpan timeout, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var x in args) psi.ArgumentList.Add(x);
+        using var p = Interop.Processes.ChildProcess.Start(psi);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        var stdout = p.StandardOutput.ReadToEndAsync(cts.Token);
+        var stderr = p.StandardError.ReadToEndAsync(cts.Token);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            return new ToolResult(p.ExitCode, await stdout.ConfigureAwait(false), (await stderr.ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            Interop.Processes.ChildProcess.KillTree(p, TimeSpan.FromSeconds(2));
+            throw new ProbeException($"no answer within {timeout.TotalSeconds:0} s (camera unreachable or not streaming)");
+        }
+    }
+}
