@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using EdgeAi.Worker.Configuration;
+using EdgeAi.Worker.Health;
+using EdgeAi.Worker.Ingest;
+using EdgeAi.Worker.Pipeline;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeAi.Bench;
+
+/// <summary>
+/// Frames/s of the worker's ingest stage (ffmpeg with the worker's arguments → stdout → pooled buffers →
+/// frame channel) against bare <c>ffmpeg -f null</c> on the same 1080p25 clip: (a) bare decode only and
+/// (b) bare decode with the same scale/letterbox/format filters, so the pipe-and-read overhead is isolated.
+/// Runs alternate to cancel drift on a shared machine; the median of each is reported.
+/// </summary>
+internal static class DecodeRatio
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = BenchArgs.RepoRoot();
+        var clip = BenchArgs.Get(args, "--clip", Path.Combine(root, ".cache", "clips", "bench-1080p25-20s.mp4"));
+        var runs = int.Parse(BenchArgs.Get(args, "--runs", "3"), CultureInfo.InvariantCulture);
+        var size = int.Parse(BenchArgs.Get(args, "--size", "320"), CultureInfo.InvariantCulture);
+        if (!File.Exists(clip)) Exec("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", "-t", "20", "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-bf", "0", "-pix_fmt", "yuv420p", clip]);
+        var frames = 500;
+        var camera = new CameraConfig { Id = "bench", Url = clip, Decode = new DecodeOptions("all", 25) };
+        var filters = FfmpegArguments.Build(camera, size, size)[FfmpegArguments.Build(camera, size, size).ToList().IndexOf("-vf") + 1].Replace(",fps=25", "").Replace("fps=25,", "");
+
+        var bareDecode = new List<double>();
+        var bareFiltered = new List<double>();
+        var ingest = new List<double>();
+        for (var r = 0; r < runs; r++)
+        {
+            bareDecode.Add(frames / Time(() => Exec("ffmpeg", ["-v", "error", "-i", clip, "-f", "null", "-"])));
+            bareFiltered.Add(frames / Time(() => Exec("ffmpeg", ["-v", "error", "-i", clip, "-vf", filters, "-f", "null", "-"])));
+            ingest.Add(await IngestFpsAsync(camera, size));
+            Console.WriteLine($"run {r + 1}/{runs}: bare decode {bareDecode[^1]:0.0} fps, bare decode+filters {bareFiltered[^1]:0.0} fps, worker ingest {ingest[^1]:0.0} fps");
+        }
+        double Median(List<double> x) => x.Order().ElementAt(x.Count / 2);
+        Console.WriteLine($"decode_ratio (ingest / bare decode+same filters) = {Median(ingest) / Median(bareFiltered):0.000}");
+        Console.WriteLine($"ingest / bare decode only (includes scaling to {size}x{size}) = {Median(ingest) / Median(bareDecode):0.000}");
+        Console.WriteLine($"median fps: bare decode {Median(bareDecode):0.0}, bare+filters {Median(bareFiltered):0.0}, ingest {Median(ingest):0.0} (threads: ffmpeg default, {Environment.ProcessorCount} cores)");
+        return 0;
+    }
+
+    private static async Task<double> IngestFpsAsync(CameraConfig camera, int size)
+    {
+        var health = new CameraHealth(camera.Id);
+        var queue = new FrameQueue(camera.Id, health, new FrameSignal(), capacity: 8, dropOldest: false);
+        var ingest = new CameraIngest(camera, size, size, queue.Writer, health, new IngestOptions(), NullLogger.Instance, fileClockStart: DateTimeOffset.UnixEpoch);
+        var sw = Stopwatch.StartNew();
+        var run = ingest.RunAsync(CancellationToken.None);
+        long n = 0;
+        await foreach (var f in queue.Reader.ReadAllAsync())
+        {
+            f.Release();
+            n++;
+        }
+        await run;
+        return n / sw.Elapsed.TotalSeconds;
+    }
+
+    private static double Time(Action a)
+    {
+        var sw = Stopwatch.StartNew();
+        a();
+        return sw.Elapsed.TotalSeconds;
+    }
+
+    private static void Exec(string file, string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} failed: {err}");
+    }
+}

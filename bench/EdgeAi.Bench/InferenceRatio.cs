@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Globalization;
+using EdgeAi.Worker.Inference;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+
+namespace EdgeAi.Bench;
+
+/// <summary>
+/// Milliseconds per frame of the worker's inference stage work (preprocess + Run + decode + NMS through
+/// <see cref="OnnxDetector"/>) against a bare ONNX Runtime <c>Run</c> loop on the same model, input size and
+/// thread count, batch 1, alternating blocks.
+/// </summary>
+internal static class InferenceRatio
+{
+    public static int Run(string[] args)
+    {
+        var root = BenchArgs.RepoRoot();
+        var manifestPath = BenchArgs.Get(args, "--manifest", Path.Combine(root, "models", "demo", "edgeai-demo.manifest.json"));
+        var frames = int.Parse(BenchArgs.Get(args, "--frames", "200"), CultureInfo.InvariantCulture);
+        var threads = int.Parse(BenchArgs.Get(args, "--threads", "2"), CultureInfo.InvariantCulture);
+        var manifest = ModelManifestLoader.Load(manifestPath);
+        var w = manifest.Input.Width;
+        var h = manifest.Input.Height;
+
+        using var detector = new OnnxDetector(manifest, new InferenceOptions { Threads = threads, BatchSize = 1 }, NullLogger.Instance);
+        var frame = new byte[detector.FrameBytes];
+        new Random(1).NextBytes(frame);
+        var geometry = LetterboxGeometry.Identity(w, h);
+        var results = new List<EdgeAi.Worker.Detection.Detection>();
+
+        using var so = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var bare = new InferenceSession(manifest.ModelPath, so);
+        var input = new float[3 * w * h];
+        for (var i = 0; i < input.Length; i++) input[i] = frame[i % frame.Length] / 255f;
+        using var ortInput = OrtValue.CreateTensorValueFromMemory(input, [1, 3, h, w]);
+        using var runOptions = new RunOptions();
+
+        void Stage() { results.Clear(); detector.Detect([frame], [geometry], [results]); }
+        void Bare() { using var o = bare.Run(runOptions, [manifest.Input.Name], [ortInput], [manifest.Output.Name]); }
+        for (var i = 0; i < 20; i++) { Stage(); Bare(); }
+
+        var stageMs = new List<double>();
+        var bareMs = new List<double>();
+        for (var block = 0; block < 5; block++)
+        {
+            stageMs.Add(TimeMs(Stage, frames / 5));
+            bareMs.Add(TimeMs(Bare, frames / 5));
+        }
+        var s = stageMs.Order().ElementAt(2);
+        var b = bareMs.Order().ElementAt(2);
+        Console.WriteLine($"model {manifest.Name} {w}x{h}, {threads} threads, {detector.ExecutionProvider}");
+        Console.WriteLine($"worker inference stage {s:0.00} ms/frame, bare ORT Run {b:0.00} ms/frame, inference_ratio (bare/stage) = {b / s:0.000}");
+        return 0;
+    }
+
+    private static double TimeMs(Action a, int n)
+    {
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < n; i++) a();
+        return sw.Elapsed.TotalMilliseconds / n;
+    }
+}
