@@ -8,7 +8,7 @@ namespace EdgeAi.Interop.Tests;
 /// <summary>Round trips through a real mosquitto started from the repo's config (auth + ACL on).</summary>
 public sealed class MqttClientTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);   // generous: CI is a loaded 2-core machine
     private MosquittoBroker _broker = null!;
 
     public async Task InitializeAsync() => _broker = await MosquittoBroker.StartNewAsync("edge-01", "edge-02");
