@@ -3,7 +3,7 @@ namespace EdgeAi.Models;
 /// <summary>
 /// MQTT topic layout, version 1. A device publishes only under its own prefix (the broker ACL enforces it):
 /// <c>edgeai/v1/{deviceId}/events</c>, <c>/evidence/{evidenceId}</c>, <c>/status</c> (retained; the last will
-/// sets it offline), <c>/health</c>; and reads <c>/commands</c>.
+/// sets it offline), <c>/health</c>, <c>/replies</c>; and reads <c>/commands</c>.
 /// </summary>
 public static class Topics
 {
@@ -18,6 +18,9 @@ public static class Topics
     public static string Health(string deviceId) => $"{Root}/{deviceId}/health";
 
     public static string Commands(string deviceId) => $"{Root}/{deviceId}/commands";
+
+    /// <summary>Where a device answers commands (<see cref="Devices.CommandReply"/>).</summary>
+    public static string Replies(string deviceId) => $"{Root}/{deviceId}/replies";
 
     /// <summary>Splits <c>edgeai/v1/{deviceId}/{kind}[/{rest}]</c>; false for anything else.</summary>
     public static bool TryParse(string topic, out string deviceId, out string kind, out string? rest)

@@ -4,6 +4,7 @@ using EdgeAi.Testing;
 
 namespace EdgeAi.Interop.Tests;
 
+[Collection("forks")]
 public sealed class JpegCodecTests
 {
     private static byte[] Gradient(int w, int h)

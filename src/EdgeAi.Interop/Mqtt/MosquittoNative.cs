@@ -8,6 +8,11 @@ internal static unsafe partial class MosquittoNative
 {
     public const int Success = 0;
     public const int ErrNoConn = 4;
+    public const int ErrConnLost = 7;
+    public const int ErrTls = 8;
+    public const int ErrErrno = 14;
+    public const int LogWarning = 0x04;
+    public const int LogErr = 0x08;
     public const int OptProtocolVersion = 1;
     public const int OptTcpNoDelay = 11;
     public const int ProtocolV5 = 5;
@@ -59,13 +64,13 @@ internal static unsafe partial class MosquittoNative
     [LibraryImport(NativeLibraries.Mosquitto, EntryPoint = "mosquitto_will_set_v5", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int WillSetV5(IntPtr mosq, string topic, int payloadLen, byte* payload, int qos, [MarshalAs(UnmanagedType.U1)] bool retain, IntPtr properties);
 
-    [LibraryImport(NativeLibraries.Mosquitto, EntryPoint = "mosquitto_connect_bind_v5", StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(NativeLibraries.Mosquitto, EntryPoint = "mosquitto_connect_bind_v5", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int ConnectBindV5(IntPtr mosq, string host, int port, int keepalive, string? bindAddress, IntPtr properties);
 
     [LibraryImport(NativeLibraries.Mosquitto, EntryPoint = "mosquitto_disconnect_v5")]
     public static partial int DisconnectV5(IntPtr mosq, int reasonCode, IntPtr properties);
 
-    [LibraryImport(NativeLibraries.Mosquitto, EntryPoint = "mosquitto_loop")]
+    [LibraryImport(NativeLibraries.Mosquitto, EntryPoint = "mosquitto_loop", SetLastError = true)]
     public static partial int Loop(IntPtr mosq, int timeoutMs, int maxPackets);
 
     [LibraryImport(NativeLibraries.Mosquitto, EntryPoint = "mosquitto_publish_v5", StringMarshalling = StringMarshalling.Utf8)]
@@ -85,6 +90,9 @@ internal static unsafe partial class MosquittoNative
 
     [LibraryImport(NativeLibraries.Mosquitto, EntryPoint = "mosquitto_message_v5_callback_set")]
     public static partial void MessageV5CallbackSet(IntPtr mosq, delegate* unmanaged<IntPtr, IntPtr, Message*, IntPtr, void> cb);
+
+    [LibraryImport(NativeLibraries.Mosquitto, EntryPoint = "mosquitto_log_callback_set")]
+    public static partial void LogCallbackSet(IntPtr mosq, delegate* unmanaged<IntPtr, IntPtr, int, byte*, void> cb);
 
     [LibraryImport(NativeLibraries.Mosquitto, EntryPoint = "mosquitto_subscribe_v5_callback_set")]
     public static partial void SubscribeV5CallbackSet(IntPtr mosq, delegate* unmanaged<IntPtr, IntPtr, int, int, int*, IntPtr, void> cb);

@@ -30,13 +30,16 @@ public sealed partial class MqttClient : IAsyncDisposable
     private readonly Lock _ackLock = new();
     private readonly Dictionary<int, TaskCompletionSource<PublishResult>> _pendingAcks = new();
     private readonly Dictionary<int, int> _earlyAcks = new();
-    private readonly ConcurrentDictionary<int, TaskCompletionSource> _pendingSubscribes = new();
+    private readonly Lock _subscribeLock = new();
+    private readonly Dictionary<int, TaskCompletionSource> _pendingSubscribes = new();
     private readonly ConcurrentDictionary<string, int> _subscriptions = new();
     private readonly Lock _stateLock = new();
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Thread? _thread;
     private IntPtr _connectProperties;
     private volatile MqttConnectionState _state = MqttConnectionState.Stopped;
+    private string? _attemptError;   // why the current attempt or connection failed (network thread only)
+    private string? _libraryError;   // last error/warning libmosquitto logged in this attempt, e.g. the OpenSSL reason
     private int _disposed;
 
     public unsafe MqttClient(MqttClientOptions options, ILogger? logger = null, TimeProvider? time = null)
@@ -74,6 +77,7 @@ public sealed partial class MqttClient : IAsyncDisposable
         MosquittoNative.PublishV5CallbackSet(_mosq, &OnPublish);
         MosquittoNative.MessageV5CallbackSet(_mosq, &OnMessage);
         MosquittoNative.SubscribeV5CallbackSet(_mosq, &OnSubscribe);
+        MosquittoNative.LogCallbackSet(_mosq, &OnLog);
     }
 
     /// <summary>Raised on the network thread for each received message.</summary>
@@ -165,11 +169,16 @@ public sealed partial class MqttClient : IAsyncDisposable
 
     private Task SendSubscribe(string filter, int qos)
     {
-        var rc = MosquittoNative.SubscribeV5(_mosq, out var mid, filter, qos, 0, IntPtr.Zero);
-        if (rc != MosquittoNative.Success) return Task.FromException(new MqttException(rc, $"subscribe {filter}: {MosquittoNative.ErrorText(rc)}"));
-        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pendingSubscribes[mid] = tcs;
-        return tcs.Task;
+        // The SUBACK may be handled on the network thread before SubscribeV5 returns here: register under the lock that
+        // OnSubscribe takes, so it waits for the registration (it never waits on anything this thread holds).
+        lock (_subscribeLock)
+        {
+            var rc = MosquittoNative.SubscribeV5(_mosq, out var mid, filter, qos, 0, IntPtr.Zero);
+            if (rc != MosquittoNative.Success) return Task.FromException(new MqttException(rc, $"subscribe {filter}: {MosquittoNative.ErrorText(rc)}"));
+            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _pendingSubscribes[mid] = tcs;
+            return tcs.Task;
+        }
     }
 
     private void NetworkLoop()
@@ -181,22 +190,28 @@ public sealed partial class MqttClient : IAsyncDisposable
         {
             while (!ct.IsCancellationRequested)
             {
+                _attemptError = _libraryError = null;
+                var connectsBefore = ConnectCount;
                 SetState(MqttConnectionState.Connecting, null);
                 var rc = MosquittoNative.ConnectBindV5(_mosq, _options.Host, _options.Port,
                     (int)_options.KeepAlive.TotalSeconds, null, _connectProperties);
+                var errno = Marshal.GetLastPInvokeError();
                 if (rc == MosquittoNative.Success)
                 {
                     while (!ct.IsCancellationRequested)
                     {
                         rc = MosquittoNative.Loop(_mosq, 100, 1);
+                        errno = Marshal.GetLastPInvokeError();
                         if (rc != MosquittoNative.Success) break;
                     }
                     if (ct.IsCancellationRequested) break;
                 }
 
                 // A connection that reached CONNACK resets the backoff; failed attempts double it up to the cap.
-                var reason = LastError ?? MosquittoNative.ErrorText(rc);
-                var wasConnected = _state == MqttConnectionState.Connected;
+                // (OnDisconnect may already have left the Connected state: count connections, not states.)
+                var wasConnected = ConnectCount > connectsBefore;
+                var reason = _attemptError ?? Explain(rc, errno, wasConnected);
+                LastError = reason;
                 SetState(MqttConnectionState.Disconnected, reason);
                 if (wasConnected)
                 {
@@ -224,6 +239,18 @@ public sealed partial class MqttClient : IAsyncDisposable
 
     private static TimeSpan Jitter(TimeSpan delay) => delay * (0.8 + Random.Shared.NextDouble() * 0.4);
 
+    /// <summary>One line saying why an attempt or connection failed, with the system's or OpenSSL's reason where there is one.</summary>
+    private string Explain(int rc, int errno, bool wasConnected)
+    {
+        var text = rc switch
+        {
+            MosquittoNative.ErrErrno when errno != 0 => Marshal.GetPInvokeErrorMessage(errno),
+            MosquittoNative.ErrConnLost when !wasConnected => "connection closed by the broker before CONNACK (a TLS-only port spoken to in plaintext, or a refused certificate?)",
+            _ => MosquittoNative.ErrorText(rc),
+        };
+        return _libraryError is { } lib && (rc == MosquittoNative.ErrTls || !wasConnected) ? $"{text}: {lib}" : text;
+    }
+
     private void SetState(MqttConnectionState state, string? reason)
     {
         lock (_stateLock)
@@ -245,7 +272,7 @@ public sealed partial class MqttClient : IAsyncDisposable
         var self = Self(obj);
         if (rc != 0)
         {
-            self.LastError = $"connection refused: {MosquittoNative.ReasonText(rc)}";
+            self._attemptError = self.LastError = $"connection refused: {MosquittoNative.ReasonText(rc)}";
             return;
         }
         self.LastError = null;
@@ -262,8 +289,16 @@ public sealed partial class MqttClient : IAsyncDisposable
     private static void OnDisconnect(IntPtr mosq, IntPtr obj, int rc, IntPtr props)
     {
         var self = Self(obj);
-        if (rc != 0) self.LastError ??= MosquittoNative.ErrorText(rc);
-        self.SetState(MqttConnectionState.Disconnected, self.LastError);
+        self.SetState(MqttConnectionState.Disconnected, self._attemptError ?? (rc == 0 ? "disconnected" : MosquittoNative.ErrorText(rc)));
+    }
+
+    [UnmanagedCallersOnly]
+    private static unsafe void OnLog(IntPtr mosq, IntPtr obj, int level, byte* text)
+    {
+        // Keep the first error (e.g. "OpenSSL Error[0]: ... certificate verify failed") to explain a failed attempt.
+        if ((level & (MosquittoNative.LogErr | MosquittoNative.LogWarning)) == 0 || text is null) return;
+        var self = Self(obj);
+        self._libraryError ??= Marshal.PtrToStringUTF8((IntPtr)text);
     }
 
     [UnmanagedCallersOnly]
@@ -286,7 +321,11 @@ public sealed partial class MqttClient : IAsyncDisposable
     private static unsafe void OnSubscribe(IntPtr mosq, IntPtr obj, int mid, int qosCount, int* granted, IntPtr props)
     {
         var self = Self(obj);
-        if (!self._pendingSubscribes.TryRemove(mid, out var tcs)) return;
+        TaskCompletionSource? tcs;
+        lock (self._subscribeLock)
+        {
+            if (!self._pendingSubscribes.Remove(mid, out tcs)) return;
+        }
         for (var i = 0; i < qosCount; i++)
         {
             if (granted[i] >= 0x80)
@@ -361,7 +400,11 @@ public sealed partial class MqttClient : IAsyncDisposable
             foreach (var tcs in _pendingAcks.Values) tcs.TrySetException(new ObjectDisposedException(nameof(MqttClient)));
             _pendingAcks.Clear();
         }
-        foreach (var tcs in _pendingSubscribes.Values) tcs.TrySetException(new ObjectDisposedException(nameof(MqttClient)));
+        lock (_subscribeLock)
+        {
+            foreach (var tcs in _pendingSubscribes.Values) tcs.TrySetException(new ObjectDisposedException(nameof(MqttClient)));
+            _pendingSubscribes.Clear();
+        }
         MosquittoNative.Destroy(_mosq);
         if (_connectProperties != IntPtr.Zero) MosquittoNative.PropertyFreeAll(ref _connectProperties);
         _self.Free();

@@ -9,7 +9,9 @@ internal static class EdgeAiCommandLine
     {
         var root = new RootCommand("EdgeAi edge gateway: camera streams in, scenario events out over MQTT.");
         root.Subcommands.Add(VersionCommand.Create());
+        root.Subcommands.Add(SimulateEventsCommand.Create());
         root.Subcommands.Add(ProbeCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         return root;
     }
 }

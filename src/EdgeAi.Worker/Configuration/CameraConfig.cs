@@ -23,6 +23,9 @@ public sealed record CameraConfig
     /// <summary>Detector model id (from the config's models list) analysing this camera; default the first model.</summary>
     public string? Model { get; init; }
 
+    /// <summary>Zones and scenario rules for this camera (see Scenarios/ScenarioConfig).</summary>
+    public Scenarios.ScenarioConfig Scenarios { get; init; } = new();
+
     /// <summary>URL with any user:password replaced by "***" — the only form that may be logged.</summary>
     public string SafeUrl => RedactUrl(Url);
 

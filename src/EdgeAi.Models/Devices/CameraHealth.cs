@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+
+namespace EdgeAi.Models.Devices;
+
+/// <summary>One camera's pipeline health in a <see cref="DeviceHealth"/> snapshot. Counters are totals since the worker started. Nullable fields without a default are always written, null included, and must be present on read.</summary>
+/// <param name="CameraId">Camera id as configured.</param>
+/// <param name="State">connecting, streaming, degraded, failed or stopped (set by the pipeline).</param>
+/// <param name="FpsIn">Frames per second read from the stream (last interval).</param>
+/// <param name="FpsAnalysed">Frames per second that reached inference (last interval).</param>
+/// <param name="FramesIn">Frames read.</param>
+/// <param name="FramesAnalysed">Frames analysed.</param>
+/// <param name="Dropped">Frames dropped by the bounded queues (latest frame wins).</param>
+/// <param name="Reconnects">Stream reconnects.</param>
+/// <param name="LastFrameAgeS">Seconds since the last frame; null before the first.</param>
+/// <param name="DecodeErrors">Decoder errors reported.</param>
+/// <param name="InferenceP50Ms">Median inference latency over the last interval, milliseconds.</param>
+/// <param name="InferenceP99Ms">99th percentile inference latency over the last interval, milliseconds.</param>
+/// <param name="ExecutionProvider">ONNX Runtime provider in use, e.g. CPUExecutionProvider.</param>
+/// <param name="QualityFlags">Image quality findings, e.g. dark, blurred, frozen, occluded; empty when fine.</param>
+/// <param name="LastError">Last stream or decode error; null when none.</param>
+public sealed record CameraHealth(
+    string CameraId,
+    string State,
+    double FpsIn,
+    double FpsAnalysed,
+    long FramesIn,
+    long FramesAnalysed,
+    long Dropped,
+    long Reconnects,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? LastFrameAgeS,
+    long DecodeErrors,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? InferenceP50Ms,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? InferenceP99Ms,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ExecutionProvider,
+    IReadOnlyList<string> QualityFlags,
+    string? LastError = null);

@@ -1,0 +1,33 @@
+using EdgeAi.Worker.Evidence;
+
+namespace EdgeAi.Worker.Configuration;
+
+/// <summary>The worker's one config file (JSON, snake_case keys). Secrets may come from the environment instead.</summary>
+public sealed record WorkerConfig
+{
+    /// <summary>Gateway id: MQTT user name and topic segment, 1-64 of [A-Za-z0-9._-].</summary>
+    public required string DeviceId { get; init; }
+
+    public MqttConfig Mqtt { get; init; } = new();
+
+    /// <summary>Durable outbox database. Default /var/lib/edgeai/outbox.db, 1 GiB, 7 days.</summary>
+    public OutboxConfig Outbox { get; init; } = new();
+
+    /// <summary>Evidence store. Default /var/lib/edgeai/evidence, 2 GiB, 7 days.</summary>
+    public EvidenceStoreOptions Evidence { get; init; } = new();
+
+    public IReadOnlyList<ModelConfig> Models { get; init; } = [];
+
+    public IReadOnlyList<CameraConfig> Cameras { get; init; } = [];
+}
+
+/// <param name="PasswordFile">File holding the password (preferred over <see cref="Password"/>); env EDGEAI_MQTT_PASSWORD overrides both.</param>
+public sealed record MqttConfig(string Host = "127.0.0.1", int Port = 1883, string? Username = null, string? Password = null,
+    string? PasswordFile = null, MqttTlsConfig? Tls = null);
+
+public sealed record MqttTlsConfig(string CaFile, string? CertFile = null, string? KeyFile = null);
+
+public sealed record OutboxConfig(string Path = "/var/lib/edgeai/outbox.db", long MaxBytes = 1L << 30, double MaxAgeHours = 168);
+
+/// <param name="Manifest">Path to the model manifest JSON (relative paths are relative to the config file).</param>
+public sealed record ModelConfig(string Id, string Manifest, string ExecutionProvider = "cpu", int Threads = 2, int BatchSize = 4, double BatchWaitMs = 20);

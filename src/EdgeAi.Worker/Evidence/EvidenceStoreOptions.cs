@@ -1,0 +1,24 @@
+namespace EdgeAi.Worker.Evidence;
+
+/// <summary>Where evidence files are kept and for how long.</summary>
+public sealed record EvidenceStoreOptions
+{
+    /// <summary>Folder of the evidence files (created if missing). Default /var/lib/edgeai/evidence.</summary>
+    public string Directory { get; init; } = "/var/lib/edgeai/evidence";
+
+    /// <summary>Total size cap; the oldest files are deleted beyond it. Default 2 GiB.</summary>
+    public long MaxBytes { get; init; } = 2L << 30;
+
+    /// <summary>Files older than this are deleted. Default 7 days.</summary>
+    public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Returns every problem (empty when valid), each prefixed with <paramref name="path"/>.</summary>
+    public IReadOnlyList<string> Validate(string path = "evidence.store")
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Directory)) errors.Add($"{path}.directory: is required");
+        if (MaxBytes < 1) errors.Add($"{path}.maxBytes: must be positive (was {MaxBytes})");
+        if (MaxAge <= TimeSpan.Zero) errors.Add($"{path}.maxAge: must be positive (was {MaxAge})");
+        return errors;
+    }
+}

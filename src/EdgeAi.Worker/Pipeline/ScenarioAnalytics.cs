@@ -1,0 +1,93 @@
+using EdgeAi.Models.Events;
+using EdgeAi.Worker.Configuration;
+using EdgeAi.Worker.Evidence;
+using EdgeAi.Worker.Ingest;
+using EdgeAi.Worker.Outbox;
+using EdgeAi.Worker.Scenarios;
+using EdgeAi.Worker.Tracking;
+
+namespace EdgeAi.Worker.Pipeline;
+
+/// <summary>
+/// The per-camera analytics stage: tracker → zone rules → episode events; for started/ended events the
+/// evidence (annotated snapshot + crop, persons blurred where configured) is cut from the frame; each event
+/// is mapped to the wire contract and handed to the sink (the outbox). Runs on the camera's own loop, so it
+/// keeps tracker and rule state without locks.
+/// </summary>
+internal sealed class ScenarioAnalytics : ICameraAnalytics
+{
+    public const string SchemaVersion = "1.0";
+
+    private readonly string _deviceId;
+    private readonly CameraInfo _camera;
+    private readonly ModelInfo _model;
+    private readonly ObjectTracker _tracker;
+    private readonly ScenarioEngine _engine;
+    private readonly EvidenceRecorder _evidence;
+    private readonly EvidenceStore _store;
+    private readonly IEventSink _sink;
+
+    public ScenarioAnalytics(string deviceId, CameraConfig camera, ScenarioConfig scenarios, ModelInfo model,
+        EvidenceStore store, EvidenceOptions? evidenceOptions, IEventSink sink, TrackerOptions? tracker = null)
+    {
+        _deviceId = deviceId;
+        _camera = new CameraInfo(camera.Id, camera.Name.Length > 0 ? camera.Name : camera.Id, camera.Location.Lat, camera.Location.Lon, camera.Location.Gb28181Id);
+        _model = model;
+        _tracker = new ObjectTracker(tracker);
+        _engine = new ScenarioEngine(camera.Id, scenarios);
+        _store = store;
+        _evidence = new EvidenceRecorder(store, evidenceOptions);
+        _sink = sink;
+    }
+
+    /// <summary>Events emitted so far (all types).</summary>
+    public long EventsEmitted { get; private set; }
+
+    public async ValueTask ProcessAsync(AnalysedFrame analysed, CancellationToken ct)
+    {
+        var frame = analysed.Frame;
+        try
+        {
+            var detections = analysed.Detections as Detection.Detection[] ?? analysed.Detections.ToArray();
+            var tracked = _tracker.Update(detections, frame.CaptureTime);
+            var result = _engine.Process(frame.CaptureTime, frame.SourceWidth, frame.SourceHeight, tracked);
+            if (result.Events.Count == 0) return;
+
+            byte[]? rgb = null;
+            foreach (var episode in result.Events)
+            {
+                IReadOnlyList<EvidenceRef> refs = [];
+                if (episode.WantsEvidence)
+                {
+                    rgb ??= FramePixels.ContentToRgb(frame.Data.Span, frame.Geometry);
+                    refs = _evidence.Capture(rgb, frame.Geometry.ContentWidth, frame.Geometry.ContentHeight, episode, tracked);
+                }
+                await EmitAsync(episode, refs, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            frame.Release();
+        }
+    }
+
+    public async ValueTask CompleteAsync(CancellationToken ct)
+    {
+        // Drain: end every open episode so the centre sees a closed episode, not one that silently stops.
+        var result = _engine.EndAll(DateTimeOffset.UtcNow);
+        foreach (var episode in result.Events) await EmitAsync(episode, [], ct).ConfigureAwait(false);
+        _evidence.Dispose();
+    }
+
+    private async ValueTask EmitAsync(EpisodeEvent episode, IReadOnlyList<EvidenceRef> refs, CancellationToken ct)
+    {
+        var blobs = new List<EvidenceBlob>(refs.Count);
+        foreach (var r in refs)
+        {
+            if (_store.TryRead(r.Id, out var data)) blobs.Add(new EvidenceBlob(r, data));
+        }
+        var evt = episode.ToEdgeEvent(SchemaVersion, _deviceId, _camera, _model, refs);
+        await _sink.EmitAsync(evt, blobs, ct).ConfigureAwait(false);
+        EventsEmitted++;
+    }
+}

@@ -1,0 +1,144 @@
+using EdgeAi.Worker.Detection;
+using EdgeAi.Worker.Tracking;
+using WireScenarios = EdgeAi.Models.Events.Scenarios;
+
+namespace EdgeAi.Worker.Scenarios;
+
+/// <summary>
+/// Litter in one zone (see <see cref="LitterRuleConfig"/>). Each litter track has a stationary clock: it runs while
+/// the object stays within the tolerance of where it settled, pauses while a moving person overlaps it (carried),
+/// and restarts when it moves. One item whose clock reached the threshold qualifies; once running, the episode is
+/// sustained by any litter item at rest in the zone, so a track id change of the same object does not end it.
+/// </summary>
+internal sealed class LitterRule : ZoneRule
+{
+    private static readonly string[] MeasuredNames = ["items", "stationary_s", "max_confidence"];
+
+    private readonly LitterRuleConfig _config;
+    private readonly HashSet<string> _classes;
+    private readonly HashSet<string> _persons;
+    private readonly Dictionary<long, Item> _items = new();
+    private readonly List<TrackedObject> _resting = new(8);
+    private readonly long _graceTicks;
+    private readonly long _minStationaryTicks;
+    private readonly long _forgetTicks;
+
+    public LitterRule(LitterRuleConfig config, Zone zone)
+        : base(WireScenarios.Litter, "litter.stationary", config, zone, MeasuredNames)
+    {
+        _config = config;
+        _classes = ClassSet(config.Classes);
+        _persons = ClassSet(config.PersonClasses);
+        _graceTicks = config.GracePeriod.Ticks;
+        _minStationaryTicks = config.MinStationary.Ticks;
+        _forgetTicks = Math.Max(config.GracePeriod.Ticks, config.MinStationary.Ticks) + TimeSpan.TicksPerSecond * 30;
+    }
+
+    protected override void AddParameters(Dictionary<string, double> parameters)
+    {
+        parameters["min_stationary_s"] = _config.MinStationary.TotalSeconds;
+        parameters["stationary_tolerance"] = _config.StationaryTolerance;
+    }
+
+    protected override void Evaluate(ScenarioFrame frame, out bool qualifies, out bool sustains)
+    {
+        var t = frame.Ticks;
+        var objects = frame.Objects;
+        var tolerance = (float)_config.StationaryTolerance;
+        int items = 0;
+        long maxStationary = 0;
+        double maxConfidence = 0;
+        _resting.Clear();
+        for (var i = 0; i < objects.Count; i++)
+        {
+            var o = objects[i];
+            if (!Eligible(o, _classes, _config.MinConfidence) || !frame.InZone(i, Zone.Index)) continue;
+            var item = ItemFor(o, t);
+            var box = o.Box;
+            var moved = MathF.Abs(box.CenterX - item.AnchorX) > tolerance * MathF.Max(box.Width, 1e-4f)
+                || MathF.Abs(box.CenterY - item.AnchorY) > tolerance * MathF.Max(box.Height, 1e-4f);
+            if (moved)
+            {
+                item.AnchorX = box.CenterX;
+                item.AnchorY = box.CenterY;
+                item.StationaryTicks = 0;
+            }
+            else if (!(_config.SuppressNearMovingPerson && OverlapsMovingPerson(objects, box)))
+            {
+                item.StationaryTicks += Math.Min(t - item.LastSeen, _graceTicks);
+            }
+            item.LastSeen = t;
+            item.LastBox = box;
+            item.Frames++;
+
+            if (item.StationaryTicks >= _minStationaryTicks)
+            {
+                items++;
+                maxStationary = Math.Max(maxStationary, item.StationaryTicks);
+                maxConfidence = Math.Max(maxConfidence, o.Confidence);
+                Involved.Add(o);
+            }
+            else if (!moved && item.Frames >= 2)
+            {
+                _resting.Add(o);
+            }
+        }
+
+        foreach (var (id, item) in _items)
+            if (t - item.LastSeen > _forgetTicks) _items.Remove(id);
+
+        qualifies = items > 0;
+        sustains = qualifies || _resting.Count > 0;
+        if (!qualifies) Involved.AddRange(_resting);
+        Measured[0] = items;
+        Measured[1] = Math.Round(maxStationary / (double)TimeSpan.TicksPerSecond, 3);
+        Measured[2] = Math.Round(maxConfidence, 4);
+    }
+
+    /// <summary>
+    /// The item state of a track; a new track adopts the state of an item not seen this frame at the same place
+    /// (the tracker lost the object and found it again under a new id), so its stationary clock carries over.
+    /// </summary>
+    private Item ItemFor(in TrackedObject o, long t)
+    {
+        if (_items.TryGetValue(o.TrackId, out var item)) return item;
+        long adoptId = 0;
+        float best = 0.3f;
+        foreach (var (id, candidate) in _items)
+        {
+            if (candidate.LastSeen >= t) continue;
+            var iou = candidate.LastBox.IoU(o.Box);
+            if (iou >= best) { best = iou; adoptId = id; item = candidate; }
+        }
+        if (item is not null) _items.Remove(adoptId);
+        else item = new Item { AnchorX = o.Box.CenterX, AnchorY = o.Box.CenterY, LastSeen = t, LastBox = o.Box };
+        _items[o.TrackId] = item;
+        return item;
+    }
+
+    private bool OverlapsMovingPerson(IReadOnlyList<TrackedObject> objects, in BoxF box)
+    {
+        var area = box.Area;
+        if (area <= 0) return false;
+        for (var j = 0; j < objects.Count; j++)
+        {
+            var p = objects[j];
+            if (p.RelativeDisplacement < _config.MovingPersonDisplacement || !_persons.Contains(p.Label)) continue;
+            var grow = p.Box.Width * 0.1f;
+            var iw = MathF.Min(box.X2, p.Box.X2 + grow) - MathF.Max(box.X1, p.Box.X1 - grow);
+            var ih = MathF.Min(box.Y2, p.Box.Y2) - MathF.Max(box.Y1, p.Box.Y1);
+            if (iw > 0 && ih > 0 && iw * ih >= 0.3f * area) return true;
+        }
+        return false;
+    }
+
+    private sealed class Item
+    {
+        public float AnchorX;
+        public float AnchorY;
+        public long StationaryTicks;
+        public long LastSeen;
+        public BoxF LastBox;
+        public int Frames;
+    }
+}

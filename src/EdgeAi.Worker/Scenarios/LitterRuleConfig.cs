@@ -1,0 +1,37 @@
+namespace EdgeAi.Worker.Scenarios;
+
+/// <summary>
+/// Litter (暴露垃圾): a litter object stays in a street or greenery zone, stationary, for
+/// <see cref="MinStationary"/>. "Stationary" means its centre stays within <see cref="StationaryTolerance"/> box
+/// sizes of where it settled; time during which a moving person overlaps it does not count, so a bag carried by a
+/// walking (or briefly pausing) person never fires. Defaults: zone types street, greenery; min confidence 0.35;
+/// grace 15 s; cooldown 60 s; updates every 60 s.
+/// </summary>
+public sealed record LitterRuleConfig : RuleConfig
+{
+    public LitterRuleConfig()
+    {
+        ZoneTypes = [Scenarios.ZoneTypes.Street, Scenarios.ZoneTypes.Greenery];
+        MinConfidence = 0.35;
+        GracePeriod = TimeSpan.FromSeconds(15);
+        UpdateInterval = TimeSpan.FromSeconds(60);
+    }
+
+    /// <summary>Labels that count as litter. Default litter, garbage_pile.</summary>
+    public IReadOnlyList<string> Classes { get; init; } = ["litter", "garbage_pile"];
+
+    /// <summary>How long an object must stay put before the episode starts. Default 10 s.</summary>
+    public TimeSpan MinStationary { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Movement, in box sizes per axis, that restarts the stationary clock. Default 0.5.</summary>
+    public double StationaryTolerance { get; init; } = 0.5;
+
+    /// <summary>Pause the stationary clock while a moving person overlaps the object. Default true.</summary>
+    public bool SuppressNearMovingPerson { get; init; } = true;
+
+    /// <summary>A person is moving when its tracker displacement over the motion window is at least this many box sizes. Default 0.5.</summary>
+    public double MovingPersonDisplacement { get; init; } = 0.5;
+
+    /// <summary>Labels of persons (for the carried-object check). Default person.</summary>
+    public IReadOnlyList<string> PersonClasses { get; init; } = ["person"];
+}

@@ -1,0 +1,39 @@
+namespace EdgeAi.Worker.Scenarios;
+
+/// <summary>
+/// Settings every scenario rule has. A rule runs once per zone it applies to: the zones listed in
+/// <see cref="Zones"/> or, when that is empty, every zone whose type is in <see cref="ZoneTypes"/>; each
+/// (rule, zone) pair has its own episode lifecycle.
+/// </summary>
+public abstract record RuleConfig
+{
+    /// <summary>Default true.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Rule name on the wire (RuleEvaluation.Name); null = the rule's default, e.g. "crowding.min_persons".</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Detections below this confidence are ignored by the rule. Default 0.4.</summary>
+    public double MinConfidence { get; init; } = 0.4;
+
+    /// <summary>The condition may lapse this long (object briefly lost or occluded) without ending or resetting anything. Default 10 s.</summary>
+    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After an episode ends, no new episode starts in the same zone for this long. Default 60 s.</summary>
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>While an episode is active, an "updated" event is emitted at most this often. Default 30 s.</summary>
+    public TimeSpan UpdateInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Zone types the rule applies to when <see cref="Zones"/> is empty; each rule has its own default.</summary>
+    public IReadOnlyList<string> ZoneTypes { get; init; } = [];
+
+    /// <summary>Zone ids the rule applies to, regardless of type; empty (default) = by <see cref="ZoneTypes"/>.</summary>
+    public IReadOnlyList<string> Zones { get; init; } = [];
+
+    /// <summary>Only confirmed tracks count (filters one-frame false positives). Default true.</summary>
+    public bool ConfirmedTracksOnly { get; init; } = true;
+
+    /// <summary>Blur persons on this rule's evidence snapshots. Default false (true for crowding).</summary>
+    public bool PrivacyBlur { get; init; }
+}

@@ -1,0 +1,162 @@
+namespace EdgeAi.Worker.Scenarios;
+
+/// <summary>Checks a <see cref="ScenarioConfig"/> and reports every problem at once, each with its key path.</summary>
+public static class ScenarioConfigValidator
+{
+    /// <summary>Most zones per camera (membership is a 64-bit mask per object).</summary>
+    public const int MaxZones = 64;
+
+    /// <summary>
+    /// Returns all errors (empty when valid) as "path: problem", e.g.
+    /// <c>cameras[2].zones[0].polygon: needs at least 3 points</c> for <paramref name="path"/> = "cameras[2]".
+    /// </summary>
+    public static IReadOnlyList<string> Validate(ScenarioConfig config, string path = "")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var p = path.Length == 0 ? "" : path + ".";
+        var errors = new List<string>();
+        var zones = config.Zones ?? [];
+        if (zones.Count > MaxZones) errors.Add($"{p}zones: at most {MaxZones} zones per camera (has {zones.Count})");
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < zones.Count; i++)
+        {
+            var zp = $"{p}zones[{i}]";
+            var z = zones[i];
+            if (z is null) { errors.Add($"{zp}: is empty"); continue; }
+            ValidateZone(z, zp, errors);
+            if (!string.IsNullOrEmpty(z.Id) && !ids.Add(z.Id)) errors.Add($"{zp}.id: duplicate zone id '{z.Id}'");
+            if (z.Litter is not null) ValidateLitter(z.Litter, $"{zp}.litter", null, errors);
+            if (z.RoadCollapse is not null) ValidateRoadCollapse(z.RoadCollapse, $"{zp}.roadCollapse", null, errors);
+            if (z.IllegalFishing is not null) ValidateFishing(z.IllegalFishing, $"{zp}.illegalFishing", null, errors);
+            if (z.Crowding is not null) ValidateCrowding(z.Crowding, $"{zp}.crowding", null, errors);
+        }
+        ValidateLitter(config.Litter, $"{p}litter", ids, errors);
+        ValidateRoadCollapse(config.RoadCollapse, $"{p}roadCollapse", ids, errors);
+        ValidateFishing(config.IllegalFishing, $"{p}illegalFishing", ids, errors);
+        ValidateCrowding(config.Crowding, $"{p}crowding", ids, errors);
+        return errors;
+    }
+
+    private static void ValidateZone(ZoneConfig z, string zp, List<string> errors)
+    {
+        if (string.IsNullOrEmpty(z.Id)) errors.Add($"{zp}.id: is required");
+        else if (!IsValidId(z.Id)) errors.Add($"{zp}.id: '{z.Id}' must be 1-64 characters of A-Z a-z 0-9 . _ -");
+        if (string.IsNullOrEmpty(z.Type)) errors.Add($"{zp}.type: is required (one of {string.Join(", ", ZoneTypes.All)})");
+        else if (!ZoneTypes.IsKnown(z.Type)) errors.Add($"{zp}.type: unknown zone type '{z.Type}' (one of {string.Join(", ", ZoneTypes.All)})");
+        if (z.AreaM2 is { } area && !(double.IsFinite(area) && area > 0)) errors.Add($"{zp}.areaM2: must be a positive number of square metres (was {area})");
+        var poly = z.Polygon ?? [];
+        if (poly.Count < 3) { errors.Add($"{zp}.polygon: needs at least 3 points (has {poly.Count})"); return; }
+        var pointsOk = true;
+        for (var k = 0; k < poly.Count; k++)
+        {
+            var pt = poly[k];
+            if (pt is null || pt.Length != 2)
+            {
+                errors.Add($"{zp}.polygon[{k}]: must be [x, y] (has {pt?.Length ?? 0} numbers)");
+                pointsOk = false;
+                continue;
+            }
+            for (var c = 0; c < 2; c++)
+                if (!(pt[c] >= 0 && pt[c] <= 1))
+                {
+                    errors.Add($"{zp}.polygon[{k}][{c}]: {(c == 0 ? "x" : "y")} = {pt[c]} is outside 0..1 (coordinates are normalised to the frame)");
+                    pointsOk = false;
+                }
+        }
+        if (!pointsOk) return;
+        double twiceArea = 0;
+        for (int k = 0, j = poly.Count - 1; k < poly.Count; j = k++)
+            twiceArea += poly[j][0] * poly[k][1] - poly[k][0] * poly[j][1];
+        if (Math.Abs(twiceArea) < 1e-9) errors.Add($"{zp}.polygon: has zero area (points are collinear or repeated)");
+    }
+
+    private static void ValidateCommon(RuleConfig r, string rp, HashSet<string>? zoneIds, List<string> errors)
+    {
+        if (r.Name is { } name && (string.IsNullOrWhiteSpace(name) || name.Length > 64)) errors.Add($"{rp}.name: must be 1-64 characters when set");
+        if (!(r.MinConfidence >= 0 && r.MinConfidence <= 1)) errors.Add($"{rp}.minConfidence: must be within 0..1 (was {r.MinConfidence})");
+        Duration(r.GracePeriod, $"{rp}.gracePeriod", OneDay, errors);
+        Duration(r.Cooldown, $"{rp}.cooldown", OneWeek, errors);
+        if (r.UpdateInterval <= TimeSpan.Zero) errors.Add($"{rp}.updateInterval: must be positive (was {r.UpdateInterval})");
+        else Duration(r.UpdateInterval, $"{rp}.updateInterval", OneDay, errors);
+        var types = r.ZoneTypes ?? [];
+        for (var i = 0; i < types.Count; i++)
+            if (!ZoneTypes.IsKnown(types[i])) errors.Add($"{rp}.zoneTypes[{i}]: unknown zone type '{types[i]}' (one of {string.Join(", ", ZoneTypes.All)})");
+        var zones = r.Zones ?? [];
+        if (zoneIds is null && zones.Count > 0) errors.Add($"{rp}.zones: not allowed inside a zone (the rule already applies to that zone)");
+        else if (zoneIds is not null)
+            for (var i = 0; i < zones.Count; i++)
+                if (!zoneIds.Contains(zones[i])) errors.Add($"{rp}.zones[{i}]: no zone with id '{zones[i]}'");
+    }
+
+    private static void ValidateClasses(IReadOnlyList<string>? classes, string key, bool allowEmpty, List<string> errors)
+    {
+        if (classes is null || classes.Count == 0)
+        {
+            if (!allowEmpty) errors.Add($"{key}: needs at least one class label");
+            return;
+        }
+        for (var i = 0; i < classes.Count; i++)
+            if (string.IsNullOrWhiteSpace(classes[i])) errors.Add($"{key}[{i}]: class label must not be blank");
+    }
+
+    private static void ValidateLitter(LitterRuleConfig? r, string rp, HashSet<string>? zoneIds, List<string> errors)
+    {
+        if (r is null) return;
+        ValidateCommon(r, rp, zoneIds, errors);
+        ValidateClasses(r.Classes, $"{rp}.classes", false, errors);
+        ValidateClasses(r.PersonClasses, $"{rp}.personClasses", true, errors);
+        Duration(r.MinStationary, $"{rp}.minStationary", OneDay, errors);
+        if (!(r.StationaryTolerance > 0)) errors.Add($"{rp}.stationaryTolerance: must be positive (box sizes; was {r.StationaryTolerance})");
+        if (!(r.MovingPersonDisplacement > 0)) errors.Add($"{rp}.movingPersonDisplacement: must be positive (box sizes; was {r.MovingPersonDisplacement})");
+    }
+
+    private static void ValidateRoadCollapse(RoadCollapseRuleConfig? r, string rp, HashSet<string>? zoneIds, List<string> errors)
+    {
+        if (r is null) return;
+        ValidateCommon(r, rp, zoneIds, errors);
+        ValidateClasses(r.Classes, $"{rp}.classes", false, errors);
+        if (r.MinFrames < 1) errors.Add($"{rp}.minFrames: must be at least 1 (was {r.MinFrames})");
+    }
+
+    private static void ValidateFishing(IllegalFishingRuleConfig? r, string rp, HashSet<string>? zoneIds, List<string> errors)
+    {
+        if (r is null) return;
+        ValidateCommon(r, rp, zoneIds, errors);
+        ValidateClasses(r.PersonClasses, $"{rp}.personClasses", false, errors);
+        ValidateClasses(r.GearClasses, $"{rp}.gearClasses", false, errors);
+        ValidateClasses(r.BoatClasses, $"{rp}.boatClasses", true, errors);
+        if (!(r.GearMinConfidence >= 0 && r.GearMinConfidence <= 1)) errors.Add($"{rp}.gearMinConfidence: must be within 0..1 (was {r.GearMinConfidence})");
+        if (!(r.GearProximity >= 0 && r.GearProximity <= 5)) errors.Add($"{rp}.gearProximity: must be within 0..5 person heights (was {r.GearProximity})");
+        Duration(r.MinDuration, $"{rp}.minDuration", OneDay, errors);
+        if (r.BanSchedule is null) errors.Add($"{rp}.banSchedule: is required");
+        else BanSchedule.Parse(r.BanSchedule, $"{rp}.banSchedule", errors);
+    }
+
+    private static void ValidateCrowding(CrowdingRuleConfig? r, string rp, HashSet<string>? zoneIds, List<string> errors)
+    {
+        if (r is null) return;
+        ValidateCommon(r, rp, zoneIds, errors);
+        ValidateClasses(r.PersonClasses, $"{rp}.personClasses", false, errors);
+        if (r.MinPersons < 1) errors.Add($"{rp}.minPersons: must be at least 1 (was {r.MinPersons})");
+        Duration(r.MinDuration, $"{rp}.minDuration", OneDay, errors);
+        if (r.MaxDensity is { } d && !(double.IsFinite(d) && d > 0)) errors.Add($"{rp}.maxDensity: must be a positive number of persons per m² (was {d})");
+    }
+
+    private static readonly TimeSpan OneDay = TimeSpan.FromDays(1);
+    private static readonly TimeSpan OneWeek = TimeSpan.FromDays(7);
+
+    /// <summary>Non-negative and at most <paramref name="max"/>: "20" in config is 20 days for TimeSpan, almost surely meant as seconds.</summary>
+    private static void Duration(TimeSpan value, string key, TimeSpan max, List<string> errors)
+    {
+        if (value < TimeSpan.Zero) errors.Add($"{key}: must not be negative (was {value})");
+        else if (value > max) errors.Add($"{key}: {value} is longer than {max.TotalDays:0} day(s); write durations as hh:mm:ss, e.g. 00:00:20 for 20 seconds");
+    }
+
+    private static bool IsValidId(string id)
+    {
+        if (id.Length is < 1 or > 64) return false;
+        foreach (var c in id)
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')) return false;
+        return true;
+    }
+}

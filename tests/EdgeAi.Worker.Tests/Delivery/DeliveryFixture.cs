@@ -1,0 +1,80 @@
+using EdgeAi.Models.Devices;
+using EdgeAi.Testing;
+using EdgeAi.Worker.Cli;
+using EdgeAi.Worker.Outbox;
+using EdgeAi.Worker.Publishing;
+
+namespace EdgeAi.Worker.Tests.Delivery;
+
+/// <summary>A worker's delivery side against a real broker: outbox in a temp folder, <see cref="DeliveryService"/> as edge-01.</summary>
+internal sealed class DeliveryFixture : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly string _dir = TestPaths.NewTempDir("delivery");
+
+    private DeliveryFixture(MosquittoBroker broker, string deviceId, CapturingLoggerProvider logs)
+    {
+        Broker = broker;
+        DeviceId = deviceId;
+        Logs = logs;
+        Outbox = EventOutbox.Open(new OutboxOptions { Path = Path.Combine(_dir, "outbox.db") });
+        Events = new SyntheticEvents(deviceId, evidenceBytes: 2000);
+    }
+
+    public MosquittoBroker Broker { get; }
+
+    public string DeviceId { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public EventOutbox Outbox { get; }
+
+    public SyntheticEvents Events { get; }
+
+    public DeliveryService Service { get; private set; } = null!;
+
+    public static async Task<DeliveryFixture> StartAsync(MosquittoBroker broker, string deviceId = "edge-01", Func<DeliveryOptions, DeliveryOptions>? configure = null,
+        Func<DeviceHealth>? health = null, DeviceCommandHandler? commands = null)
+    {
+        var fixture = new DeliveryFixture(broker, deviceId, new CapturingLoggerProvider());
+        var options = new DeliveryOptions
+        {
+            DeviceId = deviceId,
+            Mqtt = broker.ClientOptions(deviceId, $"edgeai-{deviceId}"),
+            HealthInterval = TimeSpan.FromSeconds(1),
+        };
+        fixture.Service = new DeliveryService(configure?.Invoke(options) ?? options, fixture.Outbox, fixture.Logs.CreateFactory(), null, health, commands);
+        await fixture.Service.StartAsync(CancellationToken.None);
+        return fixture;
+    }
+
+    /// <summary>Enqueues <paramref name="count"/> synthetic events (with evidence on four of five).</summary>
+    public async Task EnqueueAsync(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var (evt, evidence) = Events.Next();
+            await Outbox.EnqueueAsync(evt, evidence);
+        }
+    }
+
+    public async Task WaitDrainedAsync()
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (Outbox.Depth.Events > 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"outbox still holds {Outbox.Depth.Events} events:\n{string.Join("\n", Logs.Lines.TakeLast(20))}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Error-level lines logged so far (a healthy run has none).</summary>
+    public IReadOnlyList<string> Errors => Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        await Outbox.DisposeAsync();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+}
