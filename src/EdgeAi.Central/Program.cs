@@ -1,4 +1,2 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-app.Run();
+// edgeai-central: see Hosting/CentralCommandLine.cs for the commands and Hosting/CentralApp.cs for the service.
+return await EdgeAi.Central.Hosting.CentralCommandLine.RunAsync(args);

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using EdgeAi.Central.Storage;
+
+namespace EdgeAi.Central.Api;
+
+/// <summary>Shapes stored rows for the API: times as ISO 8601 UTC, stored JSON as JSON.</summary>
+internal static class ApiFormat
+{
+    public static DateTimeOffset Time(long ms) => UnixMs.ToTime(ms);
+
+    public static DateTimeOffset? Time(long? ms) => UnixMs.ToTime(ms);
+
+    public static JsonElement? Json(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static object Incident(IncidentRow i) => new
+    {
+        incident_id = i.IncidentId, i.Scenario, i.State, i.Lat, i.Lon, zone_id = i.ZoneId,
+        first_seen = Time(i.FirstSeen), last_seen = Time(i.LastSeen), closed_at = Time(i.ClosedAt), close_reason = i.CloseReason,
+        event_count = i.EventCount, updated_at = Time(i.UpdatedAt),
+    };
+
+    public static object Camera(IncidentCameraRow c) => new
+    {
+        device_id = c.DeviceId, camera_id = c.CameraId, c.Lat, c.Lon, zone_id = c.ZoneId, last_box = c.LastBox,
+        first_seen = Time(c.FirstSeen), last_seen = Time(c.LastSeen), event_count = c.EventCount,
+    };
+
+    public static object Case(CaseRow c) => new
+    {
+        case_id = c.CaseId, incident_id = c.IncidentId, c.Scenario, c.State, c.Platform, platform_case_id = c.PlatformCaseId,
+        category = new { @class = c.CategoryClass, subclass = c.CategorySubclass, code = c.CategoryCode },
+        c.Attempts, last_error = c.LastError, created_at = Time(c.CreatedAt), updated_at = Time(c.UpdatedAt), filed_at = Time(c.FiledAt),
+    };
+
+    public static object Timeline(TimelineRow t) => new { at = Time(t.At), t.State, t.Source, t.Detail };
+
+    public static object Outbox(OutboxRow o) => new
+    {
+        o.Id, o.Kind, o.Attempts, created_at = Time(o.CreatedAt), next_attempt_at = Time(o.NextAttemptAt), last_error = o.LastError,
+        done_at = Time(o.DoneAt), dead = o.Dead != 0,
+    };
+
+    public static object Command(CommandRow c) => new
+    {
+        command_id = c.CommandId, device_id = c.DeviceId, camera_id = c.CameraId, requested_at = Time(c.RequestedAt), sent_at = Time(c.SentAt),
+        c.Result, c.Detail, replied_at = Time(c.RepliedAt),
+    };
+
+    public static object Event(EventRow e, bool withPayload) => new
+    {
+        event_id = e.EventId, episode_id = e.EpisodeId, incident_id = e.IncidentId, device_id = e.DeviceId, camera_id = e.CameraId,
+        e.Scenario, e.Type, e.Sequence, detection_time = Time(e.DetectionTime), received_at = Time(e.ReceivedAt),
+        payload = withPayload ? Json(e.Payload) : null,
+    };
+
+    public static object Evidence(EventEvidenceRow e) => new
+    {
+        evidence_id = e.EvidenceId, event_id = e.EventId, e.Sha256, e.Bytes, content_type = e.ContentType, e.Kind,
+        url = $"/api/v1/evidence/{e.EvidenceId}",
+    };
+
+    public static object DeadLetter(DeadLetterRow d) => new
+    {
+        d.Id, d.Topic, device_id = d.DeviceId, d.Reason, payload_bytes = d.PayloadBytes, received_at = Time(d.ReceivedAt),
+        payload_preview = System.Text.Encoding.UTF8.GetString(d.Payload.AsSpan(0, Math.Min(d.Payload.Length, 512))),
+    };
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using EdgeAi.Central.Cases;
+using EdgeAi.Central.Configuration;
+using EdgeAi.Central.Platforms;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAi.Central.Api;
+
+/// <summary>
+/// <c>POST /api/v1/platform/callback</c>: the platform reports a case's state. Authenticated by HMAC-SHA256 over
+/// the body with the callback secret (<see cref="HmacSignature"/>), not by the API token. Body:
+/// <c>{"case_ref": "…" (case id, incident id or platform case id), "status": "accepted|dispatched|resolved|closed|rejected|false_positive", "note": "…"}</c>.
+/// </summary>
+internal static partial class PlatformCallbackEndpoint
+{
+    public static IEndpointRouteBuilder MapPlatformCallback(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/platform/callback", HandleAsync).AllowAnonymous().WithTags("platform")
+            .WithSummary("Status callback from the governance platform (HMAC-signed).");
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(HttpRequest request, CaseWorkflow workflow, CentralOptions options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var logger = loggers.CreateLogger("EdgeAi.Central.Api.PlatformCallback");
+        if (options.Platform.CallbackSecret is not { } secret) return Results.NotFound();
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        var body = buffer.ToArray();
+        if (!HmacSignature.Verify(secret, request.Headers[HmacSignature.TimestampHeader], request.Headers[HmacSignature.SignatureHeader], body,
+                time.GetUtcNow(), options.Platform.CallbackMaxSkew, out var reason))
+        {
+            LogRefused(logger, reason!);
+            return Results.Json(new { error = reason }, statusCode: StatusCodes.Status401Unauthorized);
+        }
+        string? reference, status, note;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            reference = Str(root, "case_ref") ?? Str(root, "platform_case_id") ?? Str(root, "case_id");
+            status = Str(root, "status");
+            note = Str(root, "note");
+        }
+        catch (JsonException)
+        {
+            return Results.BadRequest(new { error = "body is not JSON" });
+        }
+        if (reference is null || status is null) return Results.BadRequest(new { error = "case_ref and status are required" });
+        var outcome = await workflow.ApplyPlatformStatusAsync(reference, status, note, "platform", ct);
+        return outcome switch
+        {
+            StatusOutcome.NotFound => Results.NotFound(new { error = "no such case" }),
+            StatusOutcome.Invalid => Results.BadRequest(new { error = $"status must be one of {string.Join(", ", CaseStates.FromPlatform)}" }),
+            _ => Results.Ok(new { outcome = outcome.ToString().ToLowerInvariant() }),
+        };
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    [LoggerMessage(EventId = 700, Level = LogLevel.Warning, Message = "Platform callback refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
+}

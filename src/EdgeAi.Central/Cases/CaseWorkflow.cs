@@ -1,0 +1,141 @@
+using System.Text.Json;
+using EdgeAi.Central.Configuration;
+using EdgeAi.Central.Incidents;
+using EdgeAi.Central.Platforms;
+using EdgeAi.Central.Storage;
+using EdgeAi.Models;
+using EdgeAi.Models.Devices;
+using EdgeAi.Models.Events;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAi.Central.Cases;
+
+/// <summary>
+/// Moves cases through their states from platform reports (callbacks or polling) and verification replies, and
+/// writes the work each change causes in the same transaction: on <c>resolved</c> a verification command to the
+/// camera's worker; on a verification result a notification to the platform (and a reopened incident when the
+/// camera still sees the problem).
+/// </summary>
+internal sealed partial class CaseWorkflow(
+    CentralStore store,
+    IncidentService incidents,
+    MediaLinks media,
+    CentralOptions options,
+    OutboxSignal signal,
+    TimeProvider time,
+    ILogger<CaseWorkflow> logger)
+{
+    public async Task<StatusOutcome> ApplyPlatformStatusAsync(string reference, string status, string? note, string source, CancellationToken ct)
+    {
+        if (!CaseStates.FromPlatform.Contains(status)) return StatusOutcome.Invalid;
+        var found = await store.FindCaseAsync(reference, ct).ConfigureAwait(false);
+        if (found is null) return StatusOutcome.NotFound;
+        var now = time.GetUtcNow();
+
+        (CommandRow Row, OutboxRow Outbox)? verify = null;
+        if (status == CaseStates.Resolved && options.Verification.Enabled)
+            verify = await PrepareVerificationAsync(found, now, ct).ConfigureAwait(false);
+
+        var (before, applied) = await store.UpdateCaseAsync(found.CaseId, row =>
+        {
+            if (row.State == status) return null;
+            if (!CaseStateMachine.CanMove(row.State, status))
+                return new CaseUpdate(row.State, source, $"ignored report '{status}' in state {row.State}") { KeepState = true };
+            var update = new CaseUpdate(status, source, note);
+            return verify is { } v ? update with { Command = v.Row, Outbox = [v.Outbox] } : update;
+        }, now, ct).ConfigureAwait(false);
+
+        if (applied is null) return before is null ? StatusOutcome.NotFound : StatusOutcome.Unchanged;
+        if (applied.KeepState)
+        {
+            LogIgnored(found.CaseId, status, before!.State);
+            return StatusOutcome.Ignored;
+        }
+        LogStatus(found.CaseId, before!.State, status, source);
+        if (applied.Outbox.Count > 0) signal.Wake();
+        return StatusOutcome.Applied;
+    }
+
+    /// <summary>The command asking the camera that saw the incident last to re-check its zone.</summary>
+    private async Task<(CommandRow, OutboxRow)?> PrepareVerificationAsync(CaseRow c, DateTimeOffset now, CancellationToken ct)
+    {
+        var cameras = await store.GetIncidentCamerasAsync(c.IncidentId, ct).ConfigureAwait(false);
+        var camera = cameras.OrderByDescending(x => x.LastSeen).FirstOrDefault();
+        if (camera is null) return null;
+        var command = new DeviceCommand(UuidV7.New(time), DeviceCommandTypes.Verify, camera.CameraId, camera.ZoneId, c.Scenario,
+            Guid.TryParse(camera.LastEpisodeId, out var ep) ? ep : null, now);
+        var ms = UnixMs.From(now);
+        return (new CommandRow
+        {
+            CommandId = command.CommandId.ToString(), CaseId = c.CaseId, IncidentId = c.IncidentId, DeviceId = camera.DeviceId,
+            CameraId = camera.CameraId, RequestedAt = ms,
+        }, new OutboxRow
+        {
+            CaseId = c.CaseId, Kind = OutboxKinds.Verify, Payload = JsonSerializer.Serialize(command, EdgeAiJsonContext.Default.DeviceCommand),
+            CreatedAt = ms, NextAttemptAt = ms,
+        });
+    }
+
+    /// <summary>Applies a worker's verification reply; returns why it was refused, or null when taken (or a harmless repeat).</summary>
+    public async Task<string?> ApplyVerificationAsync(string deviceId, CommandReply reply, CancellationToken ct)
+    {
+        var command = await store.GetCommandAsync(reply.CommandId.ToString(), ct).ConfigureAwait(false);
+        if (command is null) return $"reply to unknown command {reply.CommandId}";
+        if (command.DeviceId != deviceId) return $"reply from {deviceId} to a command sent to {command.DeviceId}";
+        var now = time.GetUtcNow();
+        var result = reply.Result switch
+        {
+            CommandResult.Cleared => "cleared",
+            CommandResult.StillPresent => "still_present",
+            _ => "error",
+        };
+        var evidence = reply.Evidence.Select(e => new CaseMedia(e.Id, media.Create(e.Id, now), e.Sha256, e.ContentType)).ToList();
+        var reopen = false;
+        var taken = await store.CompleteCommandAsync(command, result, reply.Detail, row =>
+        {
+            if (row.State != CaseStates.Resolved)
+                return new CaseUpdate(row.State, "verification", $"verification result '{result}' arrived in state {row.State}; no change") { KeepState = true };
+            switch (reply.Result)
+            {
+                case CommandResult.Cleared:
+                    return new CaseUpdate(CaseStates.Verified, "verification", $"camera {command.DeviceId}/{command.CameraId}: cleared. {reply.Detail}".TrimEnd())
+                    {
+                        Outbox = [Notification(row, CaseStates.Verified, "AI verification: the camera no longer sees the problem", evidence, now)],
+                    };
+                case CommandResult.StillPresent:
+                    reopen = true;
+                    return new CaseUpdate(CaseStates.Reopened, "verification", $"camera {command.DeviceId}/{command.CameraId}: still present. {reply.Detail}".TrimEnd())
+                    {
+                        Outbox = [Notification(row, CaseStates.Reopened, "AI verification: the camera still sees the problem", evidence, now)],
+                    };
+                default:
+                    return new CaseUpdate(row.State, "verification", $"verification failed on {command.DeviceId}/{command.CameraId}: {reply.Detail}") { KeepState = true };
+            }
+        }, now, ct).ConfigureAwait(false);
+        if (!taken) return null;   // repeated reply
+        LogVerification(command.CaseId, result);
+        if (reopen) await incidents.ReopenAsync(command.IncidentId, "verification: still present", ct).ConfigureAwait(false);
+        signal.Wake();
+        return null;
+    }
+
+    private static OutboxRow Notification(CaseRow c, string status, string note, IReadOnlyList<CaseMedia> evidence, DateTimeOffset now)
+    {
+        var n = new CaseNotification
+        {
+            NotificationId = UuidV7.New().ToString(), CaseRef = c.CaseId, IncidentId = c.IncidentId, PlatformCaseId = c.PlatformCaseId,
+            Status = status, Note = note, At = now, Evidence = evidence,
+        };
+        var ms = UnixMs.From(now);
+        return new OutboxRow { CaseId = c.CaseId, Kind = OutboxKinds.Notify, Payload = JsonSerializer.Serialize(n, PlatformJson.Options), CreatedAt = ms, NextAttemptAt = ms };
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Case {CaseId}: {From} → {To} ({Source})")]
+    private partial void LogStatus(string caseId, string from, string to, string source);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "Case {CaseId}: report '{Status}' ignored in state {State}")]
+    private partial void LogIgnored(string caseId, string status, string state);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "Case {CaseId}: verification result {Result}")]
+    private partial void LogVerification(string caseId, string result);
+}

@@ -1,0 +1,209 @@
+using System.Text.Json;
+
+namespace EdgeAi.Central.Configuration;
+
+/// <summary>
+/// Loads and validates Central's JSON config file (see central.sample.json) and the secrets from the environment.
+/// Reports every error at once, each naming the file, the key and the reason.
+/// </summary>
+internal static class CentralConfigLoader
+{
+    public static CentralOptions Load(string file, Func<string, string?>? env = null)
+    {
+        env = WithSecretFiles(env ?? Environment.GetEnvironmentVariable);
+        var name = System.IO.Path.GetFileName(file);
+        if (!File.Exists(file)) throw new ConfigException([$"{file}: file not found"]);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(File.ReadAllBytes(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigException([$"{name}: line {ex.LineNumber + 1}: not valid JSON: {ex.Message}"]);
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new ConfigException([$"{name}: the top level must be a JSON object"]);
+            return Read(doc.RootElement, name, env) with { ConfigFile = file };
+        }
+    }
+
+    /// <summary>
+    /// A secret NAME may also be given as NAME_FILE: the path of a file holding it (systemd credentials, Docker
+    /// secrets); the file's content, without a trailing newline, is the value. NAME itself wins when both are set.
+    /// </summary>
+    public static Func<string, string?> WithSecretFiles(Func<string, string?> env) => name =>
+    {
+        if (env(name) is { Length: > 0 } value) return value;
+        if (env(name + "_FILE") is not { Length: > 0 } path) return null;
+        try
+        {
+            return File.ReadAllText(path).TrimEnd('\r', '\n');
+        }
+        catch (IOException ex)
+        {
+            throw new ConfigException([$"{name}_FILE: cannot read {path}: {ex.Message}"]);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new ConfigException([$"{name}_FILE: cannot read {path}: {ex.Message}"]);
+        }
+    };
+
+    public static CentralOptions Read(JsonElement root, string name, Func<string, string?> env)
+    {
+        var errors = new List<string>();
+        var r = new ConfigSection(root, "", name, errors);
+
+        var instance = r.String("instance_id") ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+        var logLevel = r.String("log_level", "Information")!;
+        if (logLevel is not ("Verbose" or "Debug" or "Information" or "Warning" or "Error")) r.Error("log_level", "must be Verbose, Debug, Information, Warning or Error");
+
+        var mqttSection = r.Section("mqtt");
+        var mqtt = new MqttSettings();
+        if (mqttSection is { } m)
+        {
+            mqtt = new MqttSettings
+            {
+                Host = m.String("host", mqtt.Host)!,
+                Port = m.Int("port", mqtt.Port, 1, 65535),
+                Username = m.String("username", mqtt.Username)!,
+                ShareGroup = m.String("share_group", mqtt.ShareGroup)!,
+                TlsCaFile = m.String("tls_ca_file"),
+                KeepAlive = m.Seconds("keep_alive_s", mqtt.KeepAlive, 5, 3600),
+            };
+            if (mqtt.ShareGroup.IndexOfAny(['/', '+', '#']) >= 0) m.Error("share_group", "must not contain '/', '+' or '#'");
+            if (mqtt.TlsCaFile is { } ca && !File.Exists(ca)) m.Error("tls_ca_file", $"file not found: {ca}");
+        }
+        mqtt = mqtt with { Password = env(SecretNames.MqttPassword) };
+
+        var dbSection = r.Section("database");
+        var connection = env(SecretNames.Database) ?? dbSection?.String("connection_string");
+        if (dbSection is null && connection is null) r.Error("database", "is required (or set " + SecretNames.Database + ")");
+        else if (string.IsNullOrWhiteSpace(connection)) errors.Add($"{name}: database.connection_string: is required (or set {SecretNames.Database})");
+
+        var apiSection = r.Section("api");
+        var token = env(SecretNames.ApiToken);
+        if (string.IsNullOrEmpty(token)) errors.Add($"{name}: api: the bearer token must be set in the environment variable {SecretNames.ApiToken}");
+        else if (token.Length < 16) errors.Add($"{name}: api: {SecretNames.ApiToken} must be at least 16 characters");
+        var api = new ApiSettings { Token = token ?? "" };
+        if (apiSection is { } a)
+        {
+            api = api with
+            {
+                Listen = a.String("listen", api.Listen)!,
+                PublicBaseUrl = a.String("public_base_url"),
+                MaxRequestBytes = a.Int("max_request_bytes", (int)api.MaxRequestBytes, 1024, 64 << 20),
+            };
+            if (!Uri.TryCreate(api.Listen, UriKind.Absolute, out _)) a.Error("listen", $"must be an absolute URL such as http://127.0.0.1:8080, got '{api.Listen}'");
+            if (api.PublicBaseUrl is { } p && !Uri.TryCreate(p, UriKind.Absolute, out _)) a.Error("public_base_url", "must be an absolute URL");
+        }
+
+        var consumer = new ConsumerSettings();
+        if (r.Section("consumer") is { } c)
+        {
+            consumer = new ConsumerSettings
+            {
+                QueueCapacity = c.Int("queue_capacity", consumer.QueueCapacity, 16, 1_000_000),
+                BatchSize = c.Int("batch_size", consumer.BatchSize, 1, 10_000),
+                MaxEvidenceBytes = c.Int("max_evidence_bytes", consumer.MaxEvidenceBytes, 1024, 64 << 20),
+                MaxJsonBytes = c.Int("max_json_bytes", consumer.MaxJsonBytes, 1024, 16 << 20),
+                DeadLetterKeepBytes = c.Int("dead_letter_keep_bytes", consumer.DeadLetterKeepBytes, 0, 16 << 20),
+            };
+        }
+
+        var correlation = new CorrelationSettings();
+        if (r.Section("correlation") is { } corr && corr.Section("scenarios") is { } scen)
+        {
+            var map = new Dictionary<string, ScenarioCorrelation>(CorrelationSettings.Defaults);
+            foreach (var (scenario, s) in scen.Entries())
+            {
+                var d = correlation.For(scenario);
+                map[scenario] = new ScenarioCorrelation(
+                    s.Seconds("window_s", d.Window, 1, 7 * 86400),
+                    s.Number("min_iou", d.MinIou, 0, 1),
+                    s.Number("radius_m", d.RadiusMetres, 1, 100_000),
+                    s.Seconds("cooldown_s", d.Cooldown, 0, 30 * 86400),
+                    s.Seconds("idle_close_s", d.IdleClose, 1, 30 * 86400));
+            }
+            correlation = new CorrelationSettings { Scenarios = map };
+        }
+
+        PlatformSettings? platform = null;
+        var ps = r.Section("platform");
+        if (ps is null) r.Error("platform", "is required");
+        else
+        {
+            var kindText = ps.String("kind", "webhook")!;
+            var kind = kindText switch
+            {
+                "webhook" => PlatformKind.Webhook,
+                "open311" => PlatformKind.Open311,
+                _ => (PlatformKind?)null,
+            };
+            if (kind is null) ps.Error("kind", $"must be 'webhook' or 'open311', got '{kindText}'");
+            var urlText = ps.String("url", required: true);
+            Uri? url = null;
+            if (urlText is not null && (!Uri.TryCreate(urlText, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https")))
+                ps.Error("url", $"must be an absolute http(s) URL, got '{urlText}'");
+            var retry = new RetrySettings();
+            if (ps.Section("retry") is { } rs)
+            {
+                retry = new RetrySettings
+                {
+                    InitialDelay = rs.Seconds("initial_delay_s", retry.InitialDelay, 0.01, 3600),
+                    MaxDelay = rs.Seconds("max_delay_s", retry.MaxDelay, 0.01, 86400),
+                    MaxAttempts = rs.Int("max_attempts", retry.MaxAttempts, 1, 10_000),
+                    MaxAge = rs.Seconds("max_age_s", retry.MaxAge, 1, 365 * 86400),
+                };
+            }
+            var categories = new Dictionary<string, PlatformCategory>(PlatformSettings.DefaultCategories);
+            if (ps.Section("categories") is { } cs)
+            {
+                foreach (var (scenario, cat) in cs.Entries())
+                {
+                    categories[scenario] = new PlatformCategory(
+                        cat.String("class", required: true) ?? "", cat.String("subclass", required: true) ?? "", cat.String("code", required: true) ?? "");
+                }
+            }
+            var secret = env(SecretNames.PlatformSecret);
+            var defaults = new PlatformSettings { Url = new Uri("http://localhost/") };
+            platform = new PlatformSettings
+            {
+                Kind = kind ?? PlatformKind.Webhook,
+                Url = url ?? defaults.Url,
+                Secret = secret,
+                CallbackSecret = env(SecretNames.CallbackSecret) ?? secret,
+                Open311ApiKey = env(SecretNames.Open311ApiKey),
+                RequestTimeout = ps.Seconds("request_timeout_s", defaults.RequestTimeout, 0.1, 600),
+                PollInterval = ps.Seconds("poll_interval_s", defaults.PollInterval, 0, 86400),
+                OutboxPollInterval = ps.Seconds("outbox_poll_interval_s", defaults.OutboxPollInterval, 0.05, 600),
+                CallbackMaxSkew = ps.Seconds("callback_max_skew_s", defaults.CallbackMaxSkew, 1, 86400),
+                Retry = retry,
+                Categories = categories,
+            };
+            if (platform.Kind == PlatformKind.Webhook && string.IsNullOrEmpty(secret))
+                errors.Add($"{name}: platform: the webhook signing secret must be set in the environment variable {SecretNames.PlatformSecret}");
+        }
+
+        var verification = new VerificationSettings();
+        if (r.Section("verification") is { } v) verification = new VerificationSettings { Enabled = v.Bool("enabled", true) };
+
+        r.ReportUnknownKeys();
+        if (errors.Count > 0) throw new ConfigException(errors);
+
+        return new CentralOptions
+        {
+            InstanceId = instance,
+            LogLevel = logLevel,
+            Mqtt = mqtt,
+            Database = new DatabaseSettings { ConnectionString = connection! },
+            Api = api,
+            Consumer = consumer,
+            Correlation = correlation,
+            Platform = platform!,
+            Verification = verification,
+        };
+    }
+}

@@ -1,0 +1,28 @@
+namespace EdgeAi.Central.Configuration;
+
+/// <summary>Everything Central is configured with: one JSON file plus secrets from environment variables.</summary>
+internal sealed record CentralOptions
+{
+    /// <summary>The file the options came from (for messages); "(built in)" for options made in code.</summary>
+    public string ConfigFile { get; init; } = "(built in)";
+
+    /// <summary>Names this instance in outbox leases and its MQTT client id. Default: host name + process id.</summary>
+    public string InstanceId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    public required MqttSettings Mqtt { get; init; }
+
+    public required DatabaseSettings Database { get; init; }
+
+    public required ApiSettings Api { get; init; }
+
+    public ConsumerSettings Consumer { get; init; } = new();
+
+    public CorrelationSettings Correlation { get; init; } = new();
+
+    public required PlatformSettings Platform { get; init; }
+
+    public VerificationSettings Verification { get; init; } = new();
+
+    /// <summary>Serilog minimum level: Verbose, Debug, Information, Warning, Error. Default Information.</summary>
+    public string LogLevel { get; init; } = "Information";
+}

@@ -1,0 +1,129 @@
+using System.Text.Json;
+
+namespace EdgeAi.Central.Configuration;
+
+/// <summary>
+/// Reads one JSON object of the config file, collecting errors (with the key path) instead of throwing, so that
+/// every problem is reported at once. Keys not read by the time <see cref="ReportUnknownKeys"/> runs are errors.
+/// </summary>
+internal sealed class ConfigSection
+{
+    private readonly JsonElement _element;
+    private readonly List<string> _errors;
+    private readonly string _file;
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+    private readonly List<ConfigSection> _children = [];
+
+    public ConfigSection(JsonElement element, string path, string file, List<string> errors)
+    {
+        _element = element;
+        Path = path;
+        _file = file;
+        _errors = errors;
+    }
+
+    public string Path { get; }
+
+    private string Key(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+
+    public void Error(string key, string reason) => _errors.Add($"{_file}: {Key(key)}: {reason}");
+
+    private JsonElement? Get(string key, JsonValueKind kind, string expected)
+    {
+        _read.Add(key);
+        if (!_element.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind == kind || (kind == JsonValueKind.True && value.ValueKind == JsonValueKind.False)) return value;
+        Error(key, $"must be {expected}, got {value.ValueKind.ToString().ToLowerInvariant()}");
+        return null;
+    }
+
+    public bool Has(string key) => _element.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    public string? String(string key, string? fallback = null, bool required = false)
+    {
+        var v = Get(key, JsonValueKind.String, "a string");
+        if (v is null)
+        {
+            if (required && !Has(key)) Error(key, "is required");
+            return fallback;
+        }
+        var s = v.Value.GetString()!;
+        if (required && string.IsNullOrWhiteSpace(s)) Error(key, "must not be empty");
+        return s;
+    }
+
+    public double Number(string key, double fallback, double min, double max)
+    {
+        var v = Get(key, JsonValueKind.Number, "a number");
+        if (v is null) return fallback;
+        var d = v.Value.GetDouble();
+        if (d < min || d > max || double.IsNaN(d))
+        {
+            Error(key, $"must be between {min} and {max}, got {d}");
+            return fallback;
+        }
+        return d;
+    }
+
+    public int Int(string key, int fallback, int min, int max)
+    {
+        var v = Get(key, JsonValueKind.Number, "an integer");
+        if (v is null) return fallback;
+        if (!v.Value.TryGetInt64(out var l))
+        {
+            Error(key, $"must be an integer, got {v.Value.GetRawText()}");
+            return fallback;
+        }
+        if (l < min || l > max)
+        {
+            Error(key, $"must be between {min} and {max}, got {l}");
+            return fallback;
+        }
+        return (int)l;
+    }
+
+    /// <summary>A duration written in seconds (key names end in <c>_s</c>).</summary>
+    public TimeSpan Seconds(string key, TimeSpan fallback, double min, double max) =>
+        TimeSpan.FromSeconds(Number(key, fallback.TotalSeconds, min, max));
+
+    public bool Bool(string key, bool fallback)
+    {
+        var v = Get(key, JsonValueKind.True, "true or false");
+        return v?.GetBoolean() ?? fallback;
+    }
+
+    public ConfigSection? Section(string key)
+    {
+        var v = Get(key, JsonValueKind.Object, "an object");
+        if (v is null) return null;
+        var child = new ConfigSection(v.Value, Key(key), _file, _errors);
+        _children.Add(child);
+        return child;
+    }
+
+    /// <summary>Every property of this object as a section (for maps such as scenario → parameters).</summary>
+    public IEnumerable<(string Name, ConfigSection Section)> Entries()
+    {
+        foreach (var p in _element.EnumerateObject())
+        {
+            _read.Add(p.Name);
+            if (p.Value.ValueKind != JsonValueKind.Object)
+            {
+                Error(p.Name, "must be an object");
+                continue;
+            }
+            var child = new ConfigSection(p.Value, Key(p.Name), _file, _errors);
+            _children.Add(child);
+            yield return (p.Name, child);
+        }
+    }
+
+    public void ReportUnknownKeys()
+    {
+        foreach (var p in _element.EnumerateObject())
+        {
+            if (!_read.Contains(p.Name)) Error(p.Name, "unknown key");
+        }
+        foreach (var c in _children) c.ReportUnknownKeys();
+    }
+}

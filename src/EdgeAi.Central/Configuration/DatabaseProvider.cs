@@ -1,0 +1,7 @@
+namespace EdgeAi.Central.Configuration;
+
+internal enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}

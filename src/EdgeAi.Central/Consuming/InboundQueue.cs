@@ -1,0 +1,56 @@
+using System.Threading.Channels;
+using EdgeAi.Central.Configuration;
+using EdgeAi.Central.Diagnostics;
+using EdgeAi.Interop.Mqtt;
+
+namespace EdgeAi.Central.Consuming;
+
+/// <summary>
+/// The bounded channel between the MQTT network thread and the store. Nothing is ever dropped: when it is full,
+/// <see cref="Post"/> makes the network thread wait (counted), which stops reading from the socket and lets the
+/// broker hold the backlog — back-pressure instead of loss. Single reader (<see cref="MessageProcessor"/>).
+/// </summary>
+internal sealed class InboundQueue
+{
+    private readonly Channel<InboundMessage> _channel;
+    private readonly CentralMetrics _metrics;
+    private readonly TimeProvider _time;
+
+    public InboundQueue(CentralOptions options, CentralMetrics metrics, TimeProvider time)
+    {
+        _channel = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(options.Consumer.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        _metrics = metrics;
+        _time = time;
+        metrics.QueueDepth = () => _channel.Reader.Count;
+    }
+
+    public ChannelReader<InboundMessage> Reader => _channel.Reader;
+
+    public int Count => _channel.Reader.Count;
+
+    /// <summary>Called on the network thread; blocks only while the queue is full. False once the queue is completed.</summary>
+    public bool Post(MqttMessage message)
+    {
+        _metrics.MessageReceived();
+        var item = new InboundMessage(message, _time.GetUtcNow());
+        if (_channel.Writer.TryWrite(item)) return true;
+        _metrics.QueueFull();
+        try
+        {
+            _channel.Writer.WriteAsync(item).AsTask().GetAwaiter().GetResult();
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>No more messages: the reader drains what is queued, then stops.</summary>
+    public void Complete() => _channel.Writer.TryComplete();
+}

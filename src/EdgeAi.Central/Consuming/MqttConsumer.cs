@@ -1,0 +1,96 @@
+using EdgeAi.Central.Configuration;
+using EdgeAi.Interop.Mqtt;
+using EdgeAi.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAi.Central.Consuming;
+
+/// <summary>
+/// Subscribes to every gateway's topics and hands each message to the <see cref="InboundQueue"/>. Events,
+/// evidence, health and replies use an MQTT 5 shared subscription (<c>$share/{group}/...</c>), so Central
+/// instances in one group split the load; status is subscribed by every instance, because a shared subscription
+/// does not receive retained messages. On stop, the connection is closed first, then the queue completed so the
+/// processor drains it.
+/// </summary>
+internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue, CentralOptions options, ILogger<MqttConsumer> logger) : BackgroundService
+{
+    public IReadOnlyList<string> Filters { get; } =
+    [
+        $"$share/{options.Mqtt.ShareGroup}/{Topics.Root}/+/events",
+        $"$share/{options.Mqtt.ShareGroup}/{Topics.Root}/+/evidence/+",
+        $"$share/{options.Mqtt.ShareGroup}/{Topics.Root}/+/health",
+        $"$share/{options.Mqtt.ShareGroup}/{Topics.Root}/+/replies",
+        $"{Topics.Root}/+/status",
+    ];
+
+    /// <summary>True once every subscription was granted.</summary>
+    public bool Subscribed { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        mqtt.Client.MessageReceived += OnMessage;
+        mqtt.Client.Start();
+        try
+        {
+            foreach (var f in Filters) await SubscribeAsync(f, stoppingToken).ConfigureAwait(false);
+            Subscribed = true;
+            LogSubscribed(string.Join(", ", Filters));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (MqttException ex)
+        {
+            LogSubscribeFailed(ex, ex.Message);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Subscribes, asking again when the SUBACK does not arrive in time: MqttClient can miss a SUBACK that arrives
+    /// before it registered the request (a race in EdgeAi.Interop), and a repeated SUBSCRIBE is harmless.
+    /// </summary>
+    private async Task SubscribeAsync(string filter, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await mqtt.Client.WaitConnectedAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await mqtt.Client.SubscribeAsync(filter, qos: 1, ct).WaitAsync(SubackTimeout, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (TimeoutException)
+            {
+                LogSubackMissing(filter, attempt);
+            }
+        }
+    }
+
+    private static readonly TimeSpan SubackTimeout = TimeSpan.FromSeconds(5);
+
+    private void OnMessage(MqttMessage message)
+    {
+        if (!queue.Post(message)) LogLostAtShutdown(message.Topic);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await mqtt.DisposeAsync().ConfigureAwait(false);
+        queue.Complete();
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Subscribed to {Filters}")]
+    private partial void LogSubscribed(string filters);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "Subscription refused: {Reason}")]
+    private partial void LogSubscribeFailed(Exception ex, string reason);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "No SUBACK for {Filter} (attempt {Attempt}); subscribing again")]
+    private partial void LogSubackMissing(string filter, int attempt);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Message on {Topic} arrived after the queue was closed at shutdown; it is not stored")]
+    private partial void LogLostAtShutdown(string topic);
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics.Metrics;
+
+namespace EdgeAi.Central.Diagnostics;
+
+/// <summary>
+/// Central's counters, published on the "EdgeAi.Central" meter (for /metrics) and readable directly (stats API, tests).
+/// Thread-safe.
+/// </summary>
+internal sealed class CentralMetrics : IDisposable
+{
+    public const string MeterName = "EdgeAi.Central";
+
+    private readonly Meter _meter = new(MeterName);
+    private long _received, _eventsAccepted, _duplicates, _deadLetters, _incidentsOpened, _casesFiled, _filingFailures, _queueFullWaits, _evidenceStored;
+    private readonly Counter<long> _deadLetterCounter;
+
+    public CentralMetrics()
+    {
+        _meter.CreateObservableCounter("edgeai_central_messages_received_total", () => Volatile.Read(ref _received), description: "MQTT messages taken from the broker");
+        _meter.CreateObservableCounter("edgeai_central_events_accepted_total", () => Volatile.Read(ref _eventsAccepted), description: "Valid new events stored");
+        _meter.CreateObservableCounter("edgeai_central_events_duplicate_total", () => Volatile.Read(ref _duplicates), description: "Redelivered events ignored by event id");
+        _deadLetterCounter = _meter.CreateCounter<long>("edgeai_central_dead_letters_total", description: "Rejected messages stored in the dead-letter table, by reason class");
+        _meter.CreateObservableCounter("edgeai_central_incidents_opened_total", () => Volatile.Read(ref _incidentsOpened), description: "Incidents opened");
+        _meter.CreateObservableCounter("edgeai_central_cases_filed_total", () => Volatile.Read(ref _casesFiled), description: "Cases acknowledged by the platform");
+        _meter.CreateObservableCounter("edgeai_central_outbox_failures_total", () => Volatile.Read(ref _filingFailures), description: "Failed outbox attempts (platform or broker)");
+        _meter.CreateObservableCounter("edgeai_central_queue_full_waits_total", () => Volatile.Read(ref _queueFullWaits), description: "Times the MQTT thread waited for room in the inbound queue");
+        _meter.CreateObservableGauge("edgeai_central_queue_depth", () => QueueDepth?.Invoke() ?? 0, description: "Messages between the MQTT thread and the store");
+    }
+
+    /// <summary>Set by the inbound queue.</summary>
+    public Func<int>? QueueDepth { get; set; }
+
+    public long Received => Volatile.Read(ref _received);
+    public long EventsAccepted => Volatile.Read(ref _eventsAccepted);
+    public long Duplicates => Volatile.Read(ref _duplicates);
+    public long DeadLetters => Volatile.Read(ref _deadLetters);
+    public long IncidentsOpened => Volatile.Read(ref _incidentsOpened);
+    public long CasesFiled => Volatile.Read(ref _casesFiled);
+    public long OutboxFailures => Volatile.Read(ref _filingFailures);
+    public long QueueFullWaits => Volatile.Read(ref _queueFullWaits);
+    public long EvidenceStored => Volatile.Read(ref _evidenceStored);
+
+    public void MessageReceived() => Interlocked.Increment(ref _received);
+    public void EventsStored(int n) => Interlocked.Add(ref _eventsAccepted, n);
+    public void DuplicatesIgnored(int n) => Interlocked.Add(ref _duplicates, n);
+    public void IncidentOpened(int n) => Interlocked.Add(ref _incidentsOpened, n);
+    public void CaseFiled() => Interlocked.Increment(ref _casesFiled);
+    public void OutboxFailed() => Interlocked.Increment(ref _filingFailures);
+    public void QueueFull() => Interlocked.Increment(ref _queueFullWaits);
+    public void EvidenceSaved() => Interlocked.Increment(ref _evidenceStored);
+
+    public void DeadLettered(string reasonClass)
+    {
+        Interlocked.Increment(ref _deadLetters);
+        _deadLetterCounter.Add(1, new KeyValuePair<string, object?>("reason", reasonClass));
+    }
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,103 @@
+using EdgeAi.Central.Configuration;
+using EdgeAi.Central.TestPlatform;
+using EdgeAi.Interop.Native;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAi.Central.Hosting;
+
+/// <summary>
+/// <c>edgeai-central [run] [--config FILE]</c> — run Central (config file default: $EDGEAI_CENTRAL_CONFIG, else /etc/edgeai/central.json);
+/// <c>edgeai-central config validate FILE</c> — check a config file and its secrets, print every error;
+/// <c>edgeai-central test-platform --listen URL [--callback URL] [--auto-progress-s N]</c> — the stand-in governance platform (tests, demo).
+/// Exit codes: 0 ok, 1 failure at run time, 2 bad usage or configuration.
+/// </summary>
+internal static class CentralCommandLine
+{
+    private const string Usage = """
+        usage:
+          edgeai-central [run] [--config FILE]        run Central (default FILE: $EDGEAI_CENTRAL_CONFIG or /etc/edgeai/central.json)
+          edgeai-central config validate FILE         validate a config file and the secrets in the environment
+          edgeai-central test-platform [--listen URL] [--callback URL] [--auto-progress-s N]
+                                                      a stand-in governance platform for tests and the demo
+        secrets (environment): EDGEAI_CENTRAL_API_TOKEN, EDGEAI_CENTRAL_MQTT_PASSWORD, EDGEAI_CENTRAL_DATABASE,
+          EDGEAI_CENTRAL_PLATFORM_SECRET, EDGEAI_CENTRAL_CALLBACK_SECRET, EDGEAI_CENTRAL_OPEN311_API_KEY
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var list = args.ToList();
+        var command = list.Count > 0 && !list[0].StartsWith('-') ? list[0] : "run";
+        if (list.Count > 0 && !list[0].StartsWith('-')) list.RemoveAt(0);
+        try
+        {
+            switch (command)
+            {
+                case "run":
+                    return await RunCentralAsync(Option(list, "--config") ?? Environment.GetEnvironmentVariable("EDGEAI_CENTRAL_CONFIG") ?? "/etc/edgeai/central.json").ConfigureAwait(false);
+                case "config" when list.Count == 2 && list[0] == "validate":
+                    CentralConfigLoader.Load(list[1]);
+                    Console.WriteLine($"{list[1]}: valid");
+                    return 0;
+                case "test-platform":
+                    return await RunTestPlatformAsync(list).ConfigureAwait(false);
+                case "help" or "--help" or "-h":
+                    Console.WriteLine(Usage);
+                    return 0;
+                default:
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+        catch (ConfigException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"edgeai-central: {ex.Message}\n{Usage}");
+            return 2;
+        }
+        catch (NativeLibraryMissingException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunCentralAsync(string configFile)
+    {
+        var options = CentralConfigLoader.Load(configFile);
+        await using var app = CentralApp.Build(options);
+        await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<int> RunTestPlatformAsync(List<string> args)
+    {
+        var secret = Environment.GetEnvironmentVariable(SecretNames.PlatformSecret);
+        var callback = Option(args, "--callback");
+        var auto = Option(args, "--auto-progress-s");
+        var options = new TestPlatformOptions
+        {
+            Listen = Option(args, "--listen") ?? "http://127.0.0.1:9000",
+            Secret = string.IsNullOrEmpty(secret) ? null : secret,
+            CallbackSecret = Environment.GetEnvironmentVariable(SecretNames.CallbackSecret) ?? secret,
+            CallbackUrl = callback is null ? null : new Uri(callback),
+            AutoProgress = auto is null ? null : TimeSpan.FromSeconds(double.Parse(auto, System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+        await using var server = await TestPlatformServer.StartNewAsync(options, new ForwardingLoggerProvider(loggers)).ConfigureAwait(false);
+        Console.WriteLine($"READY {server.Url}");
+        await server.WaitForShutdownAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private static string? Option(List<string> args, string name)
+    {
+        var i = args.IndexOf(name);
+        if (i < 0) return null;
+        if (i + 1 >= args.Count) throw new ArgumentException($"{name} needs a value");
+        return args[i + 1];
+    }
+}

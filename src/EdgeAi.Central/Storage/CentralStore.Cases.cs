@@ -1,0 +1,204 @@
+using Dapper;
+
+namespace EdgeAi.Central.Storage;
+
+internal sealed partial class CentralStore
+{
+    internal static Task InsertOutboxAsync(WriteScope w, OutboxRow row, CancellationToken ct) => w.Connection.ExecuteAsync(new CommandDefinition(
+        """
+        INSERT INTO outbox (case_id, kind, payload, attempts, created_at, next_attempt_at, locked_by, locked_until, last_error, done_at, dead)
+        VALUES (@CaseId, @Kind, @Payload, 0, @CreatedAt, @NextAttemptAt, NULL, NULL, NULL, NULL, 0)
+        """, row, w.Transaction, cancellationToken: ct));
+
+    /// <summary>
+    /// Leases up to <paramref name="max"/> due outbox items to <paramref name="owner"/> until <paramref name="leaseUntil"/>.
+    /// Items of one case are handed out in order: one waits while an earlier one of its case is unfinished.
+    /// A lease that expires (its owner crashed) makes the item due again.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxRow>> ClaimOutboxAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken ct)
+    {
+        await using var w = await Dialect.BeginWriteAsync(["outbox-claim"], ct).ConfigureAwait(false);
+        var rows = (await w.Connection.QueryAsync<OutboxRow>(new CommandDefinition(
+            """
+            UPDATE outbox SET locked_by = @owner, locked_until = @until
+            WHERE id IN (
+                SELECT o.id FROM outbox o
+                WHERE o.done_at IS NULL AND o.dead = 0 AND o.next_attempt_at <= @now AND (o.locked_until IS NULL OR o.locked_until < @now)
+                  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.case_id = o.case_id AND p.id < o.id AND p.done_at IS NULL AND p.dead = 0)
+                ORDER BY o.next_attempt_at, o.id
+                LIMIT @max)
+            RETURNING *
+            """, new { owner, until = UnixMs.From(leaseUntil), now = UnixMs.From(now), max }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+        await w.CommitAsync(ct).ConfigureAwait(false);
+        rows.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return rows;
+    }
+
+    /// <summary>When the earliest unfinished, not dead outbox item is due (null: nothing to do).</summary>
+    public async Task<DateTimeOffset?> NextOutboxDueAsync(CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        var ms = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+            """
+            SELECT MIN(CASE WHEN o.locked_until IS NOT NULL AND o.locked_until > o.next_attempt_at THEN o.locked_until ELSE o.next_attempt_at END)
+            FROM outbox o
+            WHERE o.done_at IS NULL AND o.dead = 0
+              AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.case_id = o.case_id AND p.id < o.id AND p.done_at IS NULL AND p.dead = 0)
+            """,
+            cancellationToken: ct)).ConfigureAwait(false);
+        return UnixMs.ToTime(ms);
+    }
+
+    /// <summary>
+    /// Marks an outbox item done and, in the same transaction, applies <paramref name="decide"/> to its case (e.g.
+    /// detected → filed with the platform's id). Returns false when the item was not leased to <paramref name="owner"/> any more.
+    /// </summary>
+    public async Task<bool> CompleteOutboxAsync(OutboxRow item, string owner, Func<CaseRow, CaseUpdate?>? decide, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var w = await Dialect.BeginWriteAsync(["case:" + item.CaseId], ct).ConfigureAwait(false);
+        var n = await w.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox SET done_at = @now, attempts = attempts + 1, last_error = NULL, locked_until = NULL WHERE id = @id AND done_at IS NULL",
+            new { id = item.Id, now = UnixMs.From(now) }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        if (n == 0) return false;
+        if (decide is not null) await ApplyCaseUpdateAsync(w, item.CaseId, decide, now, ct).ConfigureAwait(false);
+        await w.CommitAsync(ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Records a failed attempt and when to try again; for a filing also on the case (visible in the API).</summary>
+    public async Task RetryOutboxAsync(OutboxRow item, string error, DateTimeOffset nextAttempt, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var w = await Dialect.BeginWriteAsync(["case:" + item.CaseId], ct).ConfigureAwait(false);
+        await w.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @next, locked_until = NULL WHERE id = @id",
+            new { id = item.Id, error, next = UnixMs.From(nextAttempt) }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        if (item.Kind == OutboxKinds.File)
+        {
+            await w.Connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE cases SET attempts = attempts + 1, last_error = @error, updated_at = @now WHERE case_id = @caseId",
+                new { caseId = item.CaseId, error, now = UnixMs.From(now) }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        }
+        await w.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Parks an item as dead with its last error; a dead filing also moves the case to <paramref name="deadState"/>.</summary>
+    public async Task ParkOutboxAsync(OutboxRow item, string error, string? deadState, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var w = await Dialect.BeginWriteAsync(["case:" + item.CaseId], ct).ConfigureAwait(false);
+        await w.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = @error, dead = 1, locked_until = NULL WHERE id = @id",
+            new { id = item.Id, error }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        if (deadState is not null)
+        {
+            await ApplyCaseUpdateAsync(w, item.CaseId, _ => new CaseUpdate(deadState, "central", $"{item.Kind} given up after {item.Attempts + 1} attempts: {error}"), now, ct).ConfigureAwait(false);
+            await w.Connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE cases SET attempts = attempts + 1, last_error = @error WHERE case_id = @caseId",
+                new { caseId = item.CaseId, error }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        }
+        else
+        {
+            await w.Connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO case_timeline (case_id, at, state, source, detail) SELECT case_id, @at, state, 'central', @detail FROM cases WHERE case_id = @caseId",
+                new { caseId = item.CaseId, at = UnixMs.From(now), detail = $"{item.Kind} given up after {item.Attempts + 1} attempts: {error}" },
+                w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        }
+        await w.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies <paramref name="decide"/> to the case under its lock; returns the case before and the update applied (null: none).</summary>
+    public async Task<(CaseRow? Before, CaseUpdate? Applied)> UpdateCaseAsync(string caseId, Func<CaseRow, CaseUpdate?> decide, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var w = await Dialect.BeginWriteAsync(["case:" + caseId], ct).ConfigureAwait(false);
+        var result = await ApplyCaseUpdateAsync(w, caseId, decide, now, ct).ConfigureAwait(false);
+        await w.CommitAsync(ct).ConfigureAwait(false);
+        return result;
+    }
+
+    private async Task<(CaseRow? Before, CaseUpdate? Applied)> ApplyCaseUpdateAsync(WriteScope w, string caseId, Func<CaseRow, CaseUpdate?> decide, DateTimeOffset now, CancellationToken ct)
+    {
+        var before = await w.Connection.QuerySingleOrDefaultAsync<CaseRow>(new CommandDefinition(
+            "SELECT * FROM cases WHERE case_id = @caseId", new { caseId }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        if (before is null) return (null, null);
+        var update = decide(before);
+        if (update is null) return (before, null);
+        var at = UnixMs.From(now);
+        if (!update.KeepState || update.PlatformCaseId is not null)
+        {
+            await w.Connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE cases SET state = @state, updated_at = @at,
+                    platform_case_id = COALESCE(@platformCaseId, platform_case_id),
+                    filed_at = CASE WHEN @platformCaseId IS NOT NULL AND filed_at IS NULL THEN @at ELSE filed_at END,
+                    last_error = CASE WHEN @platformCaseId IS NOT NULL THEN NULL ELSE last_error END
+                WHERE case_id = @caseId
+                """, new { caseId, state = update.KeepState ? before.State : update.NewState, at, platformCaseId = update.PlatformCaseId },
+                w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        }
+        await w.Connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO case_timeline (case_id, at, state, source, detail) VALUES (@caseId, @at, @state, @source, @detail)",
+            new { caseId, at, state = update.KeepState ? before.State : update.NewState, source = update.Source, detail = update.Detail },
+            w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        foreach (var o in update.Outbox) await InsertOutboxAsync(w, o, ct).ConfigureAwait(false);
+        if (update.Command is { } cmd)
+        {
+            await w.Connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO commands (command_id, case_id, incident_id, device_id, camera_id, requested_at, sent_at, result, detail, replied_at)
+                VALUES (@CommandId, @CaseId, @IncidentId, @DeviceId, @CameraId, @RequestedAt, NULL, NULL, NULL, NULL)
+                """, cmd, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        }
+        return (before, update);
+    }
+
+    public async Task<CaseRow?> GetCaseAsync(string caseId, CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        return await c.QuerySingleOrDefaultAsync<CaseRow>(new CommandDefinition("SELECT * FROM cases WHERE case_id = @caseId", new { caseId }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Finds a case by its id, its incident id (the idempotency key) or the platform's case id.</summary>
+    public async Task<CaseRow?> FindCaseAsync(string reference, CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        return await c.QueryFirstOrDefaultAsync<CaseRow>(new CommandDefinition(
+            "SELECT * FROM cases WHERE case_id = @reference OR incident_id = @reference OR platform_case_id = @reference",
+            new { reference }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<CaseRow>> ListCasesInStatesAsync(IReadOnlyCollection<string> states, int max, CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        return (await c.QueryAsync<CaseRow>(new CommandDefinition(
+            $"SELECT * FROM cases WHERE {Dialect.InList("state", "states")} ORDER BY updated_at LIMIT @max", new { states = states.ToList(), max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+    }
+
+    public async Task<CommandRow?> GetCommandAsync(string commandId, CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        return await c.QuerySingleOrDefaultAsync<CommandRow>(new CommandDefinition(
+            "SELECT * FROM commands WHERE command_id = @commandId", new { commandId }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    public async Task MarkCommandSentAsync(string commandId, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE commands SET sent_at = @at WHERE command_id = @commandId AND sent_at IS NULL", new { commandId, at = UnixMs.From(at) }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records a command's reply and applies <paramref name="decide"/> to its case, atomically; false when the
+    /// command is unknown or already answered (a redelivered reply changes nothing).
+    /// </summary>
+    public async Task<bool> CompleteCommandAsync(CommandRow command, string result, string? detail, Func<CaseRow, CaseUpdate?> decide, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var w = await Dialect.BeginWriteAsync(["case:" + command.CaseId], ct).ConfigureAwait(false);
+        var n = await w.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE commands SET result = @result, detail = @detail, replied_at = @at WHERE command_id = @id AND result IS NULL",
+            new { id = command.CommandId, result, detail, at = UnixMs.From(now) }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        if (n == 0) return false;
+        await ApplyCaseUpdateAsync(w, command.CaseId, decide, now, ct).ConfigureAwait(false);
+        await w.CommitAsync(ct).ConfigureAwait(false);
+        return true;
+    }
+}

@@ -1,0 +1,49 @@
+using Dapper;
+
+namespace EdgeAi.Central.Storage;
+
+internal sealed partial class CentralStore
+{
+    public async Task AddDeadLetterAsync(DeadLetterRow row, CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO dead_letters (topic, device_id, reason, payload, payload_bytes, received_at)
+            VALUES (@Topic, @DeviceId, @Reason, @Payload, @PayloadBytes, @ReceivedAt)
+            """, row, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores an evidence image; false when one with this id is already stored (redelivery).</summary>
+    public async Task<bool> AddEvidenceAsync(EvidenceRow row, CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        var n = await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO evidence (evidence_id, device_id, event_id, content_type, bytes, sha256, data, received_at)
+            VALUES (@EvidenceId, @DeviceId, @EventId, @ContentType, @Bytes, @Sha256, @Data, @ReceivedAt)
+            ON CONFLICT (evidence_id) DO NOTHING
+            """, row, cancellationToken: ct)).ConfigureAwait(false);
+        return n == 1;
+    }
+
+    public async Task UpsertDeviceStatusAsync(string deviceId, bool? online, string json, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO devices (device_id, online, status, status_at) VALUES (@deviceId, @online, @json, @at)
+            ON CONFLICT (device_id) DO UPDATE SET online = excluded.online, status = excluded.status, status_at = excluded.status_at
+            """, new { deviceId, online = online is null ? (long?)null : online.Value ? 1L : 0L, json, at = UnixMs.From(at) }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    public async Task UpsertDeviceHealthAsync(string deviceId, string json, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO devices (device_id, health, health_at) VALUES (@deviceId, @json, @at)
+            ON CONFLICT (device_id) DO UPDATE SET health = excluded.health, health_at = excluded.health_at
+            """, new { deviceId, json, at = UnixMs.From(at) }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,25 @@
+namespace EdgeAi.Central.Storage;
+
+/// <summary>A verification command sent to a device and its reply.</summary>
+internal sealed class CommandRow
+{
+    public string CommandId { get; set; } = "";
+
+    public string CaseId { get; set; } = "";
+
+    public string IncidentId { get; set; } = "";
+
+    public string DeviceId { get; set; } = "";
+
+    public string CameraId { get; set; } = "";
+
+    public long RequestedAt { get; set; }
+
+    public long? SentAt { get; set; }
+
+    public string? Result { get; set; }
+
+    public string? Detail { get; set; }
+
+    public long? RepliedAt { get; set; }
+}

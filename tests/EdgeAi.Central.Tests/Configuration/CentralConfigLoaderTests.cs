@@ -1,0 +1,80 @@
+using EdgeAi.Central.Configuration;
+using EdgeAi.Testing;
+
+namespace EdgeAi.Central.Tests.Configuration;
+
+public sealed class CentralConfigLoaderTests : IDisposable
+{
+    private readonly string _dir = TestPaths.NewTempDir("cfg");
+
+    private static readonly Dictionary<string, string> Secrets = new()
+    {
+        [SecretNames.ApiToken] = "0123456789abcdef0123",
+        [SecretNames.PlatformSecret] = "platform-secret",
+    };
+
+    private string Write(string json)
+    {
+        var path = Path.Combine(_dir, "central.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public void Load_ValidFile_OptionsWithSecretsFromEnvironment()
+    {
+        var path = Write("""
+            { "database": { "connection_string": "Host=db;Username=central;Database=central" },
+              "platform": { "kind": "open311", "url": "http://platform.local/api", "retry": { "max_attempts": 5 },
+                            "categories": { "litter": { "class": "市容环境", "subclass": "暴露垃圾", "code": "A01" } } },
+              "correlation": { "scenarios": { "crowding": { "radius_m": 250 } } } }
+            """);
+        var o = CentralConfigLoader.Load(path, n => Secrets.GetValueOrDefault(n));
+        Assert.Equal(DatabaseProvider.Postgres, o.Database.Provider);
+        Assert.Equal(PlatformKind.Open311, o.Platform.Kind);
+        Assert.Equal(5, o.Platform.Retry.MaxAttempts);
+        Assert.Equal("A01", o.Platform.CategoryFor("litter").Code);
+        Assert.Equal(250, o.Correlation.For("crowding").RadiusMetres);
+        Assert.Equal(CorrelationSettings.Defaults["crowding"].Window, o.Correlation.For("crowding").Window);
+        Assert.Equal("0123456789abcdef0123", o.Api.Token);
+    }
+
+    [Fact]
+    public void Load_BrokenFile_EveryErrorNamesFileKeyAndReason()
+    {
+        var path = Write("""
+            { "mqtt": { "port": 70000, "colour": "red" },
+              "database": { "connection_string": 5 },
+              "platform": { "kind": "fax", "url": "ftp://x" },
+              "correlation": { "scenarios": { "litter": { "min_iou": 2 } } } }
+            """);
+        var ex = Assert.Throws<ConfigException>(() => CentralConfigLoader.Load(path, _ => null));
+        var all = string.Join("\n", ex.Errors);
+        Assert.Contains("central.json: mqtt.port: must be between 1 and 65535, got 70000", all);
+        Assert.Contains("central.json: mqtt.colour: unknown key", all);
+        Assert.Contains("central.json: database.connection_string: must be a string, got number", all);
+        Assert.Contains("central.json: platform.kind: must be 'webhook' or 'open311', got 'fax'", all);
+        Assert.Contains("central.json: platform.url: must be an absolute http(s) URL, got 'ftp://x'", all);
+        Assert.Contains("central.json: correlation.scenarios.litter.min_iou: must be between 0 and 1, got 2", all);
+        Assert.Contains("EDGEAI_CENTRAL_API_TOKEN", all);
+    }
+
+    [Fact]
+    public void Load_SecretFromFile_Read()
+    {
+        var tokenFile = Path.Combine(_dir, "token");
+        File.WriteAllText(tokenFile, "token-from-a-file-123\n");
+        var path = Write("""{ "database": { "connection_string": "Data Source=x.db" }, "platform": { "url": "http://p/" } }""");
+        var env = new Dictionary<string, string> { [SecretNames.ApiToken + "_FILE"] = tokenFile, [SecretNames.PlatformSecret] = "s" };
+        Assert.Equal("token-from-a-file-123", CentralConfigLoader.Load(path, n => env.GetValueOrDefault(n)).Api.Token);
+    }
+
+    [Fact]
+    public void Load_NotJson_LineReported()
+    {
+        var ex = Assert.Throws<ConfigException>(() => CentralConfigLoader.Load(Write("{\n  \"mqtt\": {\n  oops\n}"), _ => null));
+        Assert.Contains("central.json: line 3: not valid JSON", ex.Errors[0]);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

@@ -1,0 +1,80 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using EdgeAi.Central.Tests.Infrastructure;
+using EdgeAi.Models;
+using EdgeAi.Models.Devices;
+using EdgeAi.Models.Events;
+
+namespace EdgeAi.Central.Tests.EndToEnd;
+
+/// <summary>resolved → verify command to the worker over MQTT → reply → verified/closed or reopened, with the platform told.</summary>
+public sealed class VerificationEndToEndTests : IAsyncLifetime
+{
+    private CentralHarness _h = null!;
+
+    public async Task InitializeAsync() => _h = await CentralHarness.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_h is not null) await _h.DisposeAsync();
+    }
+
+    private async Task<(string CaseId, string PlatformId, TestDevice Device)> FiledCaseAsync(CommandResult answer)
+    {
+        var device = await _h.DeviceAsync("edge-01");
+        device.Answer = answer;
+        await device.PublishAsync(TestEvents.Make("edge-01", "cam-1", TestEvents.Offset(0, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, device.NextSequence(), DateTimeOffset.UtcNow));
+        string? caseId = null;
+        await Wait.UntilAsync(async () =>
+        {
+            var cases = await _h.Api.GetFromJsonAsync<JsonElement>("/api/v1/cases?state=filed");
+            if (cases.GetArrayLength() == 0) return false;
+            caseId = cases[0].GetProperty("case_id").GetString();
+            return true;
+        }, "case filed");
+        return (caseId!, _h.Platform.Cases[0].Id, device);
+    }
+
+    private async Task<string> StateAsync(string caseId) =>
+        (await _h.Api.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{caseId}")).GetProperty("case").GetProperty("state").GetString()!;
+
+    [Fact]
+    public async Task Resolve_WorkerReportsCleared_CaseVerifiedThenClosedByPlatform()
+    {
+        var (caseId, platformId, device) = await FiledCaseAsync(CommandResult.Cleared);
+        Assert.Equal(200, await _h.Platform.SetStatusAsync(platformId, "dispatched", "team sent", default));
+        Assert.Equal(200, await _h.Platform.SetStatusAsync(platformId, "resolved", "litter removed", default));
+
+        await Wait.UntilAsync(async () => await StateAsync(caseId) == "closed", "case closed",
+            diagnostics: () => _h.Api.GetStringAsync($"/api/v1/cases/{caseId}"));
+
+        var cmd = Assert.Single(device.Commands);
+        Assert.Equal(DeviceCommandTypes.Verify, cmd.Type);
+        Assert.Equal("cam-1", cmd.CameraId);
+        Assert.Equal(Scenarios.Litter, cmd.Scenario);
+        var detail = await _h.Api.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{caseId}");
+        var states = detail.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("state").GetString()).ToList();
+        Assert.Equal(["detected", "filed", "dispatched", "resolved", "verified", "closed"], states);
+        Assert.Equal("cleared", detail.GetProperty("commands")[0].GetProperty("result").GetString());
+        Assert.Contains(_h.Platform.Cases[0].Notifications, n => n.Status == "verified");
+    }
+
+    [Fact]
+    public async Task Resolve_WorkerReportsStillPresent_CaseReopenedAndPlatformRedispatches()
+    {
+        var (caseId, platformId, device) = await FiledCaseAsync(CommandResult.StillPresent);
+        Assert.Equal(200, await _h.Platform.SetStatusAsync(platformId, "resolved", "done", default));
+
+        await Wait.UntilAsync(async () => await StateAsync(caseId) == "dispatched", "case reopened and re-dispatched",
+            diagnostics: () => _h.Api.GetStringAsync($"/api/v1/cases/{caseId}"));
+
+        var detail = await _h.Api.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{caseId}");
+        var states = detail.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("state").GetString()).ToList();
+        Assert.Equal(["detected", "filed", "resolved", "reopened", "dispatched"], states);
+        Assert.Equal("still_present", detail.GetProperty("commands")[0].GetProperty("result").GetString());
+        Assert.Contains(_h.Platform.Cases[0].Notifications, n => n.Status == "reopened");
+        var incident = (await _h.Api.GetFromJsonAsync<JsonElement>("/api/v1/incidents"))[0];
+        Assert.Equal("open", incident.GetProperty("state").GetString());
+        Assert.Single(device.Commands);
+    }
+}

@@ -1,0 +1,168 @@
+using EdgeAi.Central.Cases;
+using EdgeAi.Central.Configuration;
+using EdgeAi.Central.Consuming;
+using EdgeAi.Central.Diagnostics;
+using EdgeAi.Central.Incidents;
+using EdgeAi.Central.Storage;
+using EdgeAi.Central.Tests.Infrastructure;
+using EdgeAi.Models;
+using EdgeAi.Models.Events;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeAi.Central.Tests.Storage;
+
+/// <summary>
+/// What every case store must do, run against SQLite and PostgreSQL. "Instances" here are separate stores with
+/// their own connection pools and in-memory indexes on one database, as two Central processes would be.
+/// </summary>
+public abstract class CentralStoreContractTests : IAsyncLifetime
+{
+    private readonly List<CentralStore> _stores = [];
+    private string _connectionString = "";
+
+    protected abstract Task<string> CreateDatabaseAsync();
+
+    protected virtual Task DropAsync() => Task.CompletedTask;
+
+    public async Task InitializeAsync() => _connectionString = await CreateDatabaseAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var s in _stores) await s.DisposeAsync();
+        await DropAsync();
+    }
+
+    private async Task<CentralStore> StoreAsync(bool migrate = true)
+    {
+        var s = new CentralStore(CentralStore.CreateDialect(new DatabaseSettings { ConnectionString = _connectionString }), NullLogger<CentralStore>.Instance, TimeProvider.System);
+        _stores.Add(s);
+        if (migrate) await s.MigrateAsync(default);
+        return s;
+    }
+
+    private static IncidentService Incidents(CentralStore store) =>
+        new(store, TestOptions.For("unused"), TimeProvider.System, new OutboxSignal(), new CentralMetrics(), NullLogger<IncidentService>.Instance);
+
+    private static ReceivedEvent Received(EdgeEvent e) => new(e, System.Text.Encoding.UTF8.GetString(TestEvents.Json(e)), DateTimeOffset.UtcNow);
+
+    [Fact]
+    public async Task Migrate_TwiceAndConcurrently_AppliedOnce()
+    {
+        var a = await StoreAsync(migrate: false);
+        var b = await StoreAsync(migrate: false);
+        var applied = await Task.WhenAll(a.MigrateAsync(default), b.MigrateAsync(default));
+        Assert.Equal(SchemaMigrator.Scripts(a.Dialect.MigrationFolder).Count, applied.Sum());
+        Assert.Equal(0, await a.MigrateAsync(default));
+        Assert.True(await a.PingAsync(default));
+    }
+
+    [Fact]
+    public async Task Ingest_TwoInstancesSameEpisodesInParallel_OneIncidentAndCaseEach()
+    {
+        var first = await StoreAsync();
+        var second = await StoreAsync();
+        var (one, two) = (Incidents(first), Incidents(second));
+        var rnd = new Random(7);
+        var t0 = DateTimeOffset.UtcNow;
+        var forOne = new List<ReceivedEvent>();
+        var forTwo = new List<ReceivedEvent>();
+        const int places = 40;
+        for (var p = 0; p < places; p++)
+        {
+            // each place: camera A and, 15 m away, camera B, each with its own episode of 6 events
+            var at = TestEvents.Offset(p * 1000, 0);
+            foreach (var (device, cam, pos) in new[] { ("edge-01", "a" + p, at), ("edge-02", "b" + p, Geo.Offset(at.Lat, at.Lon, 15, 0)) })
+            {
+                var episode = UuidV7.New();
+                for (var i = 0; i < 6; i++)
+                {
+                    var e = TestEvents.Make(device, cam, pos, Scenarios.Crowding, episode, i == 0 ? EventType.Started : EventType.Updated, p * 10 + i + 1, t0.AddSeconds(i));
+                    (rnd.Next(2) == 0 ? forOne : forTwo).Add(Received(e));
+                }
+            }
+        }
+        async Task Feed(IncidentService s, List<ReceivedEvent> events)
+        {
+            foreach (var chunk in events.Chunk(7)) await s.IngestAsync(chunk, default);
+        }
+        await Task.WhenAll(Feed(one, forOne), Feed(two, forTwo));
+
+        var counts = await first.CountAsync(default);
+        Assert.Equal(forOne.Count + forTwo.Count, counts.Events);
+        Assert.Equal(places, counts.Incidents);
+        Assert.Equal(places, counts.Cases);
+        Assert.Equal(places, counts.OutboxPending);
+        foreach (var incident in await first.ListIncidentsAsync(null, null, 1000, default))
+            Assert.Equal(2, (await first.GetIncidentCamerasAsync(incident.IncidentId, default)).Count);
+    }
+
+    [Fact]
+    public async Task Ingest_SameEventTwice_StoredOnce()
+    {
+        var store = await StoreAsync();
+        var s = Incidents(store);
+        var e = Received(TestEvents.Make("edge-01", "c", TestEvents.Offset(0, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, 1, DateTimeOffset.UtcNow));
+        var r1 = await s.IngestAsync([e, e], default);
+        var r2 = await Incidents(store).IngestAsync([e], default);
+        Assert.Equal((1, 1, 1), (r1.Accepted, r1.Duplicates, r1.IncidentsOpened));
+        Assert.Equal((0, 1), (r2.Accepted, r2.Duplicates));
+    }
+
+    [Fact]
+    public async Task ClaimOutbox_TwoClaimers_EachItemToOneOwner()
+    {
+        var store = await StoreAsync();
+        var other = await StoreAsync();
+        var s = Incidents(store);
+        var t0 = DateTimeOffset.UtcNow;
+        var events = Enumerable.Range(0, 30).Select(i => Received(TestEvents.Make("edge-01", "c" + i, TestEvents.Offset(i * 5000, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, i + 1, t0))).ToList();
+        await s.IngestAsync(events, default);
+        var now = DateTimeOffset.UtcNow.AddSeconds(1);
+        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? store : other).ClaimOutboxAsync("owner" + i, now, now.AddMinutes(1), 8, default)));
+        var ids = claims.SelectMany(c => c.Select(x => x.Id)).ToList();
+        Assert.Equal(30, ids.Count);
+        Assert.Equal(30, ids.Distinct().Count());
+        Assert.Empty(await store.ClaimOutboxAsync("late", now, now.AddMinutes(1), 8, default));
+        Assert.Equal(30, (await store.ClaimOutboxAsync("after-lease", now.AddMinutes(2), now.AddMinutes(3), 100, default)).Count);
+    }
+
+    [Fact]
+    public async Task UpdateCase_StateMachineTimelineAndCommandInOneTransaction()
+    {
+        var store = await StoreAsync();
+        await Incidents(store).IngestAsync([Received(TestEvents.Make("edge-01", "c", TestEvents.Offset(0, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, 1, DateTimeOffset.UtcNow))], default);
+        var c = Assert.Single(await store.ListCasesAsync(null, 10, default));
+        var now = DateTimeOffset.UtcNow;
+        var (before, applied) = await store.UpdateCaseAsync(c.CaseId, _ => new CaseUpdate(CaseStates.Filed, "platform", "filed as P-1") { PlatformCaseId = "P-1" }, now, default);
+        Assert.Equal(CaseStates.Detected, before!.State);
+        Assert.NotNull(applied);
+        var command = new CommandRow { CommandId = UuidV7.New().ToString(), CaseId = c.CaseId, IncidentId = c.IncidentId, DeviceId = "edge-01", CameraId = "c", RequestedAt = 1 };
+        await store.UpdateCaseAsync(c.CaseId, _ => new CaseUpdate(CaseStates.Resolved, "platform", null)
+        {
+            Command = command,
+            Outbox = [new OutboxRow { CaseId = c.CaseId, Kind = OutboxKinds.Verify, Payload = "{}", CreatedAt = 1, NextAttemptAt = 1 }],
+        }, now, default);
+
+        var found = await store.FindCaseAsync("P-1", default);
+        Assert.Equal(CaseStates.Resolved, found!.State);
+        Assert.NotNull(found.FiledAt);
+        Assert.Equal([CaseStates.Detected, CaseStates.Filed, CaseStates.Resolved], (await store.GetTimelineAsync(c.CaseId, default)).Select(t => t.State));
+        Assert.NotNull(await store.GetCommandAsync(command.CommandId, default));
+        Assert.Equal([OutboxKinds.File, OutboxKinds.Verify], (await store.GetOutboxAsync(c.CaseId, default)).Select(o => o.Kind));
+        Assert.True(await store.CompleteCommandAsync(command, "cleared", null, _ => new CaseUpdate(CaseStates.Verified, "verification", null), now, default));
+        Assert.False(await store.CompleteCommandAsync(command, "cleared", null, _ => new CaseUpdate(CaseStates.Verified, "verification", null), now, default));
+    }
+
+    [Fact]
+    public async Task DeadLetterAndEvidence_StoredAndRead()
+    {
+        var store = await StoreAsync();
+        await store.AddDeadLetterAsync(new DeadLetterRow { Topic = "edgeai/v1/x/events", DeviceId = "x", Reason = "payload is empty", Payload = [], PayloadBytes = 0, ReceivedAt = 1 }, default);
+        var jpeg = TestEvents.Jpeg();
+        var row = new EvidenceRow { EvidenceId = "e1", DeviceId = "x", ContentType = "image/jpeg", Bytes = jpeg.Length, Sha256 = "s", Data = jpeg, ReceivedAt = 1 };
+        Assert.True(await store.AddEvidenceAsync(row, default));
+        Assert.False(await store.AddEvidenceAsync(row, default));
+        Assert.Equal("payload is empty", Assert.Single(await store.ListDeadLettersAsync(10, default)).Reason);
+        Assert.Equal(jpeg, (await store.GetEvidenceAsync("e1", default))!.Data);
+    }
+}
