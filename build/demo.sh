@@ -6,6 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 run_dir="$(mktemp -d /tmp/edgeai-demo.XXXXXX)"
+# mosquitto started as root drops to its own user; it must be able to write its persistence database here.
+chmod 0777 "$run_dir"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

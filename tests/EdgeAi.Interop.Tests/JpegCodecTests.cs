@@ -4,7 +4,6 @@ using EdgeAi.Testing;
 
 namespace EdgeAi.Interop.Tests;
 
-[Collection("forks")]
 public sealed class JpegCodecTests
 {
     private static byte[] Gradient(int w, int h)

@@ -6,8 +6,6 @@ using EdgeAi.Testing;
 namespace EdgeAi.Interop.Tests;
 
 /// <summary>Round trips through a real mosquitto started from the repo's config (auth + ACL on).</summary>
-/// <remarks>In the "forks" collection: a first connect racing a fork in another test was seen to hang (open bug, see issue 5 notes).</remarks>
-[Collection("forks")]
 public sealed class MqttClientTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);   // generous: CI is a loaded 2-core machine

@@ -20,6 +20,10 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private MosquittoBroker(IEnumerable<string> users, bool tls = false)
     {
         _dataDir = TestPaths.NewTempDir("mqtt");
+        // Started as root, mosquitto drops privileges to its own user: without write access to the data folder it cannot
+        // save its persistence database ("Error: Permission denied"), so a restart would lose every persistent session and
+        // queued message, and a subscriber that reconnects after the publisher would miss what was published meanwhile.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_dataDir, (UnixFileMode)0x1FF);   // 0777: a per-test temp folder
         Port = FreePort.Get();
         IsTls = tls;
         foreach (var user in users) Passwords[user] = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));

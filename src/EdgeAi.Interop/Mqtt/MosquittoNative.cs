@@ -127,6 +127,13 @@ internal static unsafe partial class MosquittoNative
     [LibraryImport("libc", EntryPoint = "shutdown")]
     public static partial int Shutdown(int fd, int how);
 
+    public const int FGetFd = 1;
+    public const int FSetFd = 2;
+    public const int FdCloExec = 1;
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int cmd, int arg);
+
     [LibraryImport("libc", EntryPoint = "free")]
     public static partial void Free(IntPtr p);
 

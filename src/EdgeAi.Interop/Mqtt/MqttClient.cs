@@ -32,6 +32,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     private readonly Dictionary<int, int> _earlyAcks = new();
     private readonly Lock _subscribeLock = new();
     private readonly Dictionary<int, TaskCompletionSource> _pendingSubscribes = new();
+    private readonly Dictionary<int, int> _earlySubacks = new();
     private readonly ConcurrentDictionary<string, int> _subscriptions = new();
     private readonly Lock _stateLock = new();
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -169,17 +170,21 @@ public sealed partial class MqttClient : IAsyncDisposable
 
     private Task SendSubscribe(string filter, int qos)
     {
-        // The SUBACK may be handled on the network thread before SubscribeV5 returns here: register under the lock that
-        // OnSubscribe takes, so it waits for the registration (it never waits on anything this thread holds).
+        var rc = MosquittoNative.SubscribeV5(_mosq, out var mid, filter, qos, 0, IntPtr.Zero);
+        if (rc != MosquittoNative.Success) return Task.FromException(new MqttException(rc, $"subscribe {filter}: {MosquittoNative.ErrorText(rc)}"));
+        // The SUBACK may be handled on the network thread before we get here: OnSubscribe parks it in
+        // _earlySubacks (as PublishAsync does with early PUBACKs). No native call runs under this lock.
         lock (_subscribeLock)
         {
-            var rc = MosquittoNative.SubscribeV5(_mosq, out var mid, filter, qos, 0, IntPtr.Zero);
-            if (rc != MosquittoNative.Success) return Task.FromException(new MqttException(rc, $"subscribe {filter}: {MosquittoNative.ErrorText(rc)}"));
+            if (_earlySubacks.Remove(mid, out var refused))
+                return refused == 0 ? Task.CompletedTask : Task.FromException(Refused(refused));
             var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _pendingSubscribes[mid] = tcs;
             return tcs.Task;
         }
     }
+
+    private static MqttException Refused(int code) => new(code, $"subscription refused: {MosquittoNative.ReasonText(code)}");
 
     private void NetworkLoop()
     {
@@ -198,6 +203,11 @@ public sealed partial class MqttClient : IAsyncDisposable
                 var errno = Marshal.GetLastPInvokeError();
                 if (rc == MosquittoNative.Success)
                 {
+                    // libmosquitto opens its socket without SOCK_CLOEXEC: without this, every child the process starts
+                    // afterwards (one ffmpeg per camera) would hold the broker connection open after we close it.
+                    var fd = MosquittoNative.Socket(_mosq);
+                    var flags = fd >= 0 ? MosquittoNative.Fcntl(fd, MosquittoNative.FGetFd, 0) : -1;
+                    if (flags >= 0) MosquittoNative.Fcntl(fd, MosquittoNative.FSetFd, flags | MosquittoNative.FdCloExec);
                     while (!ct.IsCancellationRequested)
                     {
                         rc = MosquittoNative.Loop(_mosq, 100, 1);
@@ -321,20 +331,22 @@ public sealed partial class MqttClient : IAsyncDisposable
     private static unsafe void OnSubscribe(IntPtr mosq, IntPtr obj, int mid, int qosCount, int* granted, IntPtr props)
     {
         var self = Self(obj);
+        var refused = 0;
+        for (var i = 0; i < qosCount; i++)
+        {
+            if (granted[i] >= 0x80) { refused = granted[i]; break; }
+        }
         TaskCompletionSource? tcs;
         lock (self._subscribeLock)
         {
-            if (!self._pendingSubscribes.Remove(mid, out tcs)) return;
-        }
-        for (var i = 0; i < qosCount; i++)
-        {
-            if (granted[i] >= 0x80)
+            if (!self._pendingSubscribes.Remove(mid, out tcs))
             {
-                tcs.TrySetException(new MqttException(granted[i], $"subscription refused: {MosquittoNative.ReasonText(granted[i])}"));
+                self._earlySubacks[mid] = refused;
                 return;
             }
         }
-        tcs.TrySetResult();
+        if (refused == 0) tcs.TrySetResult();
+        else tcs.TrySetException(Refused(refused));
     }
 
     [UnmanagedCallersOnly]
@@ -369,6 +381,9 @@ public sealed partial class MqttClient : IAsyncDisposable
             self.LogHandlerFailed(ex, "MessageReceived");
         }
     }
+
+    /// <summary>Test hook: the connection's file descriptor, -1 when there is none.</summary>
+    internal int SocketDescriptor => MosquittoNative.Socket(_mosq);
 
     /// <summary>
     /// Test hook: cuts the TCP connection without an MQTT DISCONNECT, as a crash or a network fault would,

@@ -37,7 +37,7 @@ internal sealed partial class HealthPublisher(
         {
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
             {
-                await PublishOnceAsync().ConfigureAwait(false);
+                PublishOnce();
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -46,22 +46,28 @@ internal sealed partial class HealthPublisher(
     }
 
     /// <summary>Takes one snapshot and publishes it when connected; false when skipped.</summary>
-    public Task<bool> PublishOnceAsync()
+    public bool PublishOnce()
     {
-        if (client.State != MqttConnectionState.Connected) return Task.FromResult(false);
+        if (client.State != MqttConnectionState.Connected) return false;
         try
         {
             var health = provider();
             if (health.Outbox is null && outbox is not null) health = health with { Outbox = outbox.Depth.ToHealth(_time.GetUtcNow()) };
             var payload = JsonSerializer.SerializeToUtf8Bytes(health, EdgeAiJsonContext.Default.DeviceHealth);
-            client.PublishAsync(Topics.Health(options.DeviceId), payload, qos: 0, retain: true, contentType: "application/json");
+            // QoS 0 completes at once; it fails only when the connection dropped meanwhile (then this snapshot is skipped).
+            var sent = client.PublishAsync(Topics.Health(options.DeviceId), payload, qos: 0, retain: true, contentType: "application/json");
+            if (sent.IsFaulted)
+            {
+                _ = sent.Exception;   // observed
+                return false;
+            }
             Interlocked.Increment(ref _published);
-            return Task.FromResult(true);
+            return true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogHealthFailed(ex);
-            return Task.FromResult(false);
+            return false;
         }
     }
 

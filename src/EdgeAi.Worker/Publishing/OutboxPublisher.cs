@@ -108,6 +108,7 @@ internal sealed partial class OutboxPublisher
     {
         var window = new Queue<InFlight>(_options.InFlightWindow);
         var acked = new List<long>(_options.InFlightWindow);
+        Task deleting = Task.CompletedTask;   // the previous acknowledgement's delete, overlapped with publishing
         long after = 0;   // highest row id handed to the client in this session: resume from the oldest unacknowledged row
         try
         {
@@ -158,7 +159,9 @@ internal sealed partial class OutboxPublisher
                     window.Dequeue();
                     acked.Add(done.Entry.RowId);
                 }
-                await FlushAsync(acked).ConfigureAwait(false);
+                // One delete transaction (an fsync) at a time, running while the window refills.
+                await deleting.ConfigureAwait(false);
+                deleting = FlushAsync(acked);
             }
         }
         catch (OperationCanceledException) when (session.IsCancellationRequested)
@@ -174,6 +177,7 @@ internal sealed partial class OutboxPublisher
                 if (!done.EventAck.IsCompletedSuccessfully || !done.EventAck.Result.IsSuccess) break;
                 acked.Add(done.Entry.RowId);
             }
+            await deleting.ConfigureAwait(false);
             await FlushAsync(acked).ConfigureAwait(false);
         }
     }
@@ -201,12 +205,19 @@ internal sealed partial class OutboxPublisher
         ? $"0x{ack.Result.ReasonCode:x2} {ack.Result.Reason}"
         : ack.Exception?.InnerException?.Message ?? "cancelled";
 
-    private async Task FlushAsync(List<long> acked)
+    /// <summary>Deletes the acknowledged rows; <paramref name="acked"/> is copied and cleared at once, so it can be refilled meanwhile.</summary>
+    private Task FlushAsync(List<long> acked)
     {
-        if (acked.Count == 0) return;
-        await _outbox.AcknowledgeAsync(acked.ToArray(), CancellationToken.None).ConfigureAwait(false);
-        Interlocked.Add(ref _acknowledged, acked.Count);
+        if (acked.Count == 0) return Task.CompletedTask;
+        var ids = acked.ToArray();
         acked.Clear();
+        return Delete(ids);
+
+        async Task Delete(long[] rows)
+        {
+            await _outbox.AcknowledgeAsync(rows, CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Add(ref _acknowledged, rows.Length);
+        }
     }
 
     private InFlight Send(OutboxEntry entry)
@@ -235,20 +246,40 @@ internal sealed partial class OutboxPublisher
         }
     }
 
-    /// <summary>The stored JSON with publish_time set now; the stored bytes unchanged if they do not parse (Central will say why).</summary>
+    /// <summary>
+    /// The stored JSON with publish_time set now. The outbox stores compact JSON objects without publish_time, so the property
+    /// is appended before the closing brace (no re-serialisation); anything else is re-serialised, or sent as stored if it
+    /// does not parse (Central will say why).
+    /// </summary>
     private byte[] Stamp(OutboxEntry entry)
     {
+        var stored = entry.Payload;
+        var now = _time.GetUtcNow();
+        if (stored.Length > 2 && stored[0] == (byte)'{' && stored[^1] == (byte)'}' && stored.AsSpan().IndexOf("\"publish_time\""u8) < 0)
+        {
+            Span<byte> suffix = stackalloc byte[64];
+            var n = 0;
+            ",\"publish_time\":\""u8.CopyTo(suffix);
+            n += 17;
+            now.UtcDateTime.TryFormat(suffix[n..], out var written, "O", System.Globalization.CultureInfo.InvariantCulture);
+            n += written;
+            "\"}"u8.CopyTo(suffix[n..]);
+            n += 2;
+            var stamped = new byte[stored.Length - 1 + n];
+            stored.AsSpan(0, stored.Length - 1).CopyTo(stamped);
+            suffix[..n].CopyTo(stamped.AsSpan(stored.Length - 1));
+            return stamped;
+        }
         try
         {
-            var evt = JsonSerializer.Deserialize(entry.Payload, EdgeAiJsonContext.Default.EdgeEvent);
-            if (evt is not null)
-                return JsonSerializer.SerializeToUtf8Bytes(evt with { PublishTime = _time.GetUtcNow() }, EdgeAiJsonContext.Default.EdgeEvent);
+            var evt = JsonSerializer.Deserialize(stored, EdgeAiJsonContext.Default.EdgeEvent);
+            if (evt is not null) return JsonSerializer.SerializeToUtf8Bytes(evt with { PublishTime = now }, EdgeAiJsonContext.Default.EdgeEvent);
         }
         catch (JsonException ex)
         {
             LogUnreadableRow(ex, entry.RowId, entry.Sequence);
         }
-        return entry.Payload;
+        return stored;
     }
 
     private void OnStateChanged(MqttConnectionState state, string? reason)

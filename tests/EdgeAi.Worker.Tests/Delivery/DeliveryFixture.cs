@@ -68,6 +68,24 @@ internal sealed class DeliveryFixture : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for <paramref name="condition"/> on what <paramref name="consumer"/> received; on timeout the message says
+    /// where each side stands (connections, outbox, the worker's log and the broker's).</summary>
+    public async Task WaitForAsync(EventConsumer consumer, Func<EventConsumer, bool> condition, string what)
+    {
+        try
+        {
+            await consumer.WaitForAsync(condition, Timeout, what);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n" +
+                $"consumer: {consumer.Client.State}, {consumer.Client.ConnectCount} connections, last error {consumer.Client.LastError ?? "none"}\n" +
+                $"worker: {Service.Client.State}, {Service.Client.ConnectCount} connections, last error {Service.Client.LastError ?? "none"}; " +
+                $"outbox {Outbox.Depth.Events} events; {Service.Publisher.Published} published, {Service.Publisher.Acknowledged} acknowledged\n" +
+                $"worker log:\n{string.Join("\n", Logs.Lines.TakeLast(40))}\nbroker log:\n{Broker.Log}", ex);
+        }
+    }
+
     /// <summary>Error-level lines logged so far (a healthy run has none).</summary>
     public IReadOnlyList<string> Errors => Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)).ToList();
 
