@@ -33,7 +33,7 @@ internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue,
         mqtt.Client.Start();
         try
         {
-            foreach (var f in Filters) await SubscribeAsync(f, stoppingToken).ConfigureAwait(false);
+            foreach (var f in Filters) await mqtt.Client.SubscribeAsync(f, qos: 1, stoppingToken).ConfigureAwait(false);
             Subscribed = true;
             LogSubscribed(string.Join(", ", Filters));
         }
@@ -46,29 +46,6 @@ internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue,
             throw;
         }
     }
-
-    /// <summary>
-    /// Subscribes, asking again when the SUBACK does not arrive in time: MqttClient can miss a SUBACK that arrives
-    /// before it registered the request (a race in EdgeAi.Interop), and a repeated SUBSCRIBE is harmless.
-    /// </summary>
-    private async Task SubscribeAsync(string filter, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            await mqtt.Client.WaitConnectedAsync(ct).ConfigureAwait(false);
-            try
-            {
-                await mqtt.Client.SubscribeAsync(filter, qos: 1, ct).WaitAsync(SubackTimeout, ct).ConfigureAwait(false);
-                return;
-            }
-            catch (TimeoutException)
-            {
-                LogSubackMissing(filter, attempt);
-            }
-        }
-    }
-
-    private static readonly TimeSpan SubackTimeout = TimeSpan.FromSeconds(5);
 
     private void OnMessage(MqttMessage message)
     {
@@ -87,9 +64,6 @@ internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue,
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "Subscription refused: {Reason}")]
     private partial void LogSubscribeFailed(Exception ex, string reason);
-
-    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "No SUBACK for {Filter} (attempt {Attempt}); subscribing again")]
-    private partial void LogSubackMissing(string filter, int attempt);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Message on {Topic} arrived after the queue was closed at shutdown; it is not stored")]
     private partial void LogLostAtShutdown(string topic);

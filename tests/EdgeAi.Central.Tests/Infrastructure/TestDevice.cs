@@ -37,18 +37,7 @@ internal sealed class TestDevice : IAsyncDisposable
         var device = new TestDevice(client, deviceId);
         client.Start();
         await client.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        // MqttClient may miss a SUBACK that overtakes its bookkeeping (race in EdgeAi.Interop): ask again.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await client.SubscribeAsync(Topics.Commands(deviceId)).WaitAsync(TimeSpan.FromSeconds(5));
-                break;
-            }
-            catch (TimeoutException) when (attempt < 6)
-            {
-            }
-        }
+        await client.SubscribeAsync(Topics.Commands(deviceId)).WaitAsync(TimeSpan.FromSeconds(30));
         return device;
     }
 
