@@ -1,4 +1,5 @@
 using EdgeAi.Models.Events;
+using EdgeAi.Worker.Outbox;
 using EdgeAi.Worker.Scenarios;
 using EdgeAi.Worker.Tracking;
 
@@ -12,14 +13,17 @@ internal sealed class EvidenceRecorder(EvidenceStore store, EvidenceOptions? opt
 {
     private readonly EvidenceRenderer _renderer = new(options);
 
-    /// <summary>Renders from the event's frame (packed RGB24, <paramref name="width"/>×<paramref name="height"/>) and stores it; returns the references for the event.</summary>
-    public IReadOnlyList<EvidenceRef> Capture(ReadOnlySpan<byte> rgb, int width, int height, EpisodeEvent episode, IReadOnlyList<TrackedObject>? frameObjects = null)
+    /// <summary>
+    /// Renders from the event's frame (packed RGB24, <paramref name="width"/>×<paramref name="height"/>) and stores it;
+    /// returns each stored image with its reference, so the caller can publish the bytes without reading them back.
+    /// </summary>
+    public IReadOnlyList<EvidenceBlob> Capture(ReadOnlySpan<byte> rgb, int width, int height, EpisodeEvent episode, IReadOnlyList<TrackedObject>? frameObjects = null)
     {
         var images = _renderer.Render(rgb, width, height, episode, frameObjects);
         var stem = $"{episode.EpisodeId:N}.{TypeName(episode.Type)}";
-        var snapshot = store.Save(stem + ".snapshot", images.Snapshot, "snapshot");
+        var snapshot = new EvidenceBlob(store.Save(stem + ".snapshot", images.Snapshot, "snapshot"), images.Snapshot);
         if (images.Crop is null) return [snapshot];
-        return [snapshot, store.Save(stem + ".crop", images.Crop, "crop")];
+        return [snapshot, new EvidenceBlob(store.Save(stem + ".crop", images.Crop, "crop"), images.Crop)];
     }
 
     private static string TypeName(EventType type) => type switch

@@ -24,7 +24,6 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
     private readonly ObjectTracker _tracker;
     private readonly ScenarioEngine _engine;
     private readonly EvidenceRecorder _evidence;
-    private readonly EvidenceStore _store;
     private readonly IEventSink _sink;
 
     public ScenarioAnalytics(string deviceId, CameraConfig camera, ScenarioConfig scenarios, ModelInfo model,
@@ -35,7 +34,6 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
         _model = model;
         _tracker = new ObjectTracker(tracker);
         _engine = new ScenarioEngine(camera.Id, scenarios);
-        _store = store;
         _evidence = new EvidenceRecorder(store, evidenceOptions);
         _sink = sink;
     }
@@ -56,13 +54,13 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
             byte[]? rgb = null;
             foreach (var episode in result.Events)
             {
-                IReadOnlyList<EvidenceRef> refs = [];
+                IReadOnlyList<EvidenceBlob> evidence = [];
                 if (episode.WantsEvidence)
                 {
                     rgb ??= FramePixels.ContentToRgb(frame.Data.Span, frame.Geometry);
-                    refs = _evidence.Capture(rgb, frame.Geometry.ContentWidth, frame.Geometry.ContentHeight, episode, tracked);
+                    evidence = _evidence.Capture(rgb, frame.Geometry.ContentWidth, frame.Geometry.ContentHeight, episode, tracked);
                 }
-                await EmitAsync(episode, refs, ct).ConfigureAwait(false);
+                await EmitAsync(episode, evidence, ct).ConfigureAwait(false);
             }
         }
         finally
@@ -79,15 +77,10 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
         _evidence.Dispose();
     }
 
-    private async ValueTask EmitAsync(EpisodeEvent episode, IReadOnlyList<EvidenceRef> refs, CancellationToken ct)
+    private async ValueTask EmitAsync(EpisodeEvent episode, IReadOnlyList<EvidenceBlob> evidence, CancellationToken ct)
     {
-        var blobs = new List<EvidenceBlob>(refs.Count);
-        foreach (var r in refs)
-        {
-            if (_store.TryRead(r.Id, out var data)) blobs.Add(new EvidenceBlob(r, data));
-        }
-        var evt = episode.ToEdgeEvent(SchemaVersion, _deviceId, _camera, _model, refs);
-        await _sink.EmitAsync(evt, blobs, ct).ConfigureAwait(false);
+        var evt = episode.ToEdgeEvent(SchemaVersion, _deviceId, _camera, _model, evidence.Select(b => b.Ref).ToList());
+        await _sink.EmitAsync(evt, evidence, ct).ConfigureAwait(false);
         EventsEmitted++;
     }
 }

@@ -17,7 +17,8 @@ public sealed class EvidenceRecorderTests : IDisposable
         using var recorder = new EvidenceRecorder(store);
         var episode = Episode([Obj(1, "litter", new BoxF(0.4f, 0.6f, 0.45f, 0.65f))], blur: false, type: EventType.Ended);
 
-        var refs = recorder.Capture(Noise(320, 180), 320, 180, episode);
+        var blobs = recorder.Capture(Noise(320, 180), 320, 180, episode);
+        var refs = blobs.Select(b => b.Ref).ToList();
 
         Assert.Equal(["snapshot", "crop"], refs.Select(r => r.Kind));
         Assert.Equal($"{episode.EpisodeId:N}.ended.snapshot", refs[0].Id);
@@ -25,6 +26,7 @@ public sealed class EvidenceRecorderTests : IDisposable
         Assert.All(refs, r => Assert.True(EdgeEventValidator.IsValidId(r.Id)));
         Assert.True(store.TryRead(refs[0].Id, out var snapshot));
         Assert.Equal(refs[0].Bytes, snapshot.Length);
+        Assert.Equal(snapshot, blobs[0].Data.ToArray());   // the returned bytes are what was stored
         using var jpeg = new JpegCodec();
         Assert.Equal((320, 180), jpeg.ReadSize(snapshot));
     }
