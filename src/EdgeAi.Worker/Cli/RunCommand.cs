@@ -62,6 +62,7 @@ internal static class RunCommand
             return ExitConfig;
         }
 
+        var started = DateTimeOffset.UtcNow;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 
@@ -98,7 +99,7 @@ internal static class RunCommand
                 Tls = cfg.Mqtt.Tls is { } t ? new MqttTlsOptions(t.CaFile, t.CertFile, t.KeyFile) : null,
             };
             await using var delivery = new DeliveryService(new DeliveryOptions { DeviceId = cfg.DeviceId, Mqtt = mqtt }, outbox, loggers,
-                healthProvider: () => HealthOf(cfg.DeviceId, pipeline));
+                healthProvider: () => HealthOf(cfg.DeviceId, pipeline, started, outbox));
             await delivery.StartAsync(stop.Token);
             log.LogInformation("EdgeAi worker {DeviceId} running: {Cameras} cameras, models {Models}", cfg.DeviceId, cfg.Cameras.Count, string.Join(",", detectors.Keys));
             await pipeline.RunAsync(stop.Token);
@@ -117,11 +118,14 @@ internal static class RunCommand
         }
     }
 
-    private static DeviceHealth HealthOf(string deviceId, WorkerPipeline pipeline)
+    /// <remarks>fps_in / fps_analysed are not measured yet and are reported as 0 (see issue 7).</remarks>
+    private static DeviceHealth HealthOf(string deviceId, WorkerPipeline pipeline, DateTimeOffset started, EventOutbox outbox)
     {
         var cameras = pipeline.Health.Values.Select(h => h.Snapshot()).Select(s => new EdgeAi.Models.Devices.CameraHealth(
             s.CameraId, s.State.ToString().ToLowerInvariant(), 0, 0, s.FramesIn, s.FramesAnalysed, s.Dropped, s.Reconnects,
             s.LastFrameAgeSeconds, s.DecodeErrors, s.InferenceP50Ms, s.InferenceP99Ms, s.ExecutionProvider, [], s.LastError)).ToList();
-        return new DeviceHealth(deviceId, DateTimeOffset.UtcNow, Environment.TickCount64 / 1000.0, cameras, null, "1.0");
+        var now = DateTimeOffset.UtcNow;
+        return new DeviceHealth(deviceId, now, (now - started).TotalSeconds, cameras, outbox.Depth.ToHealth(now),
+            typeof(RunCommand).Assembly.GetName().Version?.ToString());
     }
 }
