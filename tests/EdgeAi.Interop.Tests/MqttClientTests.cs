@@ -149,13 +149,5 @@ public sealed class MqttClientTests : IAsyncLifetime
         Assert.True(msg.Retain);
     }
 
-    private static async Task WaitFor(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitFor(Func<bool> condition, string what) => Eventually.UntilAsync(condition, Timeout, () => what);
 }

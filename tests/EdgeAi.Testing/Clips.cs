@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace EdgeAi.Testing;
 
@@ -31,15 +30,10 @@ public static class Clips
         var path = Path.Combine(Dir, name);
         if (File.Exists(path)) return path;
         var tmp = Path.Combine(Dir, $".{Guid.NewGuid():N}.mp4");
-        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])["-v", "error", "-nostdin", "-y", .. input, "-c:v", "libx264", "-preset", "veryfast",
-                     "-threads", "1", "-pix_fmt", "yuv420p", "-g", gop.ToString(), "-keyint_min", gop.ToString(),
-                     "-sc_threshold", "0", "-bf", "0", "-movflags", "+faststart", tmp])
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"ffmpeg could not make clip {name}: {err}");
+        var (code, err) = Tool.Exec("ffmpeg", ["-v", "error", "-nostdin", "-y", .. input, "-c:v", "libx264", "-preset", "veryfast",
+            "-threads", "1", "-pix_fmt", "yuv420p", "-g", gop.ToString(), "-keyint_min", gop.ToString(),
+            "-sc_threshold", "0", "-bf", "0", "-movflags", "+faststart", tmp]);
+        if (code != 0) throw new InvalidOperationException($"ffmpeg could not make clip {name}: {err}");
         File.Move(tmp, path, overwrite: true);
         return path;
     }

@@ -138,15 +138,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         foreach (var file in Directory.GetFiles(CertDir)) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
-    private static void Run(string file, params string[] args)
-    {
-        var psi = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} failed ({p.ExitCode}): {err}");
-    }
+    private static void Run(string file, params string[] args) => Tool.Run(file, args);
 
     public async ValueTask DisposeAsync()
     {

@@ -71,24 +71,9 @@ public sealed class PostgresServer : IAsyncDisposable
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Maximum Pool Size=40;Timeout=30;Command Timeout=60";
 
-    private static void Run(string file, params string[] args)
-    {
-        var (code, output) = Exec(file, args);
-        if (code != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({code}): {output}");
-    }
+    private static void Run(string file, params string[] args) => Tool.Run(file, args);
 
-    private static bool TryRun(string file, params string[] args) => Exec(file, args).Code == 0;
-
-    private static (int Code, string Output) Exec(string file, string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = "/" };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result + stderr);
-    }
+    private static bool TryRun(string file, params string[] args) => Tool.Exec(file, args).Code == 0;
 
     public async ValueTask DisposeAsync()
     {

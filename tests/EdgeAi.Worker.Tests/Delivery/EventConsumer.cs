@@ -57,16 +57,8 @@ internal sealed class EventConsumer : IAsyncDisposable
 
     public int Distinct { get { lock (_lock) return _arrivals.Select(e => e.EventId).Distinct().Count(); } }
 
-    public async Task WaitForAsync(Func<EventConsumer, bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition(this))
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{what} not reached within {timeout.TotalSeconds} s: {_arrivals.Count} arrivals, {Distinct} distinct, rejected: {string.Join("; ", Rejected.Take(3))}");
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitForAsync(Func<EventConsumer, bool> condition, TimeSpan timeout, string what) => Eventually.UntilAsync(() => condition(this), timeout,
+        () => $"{what} not reached within {timeout.TotalSeconds} s: {_arrivals.Count} arrivals, {Distinct} distinct, rejected: {string.Join("; ", Rejected.Take(3))}");
 
     public Task WaitForDistinctAsync(int count, TimeSpan timeout) => WaitForAsync(c => c.Distinct >= count, timeout, $"{count} distinct events");
 

@@ -162,13 +162,5 @@ public sealed class OutboxPublisherTests : IAsyncLifetime
         Assert.True(worker.Service.Publisher.Resumes >= 1);
     }
 
-    private static async Task WaitFor(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
-            await Task.Delay(25);
-        }
-    }
+    private static Task WaitFor(Func<bool> condition, string what) => Eventually.UntilAsync(condition, Timeout, () => what);
 }

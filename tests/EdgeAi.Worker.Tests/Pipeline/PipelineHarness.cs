@@ -76,15 +76,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         Decode = new DecodeOptions { StallTimeout = stall ?? TimeSpan.FromSeconds(4), SocketTimeout = TimeSpan.FromSeconds(3) },
     };
 
-    public static async Task WaitUntil(Func<bool> condition, TimeSpan timeout, Func<string> what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(what());
-            await Task.Delay(100);
-        }
-    }
+    public static Task WaitUntil(Func<bool> condition, TimeSpan timeout, Func<string> what) => Eventually.UntilAsync(condition, timeout, what);
 
     public async Task StopAsync()
     {
