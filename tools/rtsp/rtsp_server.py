@@ -6,7 +6,8 @@ Serves H.264 MP4 files as live RTSP streams, looping each file forever:
     /usr/bin/python3 tools/rtsp/rtsp_server.py --port 8554 --mount cam1=clips/a.mp4 --mount cam2=clips/b.mp4
 
 Each mount is rtsp://127.0.0.1:PORT/NAME. Frames are paced in real time by the pipeline clock, so a
-client sees a camera, not a file. One media pipeline per mount is shared by all clients.
+client sees a camera, not a file. Each file is read into memory once; each client session gets its own
+pipeline, starting at the file's start.
 Prints "READY <port>" on stdout once listening. Stop it with SIGTERM or SIGINT.
 Needs Debian's gir1.2-gst-rtsp-server-1.0, python3-gi and gstreamer1.0-plugins-{good,bad}; run it with
 /usr/bin/python3 (a pyenv python3 earlier on PATH lacks the gi module).
@@ -23,49 +24,78 @@ gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 
-def _loop_forever(factory, media):
-    """Loops the file gaplessly so the camera never ends and its timestamps keep rising: the demuxer plays
-    the file as a *segment* (seek with the SEGMENT flag); at each SEGMENT_DONE it is sent back to the start
-    with a non-flushing segment seek, so running time (and the RTP timestamps) continue across the loop.
-    Seeks are issued from the main loop, never from the streaming thread."""
-    element = media.get_element()
-    demux = element.get_by_name("demux")
-    pay = element.get_by_name("pay0")
-    state = {"started": False}
+class Clip:
+    """A clip's H.264 access units, read once into memory (demuxed and parsed, not decoded)."""
 
-    def seek(flags):
-        demux.seek(1.0, Gst.Format.TIME, flags | Gst.SeekFlags.SEGMENT,
-                   Gst.SeekType.SET, 0, Gst.SeekType.NONE, -1)
-        return False
+    def __init__(self, path: str):
+        pipeline = Gst.parse_launch(
+            f'filesrc location="{path}" ! qtdemux ! h264parse ! video/x-h264,stream-format=avc,alignment=au '
+            '! appsink name=sink sync=false')
+        sink = pipeline.get_by_name("sink")
+        pipeline.set_state(Gst.State.PLAYING)
+        self.caps = None
+        self.frames = []
+        while True:
+            sample = sink.emit("pull-sample")
+            if sample is None:
+                break
+            self.caps = self.caps or sample.get_caps()
+            buffer = sample.get_buffer()
+            self.frames.append((buffer.extract_dup(0, buffer.get_size()), buffer.pts, buffer.dts,
+                                buffer.duration, buffer.get_flags()))
+        bus_error = pipeline.get_bus().pop_filtered(Gst.MessageType.ERROR)
+        pipeline.set_state(Gst.State.NULL)
+        if bus_error is not None or not self.frames:
+            reason = bus_error.parse_error()[0].message if bus_error is not None else "no H.264 frames"
+            raise ValueError(f"{path}: {reason}")
+        last_duration = self.frames[-1][3]
+        frame = last_duration if last_duration != Gst.CLOCK_TIME_NONE else Gst.SECOND // 25
+        self.duration = max(pts for _, pts, _, _, _ in self.frames) + frame
 
-    def on_event(pad, info):
-        event = info.get_event()
-        if event.type == Gst.EventType.SEGMENT_DONE:
-            GLib.idle_add(seek, Gst.SeekFlags.NONE)
-            return Gst.PadProbeReturn.DROP
-        if event.type == Gst.EventType.EOS:
-            return Gst.PadProbeReturn.DROP
-        return Gst.PadProbeReturn.OK
-
-    def on_first_buffer(pad, info):
-        if not state["started"]:
-            state["started"] = True
-            GLib.idle_add(seek, Gst.SeekFlags.FLUSH)
-        return Gst.PadProbeReturn.REMOVE
-
-    sink = pay.get_static_pad("sink")
-    sink.add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, on_event)
-    sink.add_probe(Gst.PadProbeType.BUFFER, on_first_buffer)
+    def buffer(self, index: int) -> Gst.Buffer:
+        """The index-th access unit of an endless repetition of the clip, timestamps shifted per pass."""
+        loop, frame = divmod(index, len(self.frames))
+        data, pts, dts, duration, flags = self.frames[frame]
+        offset = loop * self.duration
+        buffer = Gst.Buffer.new_wrapped(data)
+        buffer.pts = pts + offset
+        buffer.dts = dts + offset if dts != Gst.CLOCK_TIME_NONE else dts
+        buffer.duration = duration
+        buffer.set_flags(flags)
+        return buffer
 
 
-def make_factory(path: str) -> GstRtspServer.RTSPMediaFactory:
+def _feed_forever(clip: Clip):
+    """Returns a media-configure handler that loops the clip through the media's appsrc.
+
+    Every pass re-sends the same access units with timestamps shifted by the clip duration, so the
+    camera never ends and its timestamps keep rising. Nothing seeks: seeking a pipeline that
+    gst-rtsp-server is preparing or playing races with the client's DESCRIBE/PLAY and can make the
+    server abort (gst_rtsp_media_get_rates) or deadlock."""
+
+    def configure(factory, media):
+        src = media.get_element().get_by_name("src")
+        src.set_property("caps", clip.caps)
+        position = {"index": 0}
+
+        def need_data(appsrc, _length):
+            appsrc.emit("push-buffer", clip.buffer(position["index"]))
+            position["index"] += 1
+
+        src.connect("need-data", need_data)
+
+    return configure
+
+
+def make_factory(clip: Clip) -> GstRtspServer.RTSPMediaFactory:
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(
-        f'( filesrc location="{path}" ! qtdemux name=demux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )'
+        "( appsrc name=src format=time max-buffers=8 ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )"
     )
-    factory.set_shared(True)
-    factory.set_eos_shutdown(False)
-    factory.connect("media-configure", _loop_forever)
+    # One pipeline per client session, each starting at the clip's start: sharing one media between
+    # clients that come and go makes gst-rtsp-server re-prepare a media still being torn down.
+    factory.set_shared(False)
+    factory.connect("media-configure", _feed_forever(clip))
     return factory
 
 
@@ -88,7 +118,12 @@ def main() -> int:
         if not name or not path or not os.path.isfile(path):
             print(f"bad --mount {spec!r}: expected NAME=FILE with an existing file", file=sys.stderr)
             return 2
-        mounts.add_factory("/" + name, make_factory(os.path.abspath(path)))
+        try:
+            clip = Clip(os.path.abspath(path))
+        except (ValueError, GLib.Error) as error:
+            print(f"bad --mount {spec!r}: {error}", file=sys.stderr)
+            return 2
+        mounts.add_factory("/" + name, make_factory(clip))
 
     if server.attach(None) == 0:
         print(f"cannot listen on {args.address}:{args.port}", file=sys.stderr)

@@ -54,7 +54,16 @@ public static class CameraProbe
         int bytes = 0;
         if (snapshotPath is not null)
         {
-            bytes = await SnapshotAsync(input, width, height, snapshotPath, timeout, ct).ConfigureAwait(false);
+            try
+            {
+                bytes = await SnapshotAsync(input, width, height, snapshotPath, timeout, ct).ConfigureAwait(false);
+            }
+            catch (ProbeException)
+            {
+                // Same single retry as the stream query: a camera may drop one session while another is set up.
+                await Task.Delay(500, ct).ConfigureAwait(false);
+                bytes = await SnapshotAsync(input, width, height, snapshotPath, timeout, ct).ConfigureAwait(false);
+            }
         }
         return new ProbeResult(CameraConfig.RedactUrl(url), codec, width, height, Math.Round(fps, 3), gop is { } g ? Math.Round(g, 3) : null, snapshotPath, bytes);
     }

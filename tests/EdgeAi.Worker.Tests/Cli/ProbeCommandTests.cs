@@ -30,7 +30,7 @@ public sealed class ProbeCommandTests
         {
             var (code, stdout, stderr) = await RunEdgeAi("probe", server.Url("cam"), "--json", "--snapshot", snapshot);
 
-            Assert.True(code == 0, $"exit {code}: {stderr}{stdout}");
+            Assert.True(code == 0, $"exit {code}: {stderr}{stdout}\n--- rtsp server running={server.IsRunning}\n{server.Log}");
             using var json = JsonDocument.Parse(stdout);
             Assert.Equal("h264", json.RootElement.GetProperty("codec").GetString());
             Assert.Equal(640, json.RootElement.GetProperty("width").GetInt32());

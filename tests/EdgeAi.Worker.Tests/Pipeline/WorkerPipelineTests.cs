@@ -21,8 +21,10 @@ public sealed class WorkerPipelineTests
         return servers;
     }
 
-    private static string Describe(PipelineHarness h) => string.Join("; ", h.Pipeline.Health.Values.Select(x => x.Snapshot()).Select(s =>
-        $"{s.CameraId} {s.State} in={s.FramesIn} analysed={s.FramesAnalysed} err={s.LastError}"));
+    private static string Describe(PipelineHarness h, IEnumerable<RtspCameraServer>? servers = null) =>
+        string.Join("; ", h.Pipeline.Health.Values.Select(x => x.Snapshot()).Select(s =>
+            $"{s.CameraId} {s.State} in={s.FramesIn} analysed={s.FramesAnalysed} err={s.LastError}"))
+        + string.Concat((servers ?? []).Select(s => $"\n--- rtsp server :{s.Port} running={s.IsRunning}\n{s.Log}"));
 
     [Fact]
     public async Task Run_FourCameras_AllReachInferenceAndYieldDetections()
@@ -32,7 +34,7 @@ public sealed class WorkerPipelineTests
         {
             await using var h = new PipelineHarness(servers.Select((s, i) => PipelineHarness.Camera($"cam{i}", s.Url($"cam{i}"))).ToList());
 
-            await PipelineHarness.WaitUntil(() => Enumerable.Range(0, 4).All(i => h.Frames($"cam{i}") >= 5), Long, () => Describe(h));
+            await PipelineHarness.WaitUntil(() => Enumerable.Range(0, 4).All(i => h.Frames($"cam{i}") >= 5), Long, () => Describe(h, servers));
 
             foreach (var i in Enumerable.Range(0, 4))
             {
@@ -58,10 +60,10 @@ public sealed class WorkerPipelineTests
         try
         {
             await using var h = new PipelineHarness(servers.Select((s, i) => PipelineHarness.Camera($"cam{i}", s.Url($"cam{i}"), TimeSpan.FromSeconds(3))).ToList());
-            await PipelineHarness.WaitUntil(() => Enumerable.Range(0, 3).All(i => h.Frames($"cam{i}") >= 3), Long, () => Describe(h));
+            await PipelineHarness.WaitUntil(() => Enumerable.Range(0, 3).All(i => h.Frames($"cam{i}") >= 3), Long, () => Describe(h, servers));
 
             await servers[0].StopAsync();
-            await PipelineHarness.WaitUntil(() => h.Pipeline.Health["cam0"].State is CameraState.Backoff or CameraState.Failed, Long, () => Describe(h));
+            await PipelineHarness.WaitUntil(() => h.Pipeline.Health["cam0"].State is CameraState.Backoff or CameraState.Failed, Long, () => Describe(h, servers));
             var others = new[] { h.Frames("cam1"), h.Frames("cam2") };
             await Task.Delay(3000);
             Assert.True(h.Frames("cam1") > others[0] && h.Frames("cam2") > others[1], $"other cameras stalled: {Describe(h)}");
@@ -70,7 +72,7 @@ public sealed class WorkerPipelineTests
             var before = h.Frames("cam0");
             var reconnects = h.Pipeline.Health["cam0"].Reconnects;
             await servers[0].StartAsync();
-            await PipelineHarness.WaitUntil(() => h.Frames("cam0") > before + 2, Long, () => Describe(h));   // backoff cap is 2 s here
+            await PipelineHarness.WaitUntil(() => h.Frames("cam0") > before + 2, Long, () => Describe(h, servers));   // backoff cap is 2 s here
             Assert.Equal(CameraState.Streaming, h.Pipeline.Health["cam0"].State);
             Assert.True(h.Pipeline.Health["cam0"].Reconnects >= reconnects);
         }
@@ -101,7 +103,7 @@ public sealed class WorkerPipelineTests
             await PipelineHarness.WaitUntil(() =>
                 h.Pipeline.Health["garbage"].State is CameraState.Backoff or CameraState.Failed &&
                 h.Pipeline.Health["unreachable"].State is CameraState.Backoff or CameraState.Failed &&
-                h.Frames("good") >= 5, Long, () => Describe(h));
+                h.Frames("good") >= 5, Long, () => Describe(h, servers));
 
             Assert.Equal("connection refused", h.Pipeline.Health["unreachable"].LastError);
             Assert.False(string.IsNullOrEmpty(h.Pipeline.Health["garbage"].LastError));
@@ -124,7 +126,7 @@ public sealed class WorkerPipelineTests
         try
         {
             var h = new PipelineHarness(servers.Select((s, i) => PipelineHarness.Camera($"cam{i}", s.Url($"cam{i}"))).ToList());
-            await PipelineHarness.WaitUntil(() => h.Frames("cam0") >= 2 && h.Frames("cam1") >= 2, Long, () => Describe(h));
+            await PipelineHarness.WaitUntil(() => h.Frames("cam0") >= 2 && h.Frames("cam1") >= 2, Long, () => Describe(h, servers));
 
             await h.StopAsync();
 
@@ -139,6 +141,7 @@ public sealed class WorkerPipelineTests
         }
     }
 
+    /// <summary>Ingest ffmpeg processes (children of this test process) still running.</summary>
     internal static IReadOnlyList<int> ChildFfmpegProcesses()
     {
         var me = Environment.ProcessId.ToString();
@@ -149,7 +152,9 @@ public sealed class WorkerPipelineTests
                 {
                     var stat = File.ReadAllText($"/proc/{pid}/stat");
                     var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    return fields[1] == me && stat.Contains("(ffmpeg)");
+                    // Ingest ffmpeg only (raw frames to stdout); a parallel test may be encoding a clip with ffmpeg.
+                    var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
+                    return fields[1] == me && stat.Contains("(ffmpeg)") && cmdline.Contains("rawvideo\0pipe:1", StringComparison.Ordinal);
                 }
                 catch (IOException) { return false; }
             }).ToList();
