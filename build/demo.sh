@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: the main job on loopback with real components. Grows with every capability.
-# Starts mosquitto (repo config, generated passwords), four RTSP test cameras and the services that exist,
-# shows what flows, and cleans everything up on exit or Ctrl-C.
+# Starts mosquitto, four RTSP cameras serving the scene generator's demo clips, the stand-in governance platform,
+# Central and the edge worker; shows camera -> event -> incident -> case as it flows, and cleans everything up on exit.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -27,26 +27,59 @@ sed -e "s#\${PORT}#$mqtt_port#; s#\${DATA_DIR}#$run_dir#; s#\${CONF_DIR}#$root/c
 setpriv --pdeathsig KILL -- mosquitto -c "$run_dir/mosquitto.conf" 2> "$run_dir/mosquitto.log" & pids+=($!)
 echo "mosquitto     mqtt://127.0.0.1:$mqtt_port (auth + per-device ACL)"
 
-# 2. cameras
-mkdir -p .cache/clips
+# 2. cameras: the four scenario clips from the scene generator (rendered once, cached), looped as live RTSP
+clips=.cache/clips/demo
+/usr/bin/python3 models/scenegen/render.py --set demo --out "$clips" > "$run_dir/render.log" 2>&1 \
+  || { cat "$run_dir/render.log"; echo "demo: could not render the demo clips" >&2; exit 1; }
 rtsp_port=$(free_port)
 mounts=()
-for name in litter road fishing crowd; do
-  clip=".cache/clips/demo-$name.mp4"
-  if [[ ! -f "$clip" ]]; then
-    ffmpeg -v error -nostdin -y -f lavfi -i "testsrc2=size=960x540:rate=10" -t 20 -c:v libx264 -preset veryfast \
-      -g 10 -bf 0 -pix_fmt yuv420p "$clip"
-  fi
-  mounts+=(--mount "$name=$clip")
+for clip in "$clips"/demo-*.mp4; do
+  name=$(basename "$clip" .mp4); mounts+=(--mount "${name#demo-}=$clip")
 done
 setpriv --pdeathsig KILL -- /usr/bin/python3 tools/rtsp/rtsp_server.py --port "$rtsp_port" "${mounts[@]}" > "$run_dir/rtsp.log" 2>&1 & pids+=($!)
-until grep -q READY "$run_dir/rtsp.log"; do sleep 0.1; done
-for name in litter road fishing crowd; do
-  info=$(ffprobe -v error -rtsp_transport tcp -select_streams v:0 -show_entries stream=codec_name,width,height -of csv=p=0 "rtsp://127.0.0.1:$rtsp_port/$name")
-  echo "camera        rtsp://127.0.0.1:$rtsp_port/$name  $info"
-done
+until grep -q READY "$run_dir/rtsp.log"; do sleep 0.1; kill -0 "${pids[-1]}" 2>/dev/null || { cat "$run_dir/rtsp.log"; exit 1; }; done
+echo "cameras       rtsp://127.0.0.1:$rtsp_port/{$(printf '%s,' "${mounts[@]/--mount/}" | sed 's/=[^,]*//g; s/ //g; s/,$//')}"
 
-# 3. components
-bin/edgeai version
+# 3. configs and secrets (random per run, passed in the environment, never written to the configs)
+api_port=$(free_port); platform_port=$(free_port)
+/usr/bin/python3 build/demo_config.py --clips "$clips" --run-dir "$run_dir" --repo "$root" \
+  --mqtt-port "$mqtt_port" --rtsp-port "$rtsp_port" --api-port "$api_port" --platform-port "$platform_port"
+export EDGEAI_MQTT_PASSWORD="$device_pw" EDGEAI_CENTRAL_MQTT_PASSWORD="$central_pw"
+export EDGEAI_CENTRAL_API_TOKEN=$(openssl rand -hex 16) EDGEAI_CENTRAL_PLATFORM_SECRET=$(openssl rand -hex 16)
+bin/edgeai config validate "$run_dir/worker.json" > /dev/null 2>&1 || true   # (prints every error if the command exists)
+
+# 4. the governance platform stand-in, Central, the edge worker
+declare -A pid_of
+start() {  # start NAME COMMAND...: runs it under the demo with its log in $run_dir/NAME.log
+  local name=$1; shift
+  setpriv --pdeathsig KILL -- "$@" > "$run_dir/$name.log" 2>&1 & pids+=($!); pid_of[$name]=$!
+}
+start platform bin/edgeai-central test-platform --listen "http://127.0.0.1:$platform_port" \
+  --callback "http://127.0.0.1:$api_port/api/v1/platform/callback" --auto-progress-s "${DEMO_PROGRESS_S:-8}"
+start central bin/edgeai-central run --config "$run_dir/central.json"
+start worker bin/edgeai run --config "$run_dir/worker.json"
+api() { curl -fsS -H "Authorization: Bearer $EDGEAI_CENTRAL_API_TOKEN" "http://127.0.0.1:$api_port/api/v1/$1"; }
+for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$api_port/readyz" > /dev/null 2>&1 && break; sleep 0.2; done
+echo "platform      http://127.0.0.1:$platform_port (stand-in: accepts cases, moves them through the loop every ${DEMO_PROGRESS_S:-8} s)"
+echo "central       http://127.0.0.1:$api_port (API token in EDGEAI_CENTRAL_API_TOKEN of this shell only)"
+echo "worker        edge-demo, logs in $run_dir/worker.log"
 echo
-echo "demo: broker and cameras are up; the worker and central join as they are built. Done."
+
+# 5. watch the loop: camera -> event -> incident -> case -> platform status, for DEMO_SECONDS (0 = until Ctrl-C)
+seconds=${DEMO_SECONDS:-150}
+started=$(date +%s)
+while :; do
+  for name in central worker platform; do
+    if ! kill -0 "${pid_of[$name]}" 2>/dev/null; then
+      echo "demo: $name exited; its log:" >&2; tail -30 "$run_dir/$name.log" >&2; exit 1
+    fi
+  done
+  elapsed=$(( $(date +%s) - started ))
+  API_JSON="$(api stats 2>/dev/null || echo '{}')" DEVICES="$(api devices 2>/dev/null || echo "[]")" CASES="$(api cases 2>/dev/null || echo '[]')" \
+    /usr/bin/python3 build/demo_status.py "$elapsed" "$seconds"
+  if (( seconds > 0 && elapsed >= seconds )); then break; fi
+  sleep 2
+done
+echo
+API_JSON="$(api stats)" DEVICES="$(api devices)" CASES="$(api cases)" INCIDENTS="$(api incidents)" \
+  /usr/bin/python3 build/demo_status.py --summary

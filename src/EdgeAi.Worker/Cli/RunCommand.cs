@@ -118,11 +118,10 @@ internal static class RunCommand
         }
     }
 
-    /// <remarks>fps_in / fps_analysed are not measured yet and are reported as 0 (see issue 7).</remarks>
     private static DeviceHealth HealthOf(string deviceId, WorkerPipeline pipeline, DateTimeOffset started, EventOutbox outbox)
     {
         var cameras = pipeline.Health.Values.Select(h => h.Snapshot()).Select(s => new EdgeAi.Models.Devices.CameraHealth(
-            s.CameraId, s.State.ToString().ToLowerInvariant(), 0, 0, s.FramesIn, s.FramesAnalysed, s.Dropped, s.Reconnects,
+            s.CameraId, s.State.ToString().ToLowerInvariant(), s.FpsIn, s.FpsAnalysed, s.FramesIn, s.FramesAnalysed, s.Dropped, s.Reconnects,
             s.LastFrameAgeSeconds, s.DecodeErrors, s.InferenceP50Ms, s.InferenceP99Ms, s.ExecutionProvider, [], s.LastError)).ToList();
         var now = DateTimeOffset.UtcNow;
         return new DeviceHealth(deviceId, now, (now - started).TotalSeconds, cameras, outbox.Depth.ToHealth(now),

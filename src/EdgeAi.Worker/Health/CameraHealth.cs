@@ -21,6 +21,12 @@ public sealed class CameraHealth(string cameraId)
 
     public LatencyRecorder InferenceLatency { get; } = new();
 
+    /// <summary>Frames decoded and handed to the pipeline per second (recent window).</summary>
+    public FrameRate RateIn { get; } = new();
+
+    /// <summary>Frames through inference and the scenario rules per second (recent window).</summary>
+    public FrameRate RateAnalysed { get; } = new();
+
     /// <summary>Frame arrival → detections ready (queueing + inference).</summary>
     public LatencyRecorder PipelineLatency { get; } = new();
 
@@ -50,9 +56,15 @@ public sealed class CameraHealth(string cameraId)
     {
         Interlocked.Increment(ref _framesIn);
         Interlocked.Exchange(ref _lastFrameTimestamp, Stopwatch.GetTimestamp());
+        RateIn.Tick();
     }
 
-    public void FrameAnalysed() => Interlocked.Increment(ref _framesAnalysed);
+    public void FrameAnalysed()
+    {
+        Interlocked.Increment(ref _framesAnalysed);
+        RateAnalysed.Tick();
+    }
+
     public void FrameDropped() => Interlocked.Increment(ref _dropped);
     public void Reconnected() => Interlocked.Increment(ref _reconnects);
     public void DecodeError() => Interlocked.Increment(ref _decodeErrors);
@@ -69,11 +81,12 @@ public sealed class CameraHealth(string cameraId)
 
     public CameraHealthSnapshot Snapshot() => new(CameraId, State, FramesIn, FramesAnalysed, Dropped, Reconnects, DecodeErrors,
         LastFrameAgeSeconds, InferenceLatency.Percentile(50), InferenceLatency.Percentile(99),
-        PipelineLatency.Percentile(50), PipelineLatency.Percentile(99), ExecutionProvider, Codec, SourceSize, LastError);
+        PipelineLatency.Percentile(50), PipelineLatency.Percentile(99), ExecutionProvider, Codec, SourceSize, LastError,
+        Math.Round(RateIn.PerSecond(), 3), Math.Round(RateAnalysed.PerSecond(), 3));
 }
 
 /// <summary>Point-in-time copy of <see cref="CameraHealth"/>.</summary>
 public sealed record CameraHealthSnapshot(
     string CameraId, CameraState State, long FramesIn, long FramesAnalysed, long Dropped, long Reconnects, long DecodeErrors,
     double? LastFrameAgeSeconds, double InferenceP50Ms, double InferenceP99Ms, double PipelineP50Ms, double PipelineP99Ms,
-    string ExecutionProvider, string? Codec, string? SourceSize, string? LastError);
+    string ExecutionProvider, string? Codec, string? SourceSize, string? LastError, double FpsIn, double FpsAnalysed);

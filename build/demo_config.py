@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+"""Writes the demo's worker and Central configs from the demo clips' ground truth (used by build/demo.sh).
+
+    build/demo_config.py --clips .cache/clips/demo --run-dir DIR --mqtt-port P --rtsp-port R \
+        --api-port A --platform-port T --repo ROOT
+
+Each demo clip becomes one camera (rtsp://127.0.0.1:R/<scenario>) whose zones are the clip's ground-truth
+zones, so the rules watch the same places the scene generator drew. Two demo-only changes, both said in the
+config: the illegal-fishing ban schedule covers the whole year (the clip's own clock is in May; the demo runs
+on today's date), and dwell times are the defaults the README documents. Secrets are not written here:
+build/demo.sh passes them in the environment.
+"""
+import argparse
+import glob
+import json
+import os
+
+# Camera positions: a few hundred metres apart in Shanghai's Huangpu district (demo values).
+LOCATIONS = {
+    "litter": (31.2304, 121.4737),
+    "road-collapse": (31.2330, 121.4760),
+    "illegal-fishing": (31.2400, 121.4900),
+    "crowding": (31.2360, 121.4800),
+}
+
+
+def camera(gt_path: str, rtsp_port: int) -> dict:
+    with open(gt_path, encoding="utf-8") as f:
+        gt = json.load(f)
+    mount = gt["name"].removeprefix("demo-")
+    lat, lon = LOCATIONS.get(mount, (31.23, 121.47))
+    zones = [{k: v for k, v in {"id": z["id"], "type": z["type"], "polygon": z["polygon"],
+                                "area_m2": z.get("area_m2")}.items() if v is not None}
+             for z in gt["zones"]]
+    scenarios: dict = {"zones": zones}
+    if gt["scenario"] == "illegal_fishing":
+        # Demo only: the clip's clock is inside the default ban (March to June); today may not be.
+        scenarios["illegal_fishing"] = {"ban_schedule": {"date_ranges": ["01-01..12-31"], "time_zone": "Asia/Shanghai"}}
+    return {
+        "id": f"cam-{mount}",
+        "name": f"Demo {gt['scenario'].replace('_', ' ')} ({gt['scene']})",
+        "url": f"rtsp://127.0.0.1:{rtsp_port}/{mount}",
+        "location": {"lat": lat, "lon": lon},
+        "decode": {"mode": "keyframes"},
+        "scenarios": scenarios,
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    for name in ("--clips", "--run-dir", "--repo"):
+        p.add_argument(name, required=True)
+    for name in ("--mqtt-port", "--rtsp-port", "--api-port", "--platform-port"):
+        p.add_argument(name, type=int, required=True)
+    a = p.parse_args()
+
+    cameras = [camera(path, a.rtsp_port) for path in sorted(glob.glob(os.path.join(a.clips, "demo-*.gt.json")))]
+    worker = {
+        "device_id": "edge-demo",
+        "mqtt": {"host": "127.0.0.1", "port": a.mqtt_port, "username": "edge-demo"},
+        "outbox": {"path": os.path.join(a.run_dir, "worker", "outbox.db")},
+        "evidence": {"directory": os.path.join(a.run_dir, "worker", "evidence")},
+        "models": [{"id": "demo", "manifest": os.path.join(a.repo, "models/demo/edgeai-demo.manifest.json"), "threads": 2}],
+        "cameras": cameras,
+    }
+    with open(os.path.join(a.repo, "src/EdgeAi.Central/central.sample.json"), encoding="utf-8") as f:
+        # The sample is JSON with // comments (Central's loader skips them); take the keys we change from it.
+        lines = [line for line in f if not line.lstrip().startswith("//")]
+    central = json.loads("".join(lines))
+    central["instance_id"] = "central-demo"
+    central["mqtt"]["port"] = a.mqtt_port
+    central["database"]["connection_string"] = f"Data Source={os.path.join(a.run_dir, 'central.db')}"
+    central["api"]["listen"] = central["api"]["public_base_url"] = f"http://127.0.0.1:{a.api_port}"
+    central["platform"]["url"] = f"http://127.0.0.1:{a.platform_port}/"
+
+    for name, doc in (("worker.json", worker), ("central.json", central)):
+        with open(os.path.join(a.run_dir, name), "w", encoding="utf-8") as f:
+            json.dump(doc, f, indent=2, ensure_ascii=False)
+    print(f"configs: {len(cameras)} cameras -> {a.run_dir}/worker.json, {a.run_dir}/central.json")
+
+
+if __name__ == "__main__":
+    main()
