@@ -13,4 +13,15 @@ public static class Eventually
             await Task.Delay(25);
         }
     }
+
+    /// <summary>Async form for conditions that ask a service (HTTP, database); polls every 250 ms.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(describe());
+            await Task.Delay(250);
+        }
+    }
 }
