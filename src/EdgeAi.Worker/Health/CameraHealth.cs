@@ -27,6 +27,9 @@ public sealed class CameraHealth(string cameraId)
     /// <summary>Frames through inference and the scenario rules per second (recent window).</summary>
     public FrameRate RateAnalysed { get; } = new();
 
+    /// <summary>Decoder errors per second (recent window): above zero while streaming, the camera is reported degraded.</summary>
+    public FrameRate RateDecodeErrors { get; } = new();
+
     /// <summary>Frame arrival → detections ready (queueing + inference).</summary>
     public LatencyRecorder PipelineLatency { get; } = new();
 
@@ -67,7 +70,20 @@ public sealed class CameraHealth(string cameraId)
 
     public void FrameDropped() => Interlocked.Increment(ref _dropped);
     public void Reconnected() => Interlocked.Increment(ref _reconnects);
-    public void DecodeError() => Interlocked.Increment(ref _decodeErrors);
+    public void DecodeError()
+    {
+        Interlocked.Increment(ref _decodeErrors);
+        RateDecodeErrors.Tick();
+    }
+
+    /// <summary>The state to report: <see cref="CameraState.Degraded"/> while streaming with recent decoder errors.</summary>
+    private (CameraState State, string? Error) Reported()
+    {
+        var errorsPerSecond = RateDecodeErrors.PerSecond();
+        return State == CameraState.Streaming && errorsPerSecond > 0
+            ? (CameraState.Degraded, $"decoder errors: {errorsPerSecond * FrameRate.WindowSeconds:0} in the last {FrameRate.WindowSeconds} s (damaged stream)")
+            : (State, LastError);
+    }
 
     /// <summary>Seconds since the last frame arrived; null before the first.</summary>
     public double? LastFrameAgeSeconds
@@ -79,10 +95,14 @@ public sealed class CameraHealth(string cameraId)
         }
     }
 
-    public CameraHealthSnapshot Snapshot() => new(CameraId, State, FramesIn, FramesAnalysed, Dropped, Reconnects, DecodeErrors,
+    public CameraHealthSnapshot Snapshot()
+    {
+        var (state, error) = Reported();
+        return new(CameraId, state, FramesIn, FramesAnalysed, Dropped, Reconnects, DecodeErrors,
         LastFrameAgeSeconds, InferenceLatency.Percentile(50), InferenceLatency.Percentile(99),
-        PipelineLatency.Percentile(50), PipelineLatency.Percentile(99), ExecutionProvider, Codec, SourceSize, LastError,
-        Math.Round(RateIn.PerSecond(), 3), Math.Round(RateAnalysed.PerSecond(), 3));
+        PipelineLatency.Percentile(50), PipelineLatency.Percentile(99), ExecutionProvider, Codec, SourceSize, error,
+            Math.Round(RateIn.PerSecond(), 3), Math.Round(RateAnalysed.PerSecond(), 3));
+    }
 }
 
 /// <summary>Point-in-time copy of <see cref="CameraHealth"/>.</summary>

@@ -7,6 +7,9 @@ public enum CameraState
     Connecting,
     /// <summary>Frames are arriving.</summary>
     Streaming,
+    /// <summary>Frames arrive but the stream is damaged: the decoder reported errors within the last
+    /// <see cref="FrameRate.WindowSeconds"/> s (corrupted H.264, packet loss). Reported in health snapshots only.</summary>
+    Degraded,
     /// <summary>The last attempt failed with a transient error; waiting before the next one.</summary>
     Backoff,
     /// <summary>The camera cannot be used as configured (unreachable for long, not video, refused); still retried at the backoff cap.</summary>

@@ -29,6 +29,18 @@ public static partial class FfmpegStderr
         return m.Success;
     }
 
+    /// <summary>What FFmpeg's H.264/HEVC decoders print for a damaged stream (the frame is still concealed and delivered).</summary>
+    private static readonly string[] DecodeErrorMarkers =
+    [
+        "error while decoding", "concealing", "decode_slice_header error", "non-existing PPS", "Invalid NAL unit",
+        "corrupted macroblock", "Missing reference picture", "out of range intra chroma pred mode", "cabac decode of qscale diff failed",
+        "left block unavailable", "top block unavailable", "mb_type", "RTP: missed", "Packet corrupt",
+    ];
+
+    /// <summary>True for a decoder complaint about damaged input (counted, and the camera reported degraded).</summary>
+    public static bool IsDecodeError(string line) =>
+        line.StartsWith('[') && DecodeErrorMarkers.Any(m => line.Contains(m, StringComparison.OrdinalIgnoreCase));
+
     private static readonly (string Needle, string Reason, bool Permanent)[] Known =
     [
         ("matches no streams", "not a video stream", true),

@@ -65,6 +65,7 @@ internal sealed partial class StderrPump : IDisposable
                     continue;
                 }
                 if (_source.Task.IsCompleted && IsNoise(line)) continue;
+                if (FfmpegStderr.IsDecodeError(line)) _health.DecodeError();
                 Forward(line);
             }
         }

@@ -36,4 +36,14 @@ public sealed class FfmpegStderrTests
         Assert.Contains("scale=320:320:force_original_aspect_ratio=decrease:flags=bilinear,pad=320:320:(ow-iw)/2:(oh-ih)/2:color=0x727272,format=gbrp", line);
         Assert.EndsWith("-fps_mode passthrough -f rawvideo pipe:1", line);
     }
+
+    [Theory]
+    [InlineData("[h264 @ 0x55d0c8a4c440] error while decoding MB 12 7, bytestream -5", true)]
+    [InlineData("[h264 @ 0x55d0c8a4c440] concealing 1200 DC, 1200 AC, 1200 MV errors in I frame", true)]
+    [InlineData("[h264 @ 0x55d0c8a4c440] non-existing PPS 3 referenced", true)]
+    [InlineData("[h264 @ 0x55d0c8a4c440] decode_slice_header error", true)]
+    [InlineData("  Stream #0:0: Video: h264 (High), yuv420p(progressive), 640x360, 25 fps", false)]
+    [InlineData("[rtsp @ 0x55d0c8a4c440] method SETUP failed: 461 Unsupported transport", false)]
+    [InlineData("frame=  100 fps= 25 q=-0.0 size=N/A time=00:00:04.00 bitrate=N/A speed=   1x", false)]
+    public void IsDecodeError_DecoderComplaintsOnly(string line, bool expected) => Assert.Equal(expected, FfmpegStderr.IsDecodeError(line));
 }

@@ -120,6 +120,45 @@ public sealed class WorkerPipelineTests
     }
 
     [Fact]
+    public async Task Run_CorruptedH264Camera_ReportedDegradedWithReason_OthersKeepTheirRate()
+    {
+        var corrupted = CorruptedCopy(Clip);
+        await using var good = await RtspCameraServer.StartNewAsync("good", Clip);
+        await using var bad = await RtspCameraServer.StartNewAsync("bad", corrupted);
+        await using var h = new PipelineHarness([
+            PipelineHarness.Camera("good", good.Url("good")),
+            PipelineHarness.Camera("bad", bad.Url("bad")),
+        ]);
+
+        await PipelineHarness.WaitUntil(() => h.Pipeline.Health["bad"].Snapshot().State == CameraState.Degraded && h.Frames("good") >= 5, Long,
+            () => Describe(h, [good, bad]));
+
+        var snapshot = h.Pipeline.Health["bad"].Snapshot();
+        Assert.Contains("decoder errors", snapshot.LastError);
+        Assert.True(snapshot.DecodeErrors > 0);
+        var goodBefore = h.Frames("good");
+        await PipelineHarness.WaitUntil(() => h.Frames("good") >= goodBefore + 3, Long, () => Describe(h, [good, bad]));
+        Assert.Equal(CameraState.Streaming, h.Pipeline.Health["good"].Snapshot().State);
+        Assert.Equal(0, h.Pipeline.Health["good"].DecodeErrors);
+    }
+
+    /// <summary>A copy of <paramref name="clip"/> with random bytes written into its media data (container intact,
+    /// H.264 slices damaged), as a camera with a failing encoder or a lossy link would deliver. Deterministic.</summary>
+    private static string CorruptedCopy(string clip)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(clip)!, Path.GetFileNameWithoutExtension(clip) + "-corrupted.mp4");
+        var bytes = File.ReadAllBytes(clip);
+        var mdat = bytes.AsSpan().IndexOf("mdat"u8);
+        Assert.True(mdat > 0, "no mdat box in the clip");
+        var random = new Random(20261122);
+        for (var i = mdat + 4096; i < bytes.Length; i += 1500) bytes[i + random.Next(0, 1000) % (bytes.Length - i)] = (byte)random.Next(256);
+        var tmp = path + $".{Guid.NewGuid():N}";
+        File.WriteAllBytes(tmp, bytes);
+        File.Move(tmp, path, overwrite: true);
+        return path;
+    }
+
+    [Fact]
     public async Task Stop_Draining_CompletesAnalyticsAndLeavesNoFfmpeg()
     {
         var servers = await StartCameras(2);
