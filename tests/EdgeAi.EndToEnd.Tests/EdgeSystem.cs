@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using EdgeAi.Central.TestPlatform;
 using EdgeAi.Testing;
 
-namespace EdgeAi.System.Tests;
+namespace EdgeAi.EndToEnd.Tests;
 
 /// <summary>
 /// The whole system on loopback, each part a real process where a fault test needs to kill it: mosquitto, the RTSP
@@ -23,11 +23,12 @@ internal sealed class EdgeSystem : IAsyncDisposable
     private ServerProcess? _central;
     private string _earlierWorkers = "";
 
-    private EdgeSystem(string dir, MosquittoBroker broker, RtspCameraServer cameras, TestPlatformServer platform, int apiPort)
+    private EdgeSystem(string dir, MosquittoBroker broker, RtspCameraServer cameras, RtspCameraServer? separate, TestPlatformServer platform, int apiPort)
     {
         _dir = dir;
         Broker = broker;
         Cameras = cameras;
+        SeparateCamera = separate;
         Platform = platform;
         Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}"), Timeout = TimeSpan.FromSeconds(30) };
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _token);
@@ -35,6 +36,9 @@ internal sealed class EdgeSystem : IAsyncDisposable
 
     public MosquittoBroker Broker { get; }
     public RtspCameraServer Cameras { get; }
+
+    /// <summary>The camera given as <c>separateMount</c> to <see cref="StartAsync"/>, on its own RTSP server (to stop and start it alone).</summary>
+    public RtspCameraServer? SeparateCamera { get; }
     public TestPlatformServer Platform { get; }
     public HttpClient Api { get; }
     public string WorkerConfig => Path.Combine(_dir, "worker.json");
@@ -54,13 +58,20 @@ internal sealed class EdgeSystem : IAsyncDisposable
         return dir;
     }
 
-    /// <summary>Starts everything; <paramref name="editWorker"/> may change the generated worker config first.</summary>
-    public static async Task<EdgeSystem> StartAsync(Action<JsonObject>? editWorker = null)
+    /// <summary>Starts everything; <paramref name="editWorker"/> may change the generated worker config first;
+    /// <paramref name="separateMount"/> (e.g. "litter") is served by a server of its own.</summary>
+    public static async Task<EdgeSystem> StartAsync(Action<JsonObject>? editWorker = null, string? separateMount = null)
     {
         var clips = await DemoClipsAsync();
         var dir = TestPaths.NewTempDir("edgeai-system");
         var broker = await MosquittoBroker.StartNewAsync(DeviceId);
         var mounts = Directory.GetFiles(clips, "demo-*.mp4").ToDictionary(f => Path.GetFileNameWithoutExtension(f)["demo-".Length..]);
+        RtspCameraServer? separate = null;
+        if (separateMount is not null)
+        {
+            separate = await RtspCameraServer.StartNewAsync(separateMount, mounts[separateMount]);
+            mounts.Remove(separateMount);
+        }
         var cameras = await RtspCameraServer.StartNewAsync(mounts);
         var platformSecret = Convert.ToHexString(Guid.NewGuid().ToByteArray());
         var apiPort = FreePort.Get();
@@ -72,11 +83,14 @@ internal sealed class EdgeSystem : IAsyncDisposable
             CallbackUrl = new Uri($"http://127.0.0.1:{apiPort}/api/v1/platform/callback"),
             AutoProgress = TimeSpan.FromSeconds(3),
         });
-        var system = new EdgeSystem(dir, broker, cameras, platform, apiPort);
+        var system = new EdgeSystem(dir, broker, cameras, separate, platform, apiPort);
 
         await Task.Run(() => Tool.Run("/usr/bin/python3", TestPaths.InRepo("build", "demo_config.py"), "--clips", clips, "--run-dir", dir, "--repo", TestPaths.RepoRoot,
             "--mqtt-port", broker.Port.ToString(), "--rtsp-port", cameras.Port.ToString(), "--api-port", apiPort.ToString(), "--platform-port", platformPort.ToString()));
         var worker = JsonNode.Parse(await File.ReadAllTextAsync(system.WorkerConfig))!.AsObject();
+        if (separate is not null)
+            foreach (var camera in worker["cameras"]!.AsArray())
+                if (camera!["url"]!.GetValue<string>().EndsWith("/" + separateMount, StringComparison.Ordinal)) camera["url"] = separate.Url(separateMount!);
         await File.WriteAllTextAsync(Path.Combine(dir, "mqtt.password"), broker.Passwords[DeviceId]);
         worker["mqtt"]!["password_file"] = "mqtt.password";
         editWorker?.Invoke(worker);
@@ -121,6 +135,14 @@ internal sealed class EdgeSystem : IAsyncDisposable
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
+    /// <summary>The worker's latest health report as Central holds it, per camera id.</summary>
+    public async Task<Dictionary<string, JsonElement>> CameraHealthAsync()
+    {
+        var device = (await GetAsync("devices")).EnumerateArray().SingleOrDefault();
+        if (device.ValueKind != JsonValueKind.Object || device.GetProperty("health").ValueKind != JsonValueKind.Object) return [];
+        return device.GetProperty("health").GetProperty("cameras").EnumerateArray().ToDictionary(c => c.GetProperty("camera_id").GetString()!);
+    }
+
     /// <summary>Incidents Central holds, by scenario.</summary>
     public async Task<IReadOnlyList<string>> IncidentScenariosAsync() =>
         [.. (await GetAsync("incidents?limit=1000")).EnumerateArray().Select(i => i.GetProperty("scenario").GetString()!)];
@@ -135,6 +157,7 @@ internal sealed class EdgeSystem : IAsyncDisposable
         if (_central is not null) await _central.DisposeAsync();
         await Platform.DisposeAsync();
         await Cameras.DisposeAsync();
+        if (SeparateCamera is not null) await SeparateCamera.DisposeAsync();
         await Broker.DisposeAsync();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using EdgeAi.Testing;
 
-namespace EdgeAi.System.Tests;
+namespace EdgeAi.EndToEnd.Tests;
 
 /// <summary>
 /// Camera → event → incident → case with every part real and separate: the worker detects the demo clips'
