@@ -65,9 +65,14 @@ public sealed class LoopTests
         await EveryIncidentFiledAsync(system);
     }
 
-    /// <summary>Events waiting in the worker's outbox, as its latest health report says.</summary>
-    private static async Task<long> OutboxEventsAsync(EdgeSystem system) =>
-        (await system.GetAsync("devices")).EnumerateArray().Single().GetProperty("health").GetProperty("outbox").GetProperty("events").GetInt64();
+    /// <summary>Events waiting in the worker's outbox, as its latest health report says (-1 before a report with it).</summary>
+    private static async Task<long> OutboxEventsAsync(EdgeSystem system)
+    {
+        var device = (await system.GetAsync("devices")).EnumerateArray().Single();
+        return device.TryGetProperty("health", out var health) && health.ValueKind == JsonValueKind.Object
+            && health.TryGetProperty("outbox", out var outbox) && outbox.ValueKind == JsonValueKind.Object
+            ? outbox.GetProperty("events").GetInt64() : -1;
+    }
 
     /// <summary>Every incident has exactly one case, and the platform received exactly one filing per incident.</summary>
     private static async Task EveryIncidentFiledAsync(EdgeSystem system)
