@@ -49,6 +49,12 @@ internal static class EvalCommand
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: LogEventLevel.Verbose)
             .CreateLogger();
         using var loggers = LoggerFactory.Create(b => b.AddSerilog(serilog));
+        if (Console.IsOutputRedirected)
+        {
+            // A log file or a pipe: no colour codes, and a table as wide as it needs rather than 80 columns.
+            AnsiConsole.Profile.Capabilities.Ansi = false;
+            AnsiConsole.Profile.Width = 132;
+        }
 
         IReadOnlyList<EvalClip> clips;
         ModelManifest manifest;
@@ -124,7 +130,7 @@ internal static class EvalCommand
     private static void PrintTable(EvalReport report, TimeSpan elapsed, long frames)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"edgeai eval: {report.Model.Name} {report.Model.Version}, {report.Clips.Count} clips")
+            .Title(Markup.Escape($"edgeai eval: {report.Model.Name} {report.Model.Version}, {report.Clips.Count} clips"))
             .AddColumn("scenario").AddColumn(new TableColumn("GT").RightAligned()).AddColumn(new TableColumn("TP").RightAligned())
             .AddColumn(new TableColumn("FP").RightAligned()).AddColumn(new TableColumn("FN").RightAligned()).AddColumn(new TableColumn("dup").RightAligned())
             .AddColumn(new TableColumn("precision").RightAligned()).AddColumn(new TableColumn("recall").RightAligned())
