@@ -32,7 +32,7 @@ internal static class TimelineSvg
         var lanes = clip.Incidents.Select(i => (i.Scenario, i.Zone)).Concat(clip.Episodes.Select(e => (e.Scenario, e.Zone)))
             .Distinct().OrderBy(l => l.Scenario, StringComparer.Ordinal).ThenBy(l => l.Zone, StringComparer.Ordinal).ToList();
         const int top = 58, laneHeight = 46;
-        var height = top + Math.Max(1, lanes.Count) * laneHeight + 44;
+        var height = top + Math.Max(1, lanes.Count) * laneHeight + 62;
         var svg = Begin(height);
         var tp = clip.Episodes.Count(e => e.Outcome == "tp");
         var fp = clip.Episodes.Count(e => e.Outcome == "fp");
@@ -51,11 +51,12 @@ internal static class TimelineSvg
             Text(svg, Left - 52, y + 17, "GT", 10, color: "#374151");
             Text(svg, Left - 52, y + 37, "worker", 10, color: "#374151");
             foreach (var i in clip.Incidents.Where(i => i.Scenario == scenario && i.Zone == zone))
-                Bar(svg, i.StartS, i.EndS, y + 6, scale, GtColor, false, $"GT {i.StartS:0.0}-{i.EndS:0.0} s {i.Note}");
+                Bar(svg, i.StartS, i.EndS, y + 6, scale, GtColor, false, $"GT {i.StartS:0.0}-{i.EndS:0.0} s {i.Note}" + (i.Detected ? "" : " (missed)"), stroke: !i.Detected);
             foreach (var e in clip.Episodes.Where(e => e.Scenario == scenario && e.Zone == zone))
                 Bar(svg, e.StartS, e.EndS, y + 26, scale, Color(e.Outcome), e.OpenAtEnd, $"{e.Outcome} {e.StartS:0.0}-{e.EndS:0.0} s");
         }
         Axis(svg, top + Math.Max(1, lanes.Count) * laneHeight + 4, clip.DurationS, scale);
+        Legend(svg, height - 14);
         return End(svg);
     }
 
@@ -64,7 +65,7 @@ internal static class TimelineSvg
     {
         const int rowHeight = 26;
         var top = 40 + (report.Scenarios.Count + 2) * 16 + 16;
-        var height = top + report.Clips.Count * rowHeight + 44;
+        var height = top + report.Clips.Count * rowHeight + 62;
         var svg = Begin(height);
         Text(svg, 10, 20, $"edgeai eval — {report.Model.Name} {report.Model.Version}, {report.Clips.Count} clips, decode {report.Settings.Decode}", 14, bold: true);
         var y = 44;
@@ -84,10 +85,11 @@ internal static class TimelineSvg
             if (k % 2 == 0) Rect(svg, 0, ry, Width, rowHeight, "#f3f4f6");
             Text(svg, 10, ry + 17, c.Name, 11, color: c.Error is null ? "#111827" : "#dc2626");
             Rect(svg, Left, ry + 12, c.DurationS * scale, 1, "#9ca3af");
-            foreach (var i in c.Incidents) Bar(svg, i.StartS, i.EndS, ry + 3, scale, GtColor, false, $"GT {i.Scenario}/{i.Zone} {i.StartS:0.0}-{i.EndS:0.0} s", 9);
+            foreach (var i in c.Incidents) Bar(svg, i.StartS, i.EndS, ry + 3, scale, GtColor, false, $"GT {i.Scenario}/{i.Zone} {i.StartS:0.0}-{i.EndS:0.0} s" + (i.Detected ? "" : " (missed)"), 9, !i.Detected);
             foreach (var e in c.Episodes) Bar(svg, e.StartS, e.EndS, ry + 14, scale, Color(e.Outcome), e.OpenAtEnd, $"{e.Outcome} {e.Scenario}/{e.Zone} {e.StartS:0.0}-{e.EndS:0.0} s", 9);
         }
         Axis(svg, top + report.Clips.Count * rowHeight + 4, longest, scale);
+        Legend(svg, height - 14);
         return End(svg);
     }
 
@@ -116,11 +118,25 @@ internal static class TimelineSvg
         Text(svg, Left + durationS * scale - 60, y + 34, "video time, s", 10, color: "#374151");
     }
 
-    private static void Bar(StringBuilder svg, double from, double to, double y, double scale, string color, bool hatchedEnd, string title, double height = 14)
+    private static void Legend(StringBuilder svg, int y)
+    {
+        var x = 10.0;
+        foreach (var (label, color) in new[] { ("GT incident", GtColor), ("episode: true positive", Color("tp")), ("duplicate", Color("duplicate")), ("false positive", Color("fp")) })
+        {
+            Rect(svg, x, y - 9, 14, 10, color);
+            Text(svg, x + 18, y, label, 10, color: "#374151");
+            x += 32 + label.Length * 6;
+        }
+        Text(svg, x, y, "red outline: GT incident missed; hatched end: episode still open when the clip ended", 10, color: "#374151");
+    }
+
+    /// <param name="stroke">Outline in the false-positive red: a GT incident nothing detected.</param>
+    private static void Bar(StringBuilder svg, double from, double to, double y, double scale, string color, bool hatchedEnd, string title, double height = 14, bool stroke = false)
     {
         var x = Left + from * scale;
         var w = Math.Max(2, (to - from) * scale);
-        svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x:0.#}\" y=\"{y:0.#}\" width=\"{w:0.#}\" height=\"{height:0.#}\" fill=\"{color}\" rx=\"2\"><title>{SecurityElement.Escape(title)}</title></rect>\n");
+        var outline = stroke ? $" stroke=\"{Color("fp")}\" stroke-width=\"2\"" : "";
+        svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x:0.#}\" y=\"{y:0.#}\" width=\"{w:0.#}\" height=\"{height:0.#}\" fill=\"{color}\" rx=\"2\"{outline}><title>{SecurityElement.Escape(title)}</title></rect>\n");
         if (hatchedEnd && w > 12) svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x + w - 10:0.#}\" y=\"{y:0.#}\" width=\"10\" height=\"{height:0.#}\" fill=\"url(#open)\"/>\n");
     }
 
