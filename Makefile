@@ -43,5 +43,12 @@ train:
 	@build/setup.sh --train
 	/usr/bin/python3 models/train_detector.py
 
+## eval: score the whole pipeline on the eval clips (rendered into .cache/clips/eval when missing or stale):
+##       per-scenario precision/recall table, report models/demo/eval.json, timelines in .cache/eval/plots
+.PHONY: eval
+eval: build
+	/usr/bin/python3 models/scenegen/render.py --set eval --out .cache/clips/eval
+	bin/edgeai eval --clips .cache/clips/eval --json models/demo/eval.json --plots .cache/eval/plots
+
 clean:
 	rm -rf bin artifacts */*/bin */*/obj third_party/*/bin third_party/*/obj
