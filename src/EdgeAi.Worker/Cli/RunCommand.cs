@@ -11,6 +11,7 @@ using EdgeAi.Worker.Ingest;
 using EdgeAi.Worker.Outbox;
 using EdgeAi.Worker.Pipeline;
 using EdgeAi.Worker.Publishing;
+using EdgeAi.Worker.Tracking;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Formatting.Json;
@@ -85,7 +86,7 @@ internal static class RunCommand
                 {
                     var d = detectors[camera.Model ?? first.Id];
                     var model = new ModelInfo(d.Manifest.Name, d.Manifest.Version, d.Manifest.Sha256);
-                    return new ScenarioAnalytics(cfg.DeviceId, camera, camera.Scenarios, model, store, null, sink);
+                    return new ScenarioAnalytics(cfg.DeviceId, camera, camera.Scenarios, model, store, null, sink, TrackerOptions.ForModel(d.Manifest.Thresholds));
                 },
                 new IngestOptions(), new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(first.BatchWaitMs) }, loggers);
 

@@ -57,7 +57,7 @@ internal sealed class EvalRunner(OnnxDetector detector, EvalOptions options, ILo
         }).ToList();
         var collectors = group.ToDictionary(c => c.Name, c => new EpisodeCollector(c.ClockStart, c.Truth.DurationS));
         var pipeline = new WorkerPipeline(cameras, new Dictionary<string, OnnxDetector> { [model.Name] = detector },
-            camera => new ScenarioAnalytics(DeviceId, camera, camera.Scenarios, model, store, null, collectors[camera.Id]),
+            camera => new ScenarioAnalytics(DeviceId, camera, camera.Scenarios, model, store, null, collectors[camera.Id], Tracking.TrackerOptions.ForModel(detector.Manifest.Thresholds)),
             new IngestOptions(), new InferenceOptions(), loggers, group.ToDictionary(c => c.Name, c => c.ClockStart));
 
         var run = pipeline.RunAsync(ct);

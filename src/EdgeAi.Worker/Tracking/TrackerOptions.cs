@@ -54,6 +54,18 @@ public sealed record TrackerOptions
     public TimeSpan MotionWindow { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Returns every problem with these options (empty when valid), each prefixed with <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Options for a model's detections: a track is started and held by detections at or above the model's own
+    /// calibrated confidence threshold (its manifest), not a fixed 0.5 that a small or uncalibrated model never
+    /// reaches for small objects (the demo detector scores a dropped can 0.42-0.47: with 0.5 it was never tracked).
+    /// </summary>
+    public static TrackerOptions ForModel(Inference.ManifestThresholds thresholds)
+    {
+        var defaults = new TrackerOptions();
+        var high = Math.Clamp(thresholds.Confidence, defaults.LowThreshold, defaults.HighThreshold);
+        return defaults with { HighThreshold = high, NewTrackThreshold = high };
+    }
+
     public IReadOnlyList<string> Validate(string path = "tracker")
     {
         var errors = new List<string>();
