@@ -58,7 +58,13 @@ public sealed record MqttMessage(string Topic, byte[] Payload, int Qos, bool Ret
 /// <summary>Outcome of a publish as reported by the broker (MQTT 5 reason code; &lt; 0x80 is success).</summary>
 public readonly record struct PublishResult(int ReasonCode, string Reason)
 {
+    /// <summary>MQTT 5 "No matching subscribers" (0x10): accepted, but nobody received it.</summary>
+    public const int NoMatchingSubscribers = 0x10;
+
     public bool IsSuccess => ReasonCode < 0x80;
+
+    /// <summary>The broker took the message and at least one subscription (or session) holds it.</summary>
+    public bool IsDelivered => IsSuccess && ReasonCode != NoMatchingSubscribers;
 }
 
 public enum MqttConnectionState

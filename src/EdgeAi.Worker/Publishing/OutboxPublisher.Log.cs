@@ -30,4 +30,8 @@ internal sealed partial class OutboxPublisher
 
     [LoggerMessage(EventId = 407, Level = LogLevel.Error, Message = "Outbox row {RowId} (sequence {Sequence}) does not parse; published as stored, without publish_time")]
     private partial void LogUnreadableRow(Exception ex, long rowId, long sequence);
+
+    [LoggerMessage(EventId = 408, Level = LogLevel.Warning,
+        Message = "No subscriber holds event sequence {Sequence} ({EventId}) yet (broker answered 0x10: Central not connected or not yet re-subscribed); kept in the outbox and retried with backoff")]
+    private partial void LogNoSubscribers(long sequence, Guid eventId);
 }

@@ -19,6 +19,8 @@ namespace EdgeAi.Worker.Publishing;
 /// an event) the window is abandoned and publishing resumes from the oldest unacknowledged row once connected again, so the
 /// only duplicates are QoS 1 redeliveries of events in flight at that moment, which consumers drop by event_id.
 /// A refused event (reason code ≥ 0x80, e.g. not authorized) is never dropped: it is retried with backoff and logged.
+/// So is an event the broker acknowledged with 0x10 "no matching subscribers": nobody holds it (after a broker restart,
+/// mosquitto may not restore Central's shared subscription until Central reconnects), so it stays in the outbox.
 /// A refused evidence blob is counted and logged, and its event goes on. Not thread-safe: one <see cref="RunAsync"/> at a time.
 /// </remarks>
 internal sealed partial class OutboxPublisher
@@ -84,7 +86,7 @@ internal sealed partial class OutboxPublisher
                 }
                 if (ct.IsCancellationRequested) break;
                 Interlocked.Increment(ref _resumes);
-                if (end is SessionEnd.Refused or SessionEnd.Failed)
+                if (end is SessionEnd.Refused or SessionEnd.NoSubscribers or SessionEnd.Failed)
                 {
                     await Task.Delay(retryDelay, _time, ct).ConfigureAwait(false);
                     retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, _options.RetryMaxDelay.Ticks));
@@ -155,7 +157,7 @@ internal sealed partial class OutboxPublisher
 
                 while (window.TryPeek(out var done) && done.Completion.IsCompleted)
                 {
-                    if (!Delivered(done)) return SessionEnd.Refused;   // stays at the head, so nothing after it is acknowledged
+                    if (Delivered(done) is { } notDelivered) return notDelivered;   // stays at the head, so nothing after it is acknowledged
                     window.Dequeue();
                     acked.Add(done.Entry.RowId);
                 }
@@ -174,7 +176,7 @@ internal sealed partial class OutboxPublisher
             // PUBACKs already received are real: record those at the head of the window, in order, however the session ended.
             foreach (var done in window)
             {
-                if (!done.EventAck.IsCompletedSuccessfully || !done.EventAck.Result.IsSuccess) break;
+                if (!done.EventAck.IsCompletedSuccessfully || !done.EventAck.Result.IsDelivered) break;
                 acked.Add(done.Entry.RowId);
             }
             await deleting.ConfigureAwait(false);
@@ -182,14 +184,19 @@ internal sealed partial class OutboxPublisher
         }
     }
 
-    /// <summary>True when the event's PUBACK was a success; logs refusals (evidence refusals do not stop the event).</summary>
-    private bool Delivered(InFlight f)
+    /// <summary>Null when the event's PUBACK says it was delivered, else why not (logged). Evidence refusals do not stop the event.</summary>
+    private SessionEnd? Delivered(InFlight f)
     {
         var evt = f.EventAck;
+        if (evt.IsCompletedSuccessfully && evt.Result.ReasonCode == PublishResult.NoMatchingSubscribers)
+        {
+            LogNoSubscribers(f.Entry.Sequence, f.Entry.EventId);
+            return SessionEnd.NoSubscribers;
+        }
         if (!evt.IsCompletedSuccessfully || !evt.Result.IsSuccess)
         {
             LogEventRefused(f.Entry.Sequence, f.Entry.EventId, Describe(evt));
-            return false;
+            return SessionEnd.Refused;
         }
         for (var i = 0; i < f.EvidenceAcks.Length; i++)
         {
@@ -198,7 +205,7 @@ internal sealed partial class OutboxPublisher
             Interlocked.Increment(ref _evidenceRefused);
             LogEvidenceRefused(f.Entry.Evidence[i].EvidenceId, f.Entry.Sequence, Describe(ack));
         }
-        return true;
+        return null;
     }
 
     private static string Describe(Task<PublishResult> ack) => ack.IsCompletedSuccessfully
@@ -293,6 +300,7 @@ internal sealed partial class OutboxPublisher
         Disconnected,
         AckOverdue,
         Refused,
+        NoSubscribers,
         Failed,
     }
 

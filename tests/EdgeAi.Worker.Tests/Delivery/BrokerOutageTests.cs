@@ -43,6 +43,28 @@ public sealed class BrokerOutageTests
         Assert.Empty(worker.Errors);
     }
 
+    [Fact]
+    public async Task Publisher_NoSubscriberYet_KeepsEventsUntilOneSubscribes()
+    {
+        // After a broker restart, mosquitto may hold no subscription for Central until it reconnects: the broker then
+        // answers 0x10 "no matching subscribers". Such an event was received by nobody, so it must stay in the outbox.
+        await using var broker = await MosquittoBroker.StartNewAsync("edge-01");
+        await using var worker = await DeliveryFixture.StartAsync(broker, configure: o => o with
+        {
+            RetryMinDelay = TimeSpan.FromMilliseconds(200), RetryMaxDelay = TimeSpan.FromSeconds(1),
+        });
+        await worker.EnqueueAsync(5);
+
+        await Eventually.UntilAsync(() => worker.Logs.Lines.Any(l => l.Contains("No subscriber holds event sequence 1", StringComparison.Ordinal)),
+            DeliveryFixture.Timeout, () => string.Join("\n", worker.Logs.Lines));
+        Assert.Equal(5, worker.Outbox.Depth.Events);
+
+        await using var consumer = await EventConsumer.StartAsync(broker);
+        await consumer.WaitForDistinctAsync(5, DeliveryFixture.Timeout);
+        await worker.WaitDrainedAsync();
+        Assert.Equal(5, consumer.AssertCompleteInOrder(5).Distinct);
+    }
+
     private static async Task ProduceAsync(DeliveryFixture worker, int perSecond, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / perSecond));
