@@ -4,7 +4,10 @@ using EdgeAi.Worker.Inference;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 
-namespace EdgeAi.Bench;
+namespace EdgeAi.Bench.EndToEnd;
+
+/// <summary>Inference-ratio medians (ms/frame) and the ratio written to latest.json.</summary>
+internal sealed record InferenceResult(double Ratio, double StageMs, double BareMs, int Threads, string Provider, string Model);
 
 /// <summary>
 /// Milliseconds per frame of the worker's inference stage work (preprocess + Run + decode + NMS through
@@ -13,9 +16,9 @@ namespace EdgeAi.Bench;
 /// </summary>
 internal static class InferenceRatio
 {
-    public static int Run(string[] args)
+    public static InferenceResult Run(string[] args)
     {
-        var root = BenchArgs.RepoRoot();
+        var root = BenchPaths.Root;
         var manifestPath = BenchArgs.Get(args, "--manifest", Path.Combine(root, "models", "demo", "edgeai-demo.manifest.json"));
         var frames = int.Parse(BenchArgs.Get(args, "--frames", "200"), CultureInfo.InvariantCulture);
         var threads = int.Parse(BenchArgs.Get(args, "--threads", "2"), CultureInfo.InvariantCulture);
@@ -49,9 +52,8 @@ internal static class InferenceRatio
         }
         var s = stageMs.Order().ElementAt(2);
         var b = bareMs.Order().ElementAt(2);
-        Console.WriteLine($"model {manifest.Name} {w}x{h}, {threads} threads, {detector.ExecutionProvider}");
-        Console.WriteLine($"worker inference stage {s:0.00} ms/frame, bare ORT Run {b:0.00} ms/frame, inference_ratio (bare/stage) = {b / s:0.000}");
-        return 0;
+        Progress.Say($"inference: model {manifest.Name} {w}x{h}, {threads} threads, {detector.ExecutionProvider}: worker stage {s:0.00} ms/frame, bare ORT Run {b:0.00} ms/frame, inference_ratio (bare/stage) = {b / s:0.000}");
+        return new InferenceResult(Math.Round(b / s, 3), Math.Round(s, 3), Math.Round(b, 3), threads, detector.ExecutionProvider, $"{manifest.Name} {w}x{h}");
     }
 
     private static double TimeMs(Action a, int n)
