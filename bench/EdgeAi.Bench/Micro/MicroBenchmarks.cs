@@ -31,7 +31,7 @@ internal static class MicroBenchmarks
             .AddLogger(DefaultConfig.Instance.GetLoggers().ToArray())
             .AddExporter(MarkdownExporter.GitHub, JsonExporter.Brief)
             .WithArtifactsPath(Path.Combine(BenchPaths.Root, "bench", "results", "micro"))
-            .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile);
+            .WithOptions(ConfigOptions.DisableLogFile);
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(rest, config);
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }
