@@ -37,13 +37,16 @@ internal static class CameraScaling
 {
     private const string Device = "edge-bench";
 
-    public sealed record Options(int MaxCameras = 256, int MinTry = 64, double WarmupSeconds = 12, double MeasureSeconds = 20, int Gop = 25, int ClipSeconds = 20);
+    /// <param name="BudgetMinutes">No new step starts after this long, so `make bench` stays under 30 minutes on a slow machine.</param>
+    public sealed record Options(int MaxCameras = 256, int MinTry = 64, double WarmupSeconds = 12, double MeasureSeconds = 20, int Gop = 25, int ClipSeconds = 20,
+        double BudgetMinutes = 14);
 
     public static Options Parse(string[] args, bool quick) => new(
         MaxCameras: BenchArgs.Int(args, "--max-cameras", quick ? 4 : 256),
         MinTry: BenchArgs.Int(args, "--min-try", quick ? 4 : 64),
         WarmupSeconds: BenchArgs.Double(args, "--warmup", quick ? 6 : 12),
-        MeasureSeconds: BenchArgs.Double(args, "--measure", quick ? 8 : 20));
+        MeasureSeconds: BenchArgs.Double(args, "--measure", quick ? 8 : 20),
+        BudgetMinutes: BenchArgs.Double(args, "--camera-budget-min", quick ? 5 : 14));
 
     public static async Task<IReadOnlyList<CameraStep>> RunAsync(Options o, ILoggerFactory loggers)
     {
@@ -65,10 +68,16 @@ internal static class CameraScaling
         var model = new ModelInfo(manifest.Name, manifest.Version, manifest.Sha256);
 
         var steps = new List<CameraStep>();
+        var budget = Stopwatch.StartNew();
         try
         {
             for (var n = 1; n <= o.MaxCameras; n *= 2)
             {
+                if (budget.Elapsed.TotalMinutes > o.BudgetMinutes)
+                {
+                    Progress.Say($"cameras: time budget of {o.BudgetMinutes:0} min spent; not trying N={n}");
+                    break;
+                }
                 var step = await RunStepAsync(n, rtsp.Url("crowd"), detector, store, sink, model, outbox, latency, o, loggers);
                 steps.Add(step);
                 Progress.Say($"cameras: N={n,3}: {step.AnalysedFps:0.0} analysed fps (slowest camera {step.MinCameraFps:0.00}), dropped {step.Dropped}, " +
