@@ -27,15 +27,17 @@ internal static class InferenceRatio
         var h = manifest.Input.Height;
 
         using var detector = new OnnxDetector(manifest, new InferenceOptions { Threads = threads, BatchSize = 1 }, NullLogger.Instance);
-        var frame = new byte[detector.FrameBytes];
-        new Random(1).NextBytes(frame);
-        var geometry = LetterboxGeometry.Identity(w, h);
+        // A real frame (the camera-scaling crowd scene, letterboxed by ffmpeg exactly as ingest does): random noise would make
+        // the decoder and NMS work on thousands of meaningless candidates, which no camera produces.
+        var clip = BenchClip.Crowd1080p25(25, 20);
+        var frame = FirstFrame(clip, w, h, detector.FrameBytes);
+        var geometry = LetterboxGeometry.For(1920, 1080, w, h);
         var results = new List<EdgeAi.Worker.Detection.Detection>();
 
         using var so = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         using var bare = new InferenceSession(manifest.ModelPath, so);
         var input = new float[3 * w * h];
-        for (var i = 0; i < input.Length; i++) input[i] = frame[i % frame.Length] / 255f;
+        new Preprocessor(manifest.Input).Fill(frame, input);
         using var ortInput = OrtValue.CreateTensorValueFromMemory(input, [1, 3, h, w]);
         using var runOptions = new RunOptions();
 
@@ -52,8 +54,26 @@ internal static class InferenceRatio
         }
         var s = stageMs.Order().ElementAt(2);
         var b = bareMs.Order().ElementAt(2);
+        Progress.Say($"inference: {results.Count} detections on the test frame");
         Progress.Say($"inference: model {manifest.Name} {w}x{h}, {threads} threads, {detector.ExecutionProvider}: worker stage {s:0.00} ms/frame, bare ORT Run {b:0.00} ms/frame, inference_ratio (bare/stage) = {b / s:0.000}");
         return new InferenceResult(Math.Round(b / s, 3), Math.Round(s, 3), Math.Round(b, 3), threads, detector.ExecutionProvider, $"{manifest.Name} {w}x{h}");
+    }
+
+    /// <summary>One frame of <paramref name="clip"/> through the worker's own ffmpeg filters (scale, letterbox, planar GBR).</summary>
+    private static byte[] FirstFrame(string clip, int w, int h, int bytes)
+    {
+        var camera = new EdgeAi.Worker.Configuration.CameraConfig { Id = "bench", Url = clip, Decode = new EdgeAi.Worker.Configuration.DecodeOptions("keyframes") };
+        var args = EdgeAi.Worker.Ingest.FfmpegArguments.Build(camera, w, h).ToList();
+        args.InsertRange(args.IndexOf("-map"), ["-frames:v", "1"]);
+        var psi = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        _ = p.StandardError.ReadToEndAsync();
+        using var ms = new MemoryStream();
+        p.StandardOutput.BaseStream.CopyTo(ms);
+        p.WaitForExit();
+        if (ms.Length < bytes) throw new InvalidOperationException($"ffmpeg gave {ms.Length} bytes for one frame of {clip}, expected {bytes}");
+        return ms.ToArray()[..bytes];
     }
 
     private static double TimeMs(Action a, int n)
