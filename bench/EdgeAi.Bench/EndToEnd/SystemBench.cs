@@ -44,7 +44,7 @@ internal static class SystemBench
         }
         if (only.Contains("central"))
         {
-            var runs = await CentralIngest.RunAsync(BenchArgs.Int(args, "--events", quick ? 3000 : 30000), postgres: true);
+            var runs = await CentralIngest.RunAsync(BenchArgs.Int(args, "--events", quick ? 3000 : 30000), postgres: !BenchArgs.Flag(args, "--no-postgres"));
             var bare = runs.FirstOrDefault(r => r.Target == "bare");
             var sqlite = runs.FirstOrDefault(r => r.Target == "sqlite");
             var pg = runs.FirstOrDefault(r => r.Target == "postgres");
