@@ -58,6 +58,12 @@ internal sealed partial class OutboxPublisher
     /// <summary>Times publishing restarted from the oldest unacknowledged row (reconnects, overdue PUBACKs, refusals).</summary>
     public long Resumes => Interlocked.Read(ref _resumes);
 
+    /// <summary>
+    /// Called on the publishing loop for each event whose PUBACK (and its evidence's) has been taken in, before the row is
+    /// deleted; for latency measurement (benchmarks). Must be quick and must not throw.
+    /// </summary>
+    public Action<OutboxEntry>? EventDelivered { get; set; }
+
     /// <summary>Publishes until <paramref name="ct"/> is cancelled; survives broker outages and storage errors.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
@@ -160,6 +166,7 @@ internal sealed partial class OutboxPublisher
                     if (Delivered(done) is { } notDelivered) return notDelivered;   // stays at the head, so nothing after it is acknowledged
                     window.Dequeue();
                     acked.Add(done.Entry.RowId);
+                    EventDelivered?.Invoke(done.Entry);
                 }
                 // One delete transaction (an fsync) at a time, running while the window refills.
                 await deleting.ConfigureAwait(false);

@@ -7,7 +7,10 @@ using EdgeAi.Worker.Ingest;
 using EdgeAi.Worker.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace EdgeAi.Bench;
+namespace EdgeAi.Bench.EndToEnd;
+
+/// <summary>Decode-ratio medians (frames/s) and the ratios written to latest.json.</summary>
+internal sealed record DecodeResult(double Ratio, double RatioVsBareDecode, double BareDecodeFps, double BareFilteredFps, double IngestFps, int Runs);
 
 /// <summary>
 /// Frames/s of the worker's ingest stage (ffmpeg with the worker's arguments → stdout → pooled buffers →
@@ -17,9 +20,9 @@ namespace EdgeAi.Bench;
 /// </summary>
 internal static class DecodeRatio
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<DecodeResult> RunAsync(string[] args)
     {
-        var root = BenchArgs.RepoRoot();
+        var root = BenchPaths.Root;
         var clip = BenchArgs.Get(args, "--clip", Path.Combine(root, ".cache", "clips", "bench-1080p25-20s.mp4"));
         var runs = int.Parse(BenchArgs.Get(args, "--runs", "3"), CultureInfo.InvariantCulture);
         var size = int.Parse(BenchArgs.Get(args, "--size", "320"), CultureInfo.InvariantCulture);
@@ -36,13 +39,14 @@ internal static class DecodeRatio
             bareDecode.Add(frames / Time(() => Exec("ffmpeg", ["-v", "error", "-i", clip, "-f", "null", "-"])));
             bareFiltered.Add(frames / Time(() => Exec("ffmpeg", ["-v", "error", "-i", clip, "-vf", filters, "-f", "null", "-"])));
             ingest.Add(await IngestFpsAsync(camera, size));
-            Console.WriteLine($"run {r + 1}/{runs}: bare decode {bareDecode[^1]:0.0} fps, bare decode+filters {bareFiltered[^1]:0.0} fps, worker ingest {ingest[^1]:0.0} fps");
+            Progress.Say($"decode: run {r + 1}/{runs}: bare decode {bareDecode[^1]:0.0} fps, bare decode+filters {bareFiltered[^1]:0.0} fps, worker ingest {ingest[^1]:0.0} fps");
         }
         double Median(List<double> x) => x.Order().ElementAt(x.Count / 2);
-        Console.WriteLine($"decode_ratio (ingest / bare decode+same filters) = {Median(ingest) / Median(bareFiltered):0.000}");
-        Console.WriteLine($"ingest / bare decode only (includes scaling to {size}x{size}) = {Median(ingest) / Median(bareDecode):0.000}");
-        Console.WriteLine($"median fps: bare decode {Median(bareDecode):0.0}, bare+filters {Median(bareFiltered):0.0}, ingest {Median(ingest):0.0} (threads: ffmpeg default, {Environment.ProcessorCount} cores)");
-        return 0;
+        var result = new DecodeResult(Math.Round(Median(ingest) / Median(bareFiltered), 3), Math.Round(Median(ingest) / Median(bareDecode), 3),
+            Math.Round(Median(bareDecode), 1), Math.Round(Median(bareFiltered), 1), Math.Round(Median(ingest), 1), runs);
+        Progress.Say($"decode: decode_ratio (ingest / bare decode + same filters) = {result.Ratio:0.000}; vs bare decode only (scaling to {size}x{size} included) = {result.RatioVsBareDecode:0.000}");
+        Progress.Say($"decode: median fps: bare decode {result.BareDecodeFps}, bare + filters {result.BareFilteredFps}, ingest {result.IngestFps} (ffmpeg's default threads in all three, {Environment.ProcessorCount} cores)");
+        return result;
     }
 
     private static async Task<double> IngestFpsAsync(CameraConfig camera, int size)
