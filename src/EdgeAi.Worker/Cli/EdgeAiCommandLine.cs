@@ -12,6 +12,7 @@ internal static class EdgeAiCommandLine
         root.Subcommands.Add(SimulateEventsCommand.Create());
         root.Subcommands.Add(ProbeCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
         return root;
     }
 }
