@@ -10,7 +10,7 @@ namespace EdgeAi.Observability.Systemd;
 /// </summary>
 /// <remarks>
 /// The watchdog interval comes from <c>$WATCHDOG_USEC</c> (set by systemd from WatchdogSec=); it applies only when
-/// <c>$WATCHDOG_PID</c> is unset or is this process. <see cref="RunWatchdogAsync"/> pings at half that interval,
+/// <c>$WATCHDOG_PID</c> is unset or is this process. <see cref="RunAsync"/> pings at half that interval,
 /// as sd_watchdog_enabled(3) recommends. Thread-safe; send failures are swallowed (a notification is advisory,
 /// and the service must not die because systemd went away).
 /// </remarks>
@@ -68,19 +68,22 @@ public sealed class SystemdNotifier : IDisposable
     }
 
     /// <summary>
-    /// Pings the watchdog at half its interval until cancelled, each time after <paramref name="status"/> (if given)
-    /// returns a status line to send with it. Returns at once when no watchdog is configured.
+    /// Until cancelled: pings the watchdog at half its interval (when one is configured) and sends the line from
+    /// <paramref name="status"/> with each ping, or every <paramref name="statusPeriod"/> when that is sooner.
+    /// Returns at once when not started by systemd.
     /// </summary>
-    public async Task RunWatchdogAsync(Func<string?>? status, CancellationToken ct)
+    public async Task RunAsync(Func<string?>? status, TimeSpan statusPeriod, CancellationToken ct)
     {
-        if (WatchdogInterval is not { } interval) return;
-        var period = interval / 2;
+        if (!Enabled) return;
+        var period = WatchdogInterval is { } w && w / 2 < statusPeriod ? w / 2 : statusPeriod;
         try
         {
             while (!ct.IsCancellationRequested)
             {
-                var line = status?.Invoke();
-                Send(line is null ? "WATCHDOG=1" : $"WATCHDOG=1\nSTATUS={line}");
+                var parts = new List<string>(2);
+                if (WatchdogInterval is not null) parts.Add("WATCHDOG=1");
+                if (status?.Invoke() is { } line) parts.Add($"STATUS={line}");
+                if (parts.Count > 0) Send(string.Join('\n', parts));
                 await Task.Delay(period, ct).ConfigureAwait(false);
             }
         }
