@@ -22,7 +22,7 @@ public sealed class SystemdUnitTests : IDisposable
         foreach (var exe in new[] { "edgeai", "edgeai-central" })
         {
             File.WriteAllText(Path.Combine(bin, exe), "#!/bin/sh\nexit 0\n");
-            File.SetUnixFileMode(Path.Combine(bin, exe), (UnixFileMode)0x1ED);   // 0755
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(bin, exe), (UnixFileMode)0x1ED);   // 0755
         }
         var text = File.ReadAllText(TestPaths.InRepo("systemd", unit));
         var copy = Path.Combine(_dir, unit);
