@@ -7,6 +7,7 @@ using EdgeAi.Testing;
 namespace EdgeAi.Central.Tests.Hosting;
 
 /// <summary>The real edgeai-central process: sd_notify to a test notify socket, and /metrics read by the prometheus_client parser.</summary>
+[Collection(CentralProcessCollection.Name)]
 public sealed class CentralObservabilityTests : IAsyncLifetime
 {
     private readonly string _dir = TestPaths.NewTempDir("centralobs");
