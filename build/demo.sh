@@ -41,12 +41,14 @@ until grep -q READY "$run_dir/rtsp.log"; do sleep 0.1; kill -0 "${pids[-1]}" 2>/
 echo "cameras       rtsp://127.0.0.1:$rtsp_port/{$(printf '%s,' "${mounts[@]/--mount/}" | sed 's/=[^,]*//g; s/ //g; s/,$//')}"
 
 # 3. configs and secrets (random per run, passed in the environment, never written to the configs)
-api_port=$(free_port); platform_port=$(free_port)
+api_port=$(free_port); platform_port=$(free_port); worker_http_port=$(free_port)
 /usr/bin/python3 build/demo_config.py --clips "$clips" --run-dir "$run_dir" --repo "$root" \
-  --mqtt-port "$mqtt_port" --rtsp-port "$rtsp_port" --api-port "$api_port" --platform-port "$platform_port"
+  --mqtt-port "$mqtt_port" --rtsp-port "$rtsp_port" --api-port "$api_port" --platform-port "$platform_port" \
+  --worker-http-port "$worker_http_port"
 export EDGEAI_MQTT_PASSWORD="$device_pw" EDGEAI_CENTRAL_MQTT_PASSWORD="$central_pw"
 export EDGEAI_CENTRAL_API_TOKEN=$(openssl rand -hex 16) EDGEAI_CENTRAL_PLATFORM_SECRET=$(openssl rand -hex 16)
-bin/edgeai config validate "$run_dir/worker.json" > /dev/null 2>&1 || true   # (prints every error if the command exists)
+(umask 077; echo "$EDGEAI_CENTRAL_API_TOKEN" > "$run_dir/api-token")
+bin/edgeai config validate "$run_dir/worker.json"
 
 # 4. the governance platform stand-in, Central, the edge worker
 declare -A pid_of
@@ -61,8 +63,8 @@ start worker bin/edgeai run --config "$run_dir/worker.json"
 api() { curl -fsS -H "Authorization: Bearer $EDGEAI_CENTRAL_API_TOKEN" "http://127.0.0.1:$api_port/api/v1/$1"; }
 for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$api_port/readyz" > /dev/null 2>&1 && break; sleep 0.2; done
 echo "platform      http://127.0.0.1:$platform_port (stand-in: accepts cases, moves them through the loop every ${DEMO_PROGRESS_S:-8} s)"
-echo "central       http://127.0.0.1:$api_port (API token in EDGEAI_CENTRAL_API_TOKEN of this shell only)"
-echo "worker        edge-demo, logs in $run_dir/worker.log"
+echo "central       http://127.0.0.1:$api_port  dashboard (sign in with the token in $run_dir/api-token)"
+echo "worker        edge-demo: status page and /metrics on http://127.0.0.1:$worker_http_port, log in $run_dir/worker.log"
 echo
 
 # 5. watch the loop: camera -> event -> incident -> case -> platform status, for DEMO_SECONDS (0 = until Ctrl-C)

@@ -56,11 +56,13 @@ def main() -> None:
         p.add_argument(name, required=True)
     for name in ("--mqtt-port", "--rtsp-port", "--api-port", "--platform-port"):
         p.add_argument(name, type=int, required=True)
+    p.add_argument("--worker-http-port", type=int, default=0, help="the worker's status page and /metrics (0: any free port)")
     a = p.parse_args()
 
     cameras = [camera(path, a.rtsp_port) for path in sorted(glob.glob(os.path.join(a.clips, "demo-*.gt.json")))]
     worker = {
         "device_id": "edge-demo",
+        "http": {"listen": f"127.0.0.1:{a.worker_http_port}"},
         "mqtt": {"host": "127.0.0.1", "port": a.mqtt_port, "username": "edge-demo"},
         "outbox": {"path": os.path.join(a.run_dir, "worker", "outbox.db")},
         "evidence": {"directory": os.path.join(a.run_dir, "worker", "evidence")},

@@ -19,6 +19,7 @@ packages=(
   postgresql                  # Central's PostgreSQL store tests (started by the tests on loopback)
   chromium                    # dashboard browser test (driven by npm playwright-core; never a downloaded browser)
   systemd                     # systemd-analyze verify for the unit files
+  python3-prometheus-client   # reference parser that tests check /metrics with
   util-linux                  # setpriv: child processes die with their parent
 )
 if [[ "${1:-}" == "--train" ]]; then packages+=(python3-torch python3-torchvision python3-onnx); fi

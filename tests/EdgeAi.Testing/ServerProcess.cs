@@ -45,7 +45,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Test-started servers still running in this test process.</summary>
     public static IReadOnlyList<ServerProcess> Running { get { lock (All) return All.Where(p => !p.HasExited).ToList(); } }
 
-    public static ServerProcess Start(string name, string file, IEnumerable<string> args, string? workingDir = null)
+    /// <param name="environment">Extra environment variables for this process only (e.g. NOTIFY_SOCKET).</param>
+    public static ServerProcess Start(string name, string file, IEnumerable<string> args, string? workingDir = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -55,6 +57,7 @@ public sealed class ServerProcess : IAsyncDisposable
             WorkingDirectory = workingDir ?? TestPaths.RepoRoot,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         return new ServerProcess(ChildProcess.Start(psi), name);
     }
 

@@ -59,6 +59,10 @@ internal static class CentralConfigLoader
         var instance = r.String("instance_id") ?? $"{Environment.MachineName}-{Environment.ProcessId}";
         var logLevel = r.String("log_level", "Information")!;
         if (logLevel is not ("Verbose" or "Debug" or "Information" or "Warning" or "Error")) r.Error("log_level", "must be Verbose, Debug, Information, Warning or Error");
+        var logJson = r.Bool("log_json", false);
+        var logFile = r.String("log_file");
+        if (logFile is { } lf && (lf.Length == 0 || !Directory.Exists(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(lf)))))
+            r.Error("log_file", $"the folder of '{lf}' does not exist");
 
         var mqttSection = r.Section("mqtt");
         var mqtt = new MqttSettings();
@@ -197,6 +201,8 @@ internal static class CentralConfigLoader
         {
             InstanceId = instance,
             LogLevel = logLevel,
+            LogJson = logJson,
+            LogFile = logFile,
             Mqtt = mqtt,
             Database = new DatabaseSettings { ConnectionString = connection! },
             Api = api,

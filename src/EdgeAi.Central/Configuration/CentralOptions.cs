@@ -25,4 +25,10 @@ internal sealed record CentralOptions
 
     /// <summary>Serilog minimum level: Verbose, Debug, Information, Warning, Error. Default Information.</summary>
     public string LogLevel { get; init; } = "Information";
+
+    /// <summary>log_json: one JSON object per line on stdout (journald). Default false.</summary>
+    public bool LogJson { get; init; }
+
+    /// <summary>log_file: optional JSON log file, rolled daily; null = stdout only.</summary>
+    public string? LogFile { get; init; }
 }

@@ -25,6 +25,36 @@ internal sealed class CentralMetrics : IDisposable
         _meter.CreateObservableCounter("edgeai_central_outbox_failures_total", () => Volatile.Read(ref _filingFailures), description: "Failed outbox attempts (platform or broker)");
         _meter.CreateObservableCounter("edgeai_central_queue_full_waits_total", () => Volatile.Read(ref _queueFullWaits), description: "Times the MQTT thread waited for room in the inbound queue");
         _meter.CreateObservableGauge("edgeai_central_queue_depth", () => QueueDepth?.Invoke() ?? 0, description: "Messages between the MQTT thread and the store");
+        _meter.CreateObservableGauge("edgeai_central_cases", () => Cases.Select(kv => new Measurement<long>(kv.Value, new KeyValuePair<string, object?>("state", kv.Key))),
+            description: "Cases by state (counted in the store at each scrape)");
+        _meter.CreateObservableGauge("edgeai_central_open_incidents", () => OpenIncidents, description: "Incidents not yet closed (counted in the store at each scrape)");
+        _meter.CreateObservableGauge("edgeai_central_outbox_pending", () => OutboxPending, description: "Platform/broker outbox rows still to send");
+        _meter.CreateObservableGauge("edgeai_central_mqtt_connected", () => MqttConnected?.Invoke() == true ? 1 : 0, description: "1 while connected to the broker");
+    }
+
+    /// <summary>Cases by state: every known state, 0 included, so a dashboard query never sees a series vanish.</summary>
+    public IReadOnlyDictionary<string, long> Cases { get; private set; } = WithAllStates(new Dictionary<string, long>());
+
+    public long OpenIncidents { get; private set; }
+
+    public long OutboxPending { get; private set; }
+
+    /// <summary>Set by the host: the broker connection state.</summary>
+    public Func<bool>? MqttConnected { get; set; }
+
+    /// <summary>Store counts for the gauges; refreshed before each /metrics scrape and by the systemd status loop.</summary>
+    public void SetCounts(Storage.StoreCounts counts)
+    {
+        Cases = WithAllStates(counts.CasesByState);
+        OpenIncidents = counts.OpenIncidents;
+        OutboxPending = counts.OutboxPending;
+    }
+
+    private static Dictionary<string, long> WithAllStates(IReadOnlyDictionary<string, long> byState)
+    {
+        var all = EdgeAi.Central.Cases.CaseStates.All.ToDictionary(s => s, s => byState.GetValueOrDefault(s));
+        foreach (var (k, v) in byState) all[k] = v;
+        return all;
     }
 
     /// <summary>Set by the inbound queue.</summary>

@@ -4,8 +4,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using EdgeAi.Central.Diagnostics;
+using EdgeAi.Observability.Logging;
+using EdgeAi.Observability.Metrics;
+using EdgeAi.Observability.Systemd;
 using Serilog;
-using Serilog.Events;
 
 namespace EdgeAi.Central.Hosting;
 
@@ -19,13 +22,9 @@ internal static class CentralApp
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.Api.MaxRequestBytes);
         builder.Host.ConfigureHostOptions(h => h.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
-        var log = new LoggerConfiguration()
-            .MinimumLevel.Is(Enum.Parse<LogEventLevel>(options.LogLevel))
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .Enrich.FromLogContext()
-            .Enrich.WithProperty("Instance", options.InstanceId)
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+        // Same set-up as the worker (EdgeAi.Observability): text or JSON on stdout for journald, optional file.
+        var log = EdgeAiLogging.Configure(new LoggingOptions(options.LogLevel, options.LogJson, options.LogFile), "edgeai-central")
+            .Enrich.WithProperty("Instance", options.InstanceId);
         logging?.Invoke(log);
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(log.CreateLogger(), dispose: true);
@@ -37,12 +36,21 @@ internal static class CentralApp
             .AddCentralCases(options)
             .AddCentralConsumer()
             .AddCentralApi();
+        builder.Services.AddSingleton(_ => new PrometheusExporter(CentralMetrics.MeterName));
+        builder.Services.AddSingleton<SystemdNotifier>();
+        builder.Services.AddHostedService<SystemdStatusService>();
 
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealth();
+        var metrics = app.Services.GetRequiredService<CentralMetrics>();
+        var store = app.Services.GetRequiredService<Storage.CentralStore>();
+        var mqtt = app.Services.GetRequiredService<Consuming.CentralMqtt>();
+        metrics.MqttConnected = () => mqtt.IsConnected;
+        app.MapPrometheusMetrics(app.Services.GetRequiredService<PrometheusExporter>(),
+            async ct => metrics.SetCounts(await store.CountAsync(ct))).AllowAnonymous();
         app.MapPlatformCallback();
         app.MapCentralApi();
         return app;

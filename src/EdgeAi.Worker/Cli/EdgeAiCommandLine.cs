@@ -13,6 +13,7 @@ internal static class EdgeAiCommandLine
         root.Subcommands.Add(ProbeCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
         return root;
     }
 }

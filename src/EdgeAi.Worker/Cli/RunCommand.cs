@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using EdgeAi.Interop.Mqtt;
 using EdgeAi.Interop.Native;
-using EdgeAi.Models.Devices;
 using EdgeAi.Models.Events;
 using EdgeAi.Worker.Configuration;
 using EdgeAi.Worker.Evidence;
@@ -14,7 +13,11 @@ using EdgeAi.Worker.Publishing;
 using EdgeAi.Worker.Tracking;
 using Microsoft.Extensions.Logging;
 using Serilog;
-using Serilog.Formatting.Json;
+using EdgeAi.Observability.Logging;
+using EdgeAi.Observability.Metrics;
+using EdgeAi.Observability.Systemd;
+using EdgeAi.Worker.Hosting;
+using Microsoft.AspNetCore.Builder;
 
 namespace EdgeAi.Worker.Cli;
 
@@ -38,12 +41,6 @@ internal static class RunCommand
 
     private static async Task<int> RunAsync(string configPath, bool jsonLogs, CancellationToken ct)
     {
-        var serilog = new LoggerConfiguration().MinimumLevel.Information().Enrich.FromLogContext();
-        serilog = jsonLogs ? serilog.WriteTo.Console(new JsonFormatter(renderMessage: true)) : serilog.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}");
-        using var serilogLogger = serilog.CreateLogger();
-        using var loggers = LoggerFactory.Create(b => b.AddSerilog(serilogLogger));
-        var log = loggers.CreateLogger("EdgeAi.Worker");
-
         WorkerConfig cfg;
         try
         {
@@ -63,21 +60,38 @@ internal static class RunCommand
             return ExitConfig;
         }
 
-        var started = DateTimeOffset.UtcNow;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        var logging = jsonLogs ? cfg.Logging with { Json = true } : cfg.Logging;
+        using var serilogLogger = EdgeAiLogging.Configure(logging, "edgeai-worker").Enrich.WithProperty("DeviceId", cfg.DeviceId).CreateLogger();
+        using var loggers = LoggerFactory.Create(b => b.AddSerilog(serilogLogger));
+        var log = loggers.CreateLogger("EdgeAi.Worker");
 
+        using var notifier = new SystemdNotifier();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        stop.Token.Register(notifier.Stopping);   // systemd: shutdown has begun (SIGTERM, Ctrl-C)
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        var state = new WorkerState(cfg);
+        using var metrics = new WorkerMetrics(state);
+        using var exporter = new PrometheusExporter(WorkerMetrics.MeterName);
+        WebApplication? http = null;
         var detectors = new Dictionary<string, OnnxDetector>();
         try
         {
+            if (cfg.Http.Enabled)
+            {
+                // Up before the models load, so /healthz answers and /readyz says what is still missing.
+                http = await WorkerHttpServer.StartAsync(state, exporter, loggers, stop.Token);
+                log.LogInformation("Status page and /metrics on {Url}", cfg.Http.Url);
+            }
             foreach (var m in cfg.Models)
             {
                 var manifest = ModelManifestLoader.Load(m.Manifest);
                 detectors[m.Id] = new OnnxDetector(manifest, new InferenceOptions { ExecutionProvider = m.ExecutionProvider, Threads = m.Threads, BatchSize = m.BatchSize },
                     loggers.CreateLogger<OnnxDetector>());
             }
+            state.Models = detectors.ToDictionary(d => d.Key, d => d.Value.ExecutionProvider);
             await using var outbox = EventOutbox.Open(new OutboxOptions { Path = cfg.Outbox.Path, MaxBytes = cfg.Outbox.MaxBytes, MaxAge = TimeSpan.FromHours(cfg.Outbox.MaxAgeHours) },
                 loggers.CreateLogger<EventOutbox>());
+            state.Outbox = outbox;
             var store = new EvidenceStore(cfg.Evidence);
             var sink = new OutboxSink(outbox);
             var first = cfg.Models[0];
@@ -89,6 +103,7 @@ internal static class RunCommand
                     return new ScenarioAnalytics(cfg.DeviceId, camera, camera.Scenarios, model, store, null, sink, TrackerOptions.ForModel(d.Manifest.Thresholds));
                 },
                 new IngestOptions(), new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(first.BatchWaitMs) }, loggers);
+            foreach (var h in pipeline.Health.Values) metrics.Attach(h);
 
             var mqtt = new MqttClientOptions
             {
@@ -99,11 +114,18 @@ internal static class RunCommand
                 Password = cfg.Mqtt.Password,
                 Tls = cfg.Mqtt.Tls is { } t ? new MqttTlsOptions(t.CaFile, t.CertFile, t.KeyFile) : null,
             };
-            await using var delivery = new DeliveryService(new DeliveryOptions { DeviceId = cfg.DeviceId, Mqtt = mqtt }, outbox, loggers,
-                healthProvider: () => HealthOf(cfg.DeviceId, pipeline, started, outbox));
+            await using var delivery = new DeliveryService(
+                new DeliveryOptions { DeviceId = cfg.DeviceId, Mqtt = mqtt, HealthInterval = TimeSpan.FromSeconds(cfg.HealthIntervalS) }, outbox, loggers,
+                healthProvider: state.Health);
+            state.Mqtt = delivery.Client;
             await delivery.StartAsync(stop.Token);
+            state.Pipeline = pipeline;
             log.LogInformation("EdgeAi worker {DeviceId} running: {Cameras} cameras, models {Models}", cfg.DeviceId, cfg.Cameras.Count, string.Join(",", detectors.Keys));
-            await pipeline.RunAsync(stop.Token);
+            var running = pipeline.RunAsync(stop.Token);
+            notifier.Ready(state.StatusLine());
+            var systemd = notifier.RunAsync(state.StatusLine, TimeSpan.FromSeconds(5), stop.Token);
+            await running;
+            await systemd;
             await delivery.StopAsync(CancellationToken.None);
             log.LogInformation("EdgeAi worker stopped; outbox depth {Depth}", outbox.Depth);
             return 0;
@@ -113,19 +135,17 @@ internal static class RunCommand
             Console.Error.WriteLine($"edgeai: {ex.Message}");
             return ExitConfig;
         }
+        catch (IOException ex) when (http is null && cfg.Http.Enabled)
+        {
+            // Kestrel could not bind (address in use, no such interface).
+            Console.Error.WriteLine($"edgeai: http.listen {cfg.Http.Listen}: {ex.Message}");
+            return ExitConfig;
+        }
         finally
         {
+            state.Pipeline = null;
+            if (http is not null) await http.DisposeAsync();
             foreach (var d in detectors.Values) d.Dispose();
         }
-    }
-
-    private static DeviceHealth HealthOf(string deviceId, WorkerPipeline pipeline, DateTimeOffset started, EventOutbox outbox)
-    {
-        var cameras = pipeline.Health.Values.Select(h => h.Snapshot()).Select(s => new EdgeAi.Models.Devices.CameraHealth(
-            s.CameraId, s.State.ToString().ToLowerInvariant(), s.FpsIn, s.FpsAnalysed, s.FramesIn, s.FramesAnalysed, s.Dropped, s.Reconnects,
-            s.LastFrameAgeSeconds, s.DecodeErrors, s.InferenceP50Ms, s.InferenceP99Ms, s.ExecutionProvider, [], s.LastError)).ToList();
-        var now = DateTimeOffset.UtcNow;
-        return new DeviceHealth(deviceId, now, (now - started).TotalSeconds, cameras, outbox.Depth.ToHealth(now),
-            typeof(RunCommand).Assembly.GetName().Version?.ToString());
     }
 }

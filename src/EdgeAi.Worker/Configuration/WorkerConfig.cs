@@ -1,3 +1,4 @@
+using EdgeAi.Observability.Logging;
 using EdgeAi.Worker.Evidence;
 
 namespace EdgeAi.Worker.Configuration;
@@ -19,6 +20,23 @@ public sealed record WorkerConfig
     public IReadOnlyList<ModelConfig> Models { get; init; } = [];
 
     public IReadOnlyList<CameraConfig> Cameras { get; init; } = [];
+
+    /// <summary>The local HTTP server (/healthz, /readyz, /metrics, /api/health, status page). Default 127.0.0.1:8090.</summary>
+    public HttpConfig Http { get; init; } = new();
+
+    /// <summary>Log level, JSON to stdout (journald), optional file. <c>--log-json</c> on the command line forces JSON.</summary>
+    public LoggingOptions Logging { get; init; } = new();
+
+    /// <summary>Seconds between health snapshots on the MQTT health topic. Default 10.</summary>
+    public double HealthIntervalS { get; init; } = 10;
+}
+
+/// <param name="Listen">host:port or http://host:port; port 0 picks a free port (tests). Keep it on loopback or a management network.</param>
+/// <param name="Enabled">Default true.</param>
+public sealed record HttpConfig(string Listen = "127.0.0.1:8090", bool Enabled = true)
+{
+    /// <summary>The listen address as a Kestrel URL.</summary>
+    public string Url => Listen.Contains("://", StringComparison.Ordinal) ? Listen : "http://" + Listen;
 }
 
 /// <param name="PasswordFile">File holding the password (preferred over <see cref="Password"/>); env EDGEAI_MQTT_PASSWORD overrides both.</param>

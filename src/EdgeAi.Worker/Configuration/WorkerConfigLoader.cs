@@ -1,107 +1,147 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using EdgeAi.Worker.Inference;
-using EdgeAi.Worker.Scenarios;
 
 namespace EdgeAi.Worker.Configuration;
 
-/// <summary>The config file is unusable; <see cref="Errors"/> lists every problem as "file:line: key: reason".</summary>
-public sealed class ConfigException(IReadOnlyList<string> errors) : Exception(string.Join(Environment.NewLine, errors))
-{
-    public IReadOnlyList<string> Errors { get; } = errors;
-}
-
-/// <summary>Reads and validates the worker config file, reporting every error at once with its key path.</summary>
+/// <summary>
+/// Reads the worker config file (JSON with comments, snake_case keys) and reports every problem at once as
+/// <c>file:line: key.path: reason</c> — the same list for <c>edgeai config validate</c>, at <c>run</c> start-up and on
+/// a hot reload. Three passes: the shape (unknown keys, wrong types, missing keys; <see cref="ConfigShapeChecker"/>),
+/// then deserialization of the repaired tree, then the meaning (<see cref="WorkerConfigValidator"/>). Errors that
+/// follow from a shape error at the same key are not repeated.
+/// </summary>
 public static class WorkerConfigLoader
 {
-    private static readonly JsonSerializerOptions Json = new()
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         RespectRequiredConstructorParameters = true,
         RespectNullableAnnotations = true,
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
     };
 
-    public static WorkerConfig Load(string path)
+    /// <summary>Rule sections a zone may override; a zone's section starts from the camera's (only the keys that differ).</summary>
+    private static readonly string[] RuleKeys = ["litter", "road_collapse", "illegal_fishing", "crowding"];
+
+    /// <summary>Loads, validates and resolves (absolute paths, secrets from <paramref name="env"/>); throws <see cref="ConfigException"/>.</summary>
+    public static WorkerConfig Load(string path, Func<string, string?>? env = null)
+    {
+        var (config, errors, full) = Read(path);
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return Resolve(config!, Path.GetDirectoryName(full)!, WorkerSecrets.WithFiles(env ?? Environment.GetEnvironmentVariable));
+    }
+
+    /// <summary>Every problem in the file, formatted; empty when it is valid.</summary>
+    public static IReadOnlyList<string> Check(string path) => Read(path).Errors;
+
+    private static (WorkerConfig? Config, IReadOnlyList<string> Errors, string Full) Read(string path)
     {
         var full = Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new ConfigException([$"{full}: config file not found"]);
-        WorkerConfig? config;
+        if (!File.Exists(full)) return (null, [$"{full}: config file not found"], full);
+        byte[] bytes;
         try
         {
-            config = JsonSerializer.Deserialize<WorkerConfig>(File.ReadAllBytes(full), Json);
+            bytes = File.ReadAllBytes(full);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, [$"{full}: cannot read: {ex.Message}"], full);
+        }
+        var lines = JsonLineMap.Build(bytes, ReaderOptions);
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException ex)
         {
-            var where = ex.LineNumber is { } l ? $":{l + 1}" : "";
-            throw new ConfigException([$"{full}{where}: {ex.Path ?? "$"}: {FirstSentence(ex.Message)}"]);
+            var line = ex.LineNumber is { } l ? $":{l + 1}" : "";
+            return (null, [$"{full}{line}: not valid JSON: {FirstSentence(ex.Message)}"], full);
         }
-        if (config is null) throw new ConfigException([$"{full}: empty config"]);
-        var errors = Validate(config, Path.GetDirectoryName(full)!).Select(e => $"{full}: {e}").ToList();
-        if (errors.Count > 0) throw new ConfigException(errors);
-        return Resolve(config, Path.GetDirectoryName(full)!);
+        if (root is not JsonObject obj) return (null, [$"{full}:1: the top level must be a JSON object"], full);
+
+        var shape = new ConfigShapeChecker(Json);
+        shape.Check(obj, typeof(WorkerConfig));
+        InheritZoneRules(obj);
+        WorkerConfig config;
+        try
+        {
+            config = obj.Deserialize<WorkerConfig>(Json)!;
+        }
+        catch (JsonException ex)
+        {
+            // The shape check should have caught it; report rather than crash.
+            return (null, [.. shape.Errors.Select(e => e.Format(full, lines.LineOf(e.Path))), $"{full}: {ex.Path ?? "$"}: {FirstSentence(ex.Message)}"], full);
+        }
+        var meaning = WorkerConfigValidator.Validate(config, Path.GetDirectoryName(full)!)
+            .Where(e => !shape.Errors.Any(s => s.Covers(e.Path)));
+        var errors = shape.Errors.Concat(meaning)
+            .Select(e => (Error: e, Line: lines.LineOf(e.Path)))
+            .OrderBy(x => x.Line ?? 0)
+            .Select(x => x.Error.Format(full, x.Line))
+            .Distinct()
+            .ToList();
+        return (config, errors, full);
     }
 
-    /// <summary>Every problem as "key.path: reason".</summary>
-    public static IReadOnlyList<string> Validate(WorkerConfig c, string baseDir)
+    /// <summary>
+    /// A rule section inside a zone (<c>zones[i].litter</c>) starts from the camera's section of the same rule, so it
+    /// only needs the keys that differ. Objects merge key by key; arrays and values replace. The camera's <c>zones</c>
+    /// list is not inherited (it selects zones, which means nothing inside one).
+    /// </summary>
+    private static void InheritZoneRules(JsonObject root)
     {
-        var errors = new List<string>();
-        if (!Models.Events.EdgeEventValidator.IsValidId(c.DeviceId)) errors.Add($"device_id: '{c.DeviceId}' must be 1-64 characters of [A-Za-z0-9._-]");
-        if (c.Mqtt.Port is < 1 or > 65535) errors.Add($"mqtt.port: {c.Mqtt.Port} is not a TCP port");
-        if (c.Mqtt.PasswordFile is { } pf && !File.Exists(Path.Combine(baseDir, pf))) errors.Add($"mqtt.password_file: {pf} not found");
-        if (c.Mqtt.Tls is { } tls && !File.Exists(Path.Combine(baseDir, tls.CaFile))) errors.Add($"mqtt.tls.ca_file: {tls.CaFile} not found");
-        if (c.Models.Count == 0) errors.Add("models: at least one model is required");
-        var modelIds = new HashSet<string>();
-        for (var i = 0; i < c.Models.Count; i++)
+        if (root["cameras"] is not JsonArray cameras) return;
+        foreach (var camera in cameras.OfType<JsonObject>())
         {
-            var m = c.Models[i];
-            if (!modelIds.Add(m.Id)) errors.Add($"models[{i}].id: duplicate model id '{m.Id}'");
-            if (m.ExecutionProvider is not ("cpu" or "cuda")) errors.Add($"models[{i}].execution_provider: '{m.ExecutionProvider}' must be cpu or cuda");
-            if (m.Threads is < 1 or > 64) errors.Add($"models[{i}].threads: {m.Threads} must be 1..64");
-            if (m.BatchSize is < 1 or > 64) errors.Add($"models[{i}].batch_size: {m.BatchSize} must be 1..64");
-            try
-            {
-                ModelManifestLoader.Load(Path.Combine(baseDir, m.Manifest));
-            }
-            catch (ModelManifestException ex)
-            {
-                errors.AddRange(ex.Message.Split(Environment.NewLine).Select(e => $"models[{i}].manifest: {e}"));
-            }
+            if (camera["scenarios"] is not JsonObject scenarios || scenarios["zones"] is not JsonArray zones) continue;
+            foreach (var zone in zones.OfType<JsonObject>())
+                foreach (var rule in RuleKeys)
+                {
+                    if (zone[rule] is not JsonObject own || scenarios[rule] is not JsonObject inherited) continue;
+                    var merged = (JsonObject)inherited.DeepClone();
+                    merged.Remove("zones");
+                    Merge(merged, own);
+                    zone[rule] = merged;
+                }
         }
-        if (c.Cameras.Count == 0) errors.Add("cameras: at least one camera is required");
-        var cameraIds = new HashSet<string>();
-        for (var i = 0; i < c.Cameras.Count; i++)
-        {
-            var cam = c.Cameras[i];
-            var key = $"cameras[{i}]";
-            if (!Models.Events.EdgeEventValidator.IsValidId(cam.Id)) errors.Add($"{key}.id: '{cam.Id}' must be 1-64 characters of [A-Za-z0-9._-]");
-            else if (!cameraIds.Add(cam.Id)) errors.Add($"{key}.id: duplicate camera id '{cam.Id}'");
-            if (!Uri.TryCreate(cam.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("rtsp" or "rtsps" or "file" or "http" or "https"))
-                errors.Add($"{key}.url: '{cam.SafeUrl}' is not an rtsp:// (or file/http) URL");
-            if (cam.Location.Lat is < -90 or > 90) errors.Add($"{key}.location.lat: {cam.Location.Lat} is out of range");
-            if (cam.Location.Lon is < -180 or > 180) errors.Add($"{key}.location.lon: {cam.Location.Lon} is out of range");
-            if (cam.Location.Gb28181Id is { } gb && (gb.Length != 20 || !gb.All(char.IsAsciiDigit))) errors.Add($"{key}.location.gb28181_id: must be 20 digits");
-            if (cam.Decode.Mode is not ("keyframes" or "all")) errors.Add($"{key}.decode.mode: '{cam.Decode.Mode}' must be keyframes or all");
-            if (cam.Decode.Fps is <= 0 or > 60) errors.Add($"{key}.decode.fps: {cam.Decode.Fps} must be in (0, 60]");
-            if (cam.Hwaccel is not ("none" or "cuda" or "vaapi")) errors.Add($"{key}.hwaccel: '{cam.Hwaccel}' must be none, cuda or vaapi");
-            if (cam.Model is { } mid && !modelIds.Contains(mid)) errors.Add($"{key}.model: unknown model '{mid}'");
-            errors.AddRange(ScenarioConfigValidator.Validate(cam.Scenarios, $"{key}.scenarios"));
-        }
-        return errors;
     }
 
-    /// <summary>Makes relative paths absolute and reads secrets (env EDGEAI_MQTT_PASSWORD, then the password file).</summary>
-    private static WorkerConfig Resolve(WorkerConfig c, string baseDir)
+    private static void Merge(JsonObject target, JsonObject overlay)
     {
-        var password = Environment.GetEnvironmentVariable("EDGEAI_MQTT_PASSWORD") is { Length: > 0 } env ? env
-            : c.Mqtt.PasswordFile is { } pf ? File.ReadAllText(Path.Combine(baseDir, pf)).Trim() : c.Mqtt.Password;
+        foreach (var (key, value) in overlay.ToList())
+        {
+            if (value is JsonObject o && target[key] is JsonObject t) Merge(t, o);
+            else target[key] = value?.DeepClone();
+        }
+    }
+
+    /// <summary>Makes relative paths absolute (relative to the config file) and applies the secrets from the environment.</summary>
+    private static WorkerConfig Resolve(WorkerConfig c, string baseDir, Func<string, string?> env)
+    {
+        string Abs(string p) => Path.GetFullPath(Path.Combine(baseDir, p));
+        var password = env(WorkerSecrets.MqttPassword)
+            ?? (c.Mqtt.PasswordFile is { } pf ? File.ReadAllText(Abs(pf)).TrimEnd('\r', '\n') : c.Mqtt.Password);
         return c with
         {
-            Mqtt = c.Mqtt with { Password = password, PasswordFile = null },
-            Models = c.Models.Select(m => m with { Manifest = Path.GetFullPath(Path.Combine(baseDir, m.Manifest)) }).ToList(),
-            Outbox = c.Outbox with { Path = Path.GetFullPath(Path.Combine(baseDir, c.Outbox.Path)) },
-            Evidence = c.Evidence with { Directory = Path.GetFullPath(Path.Combine(baseDir, c.Evidence.Directory)) },
+            Mqtt = c.Mqtt with
+            {
+                Password = password,
+                PasswordFile = null,
+                Tls = c.Mqtt.Tls is { } tls ? new MqttTlsConfig(Abs(tls.CaFile), tls.CertFile is null ? null : Abs(tls.CertFile), tls.KeyFile is null ? null : Abs(tls.KeyFile)) : null,
+            },
+            Models = c.Models.Select(m => m with { Manifest = Abs(m.Manifest) }).ToList(),
+            Outbox = c.Outbox with { Path = Abs(c.Outbox.Path) },
+            Evidence = c.Evidence with { Directory = Abs(c.Evidence.Directory) },
+            Logging = c.Logging with { File = c.Logging.File is { } f ? Abs(f) : null },
+            Cameras = c.Cameras.Select(cam => cam with { Url = WorkerSecrets.CameraUrl(cam, env) }).ToList(),
         };
     }
 
@@ -110,4 +150,7 @@ public static class WorkerConfigLoader
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         return cut > 0 ? message[..cut] : message;
     }
+
+    /// <summary>Loads every model manifest once (hash included); used by validation, which reports failures by key.</summary>
+    internal static ModelManifest LoadManifest(string path) => ModelManifestLoader.Load(path);
 }

@@ -33,6 +33,9 @@ public sealed class CameraHealth(string cameraId)
     /// <summary>Frame arrival → detections ready (queueing + inference).</summary>
     public LatencyRecorder PipelineLatency { get; } = new();
 
+    /// <summary>Tracker, zones, rules and evidence for one analysed frame.</summary>
+    public LatencyRecorder AnalyticsLatency { get; } = new();
+
     public CameraState State => _state;
 
     public string? LastError => _lastError;

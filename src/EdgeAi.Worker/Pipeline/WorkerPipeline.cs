@@ -106,13 +106,16 @@ public sealed partial class WorkerPipeline
     {
         await Task.Yield();
         var analytics = _analyticsFactory(camera);
+        var health = Health[camera.Id];
         try
         {
             await foreach (var frame in reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 try
                 {
                     await analytics.ProcessAsync(frame, ct).ConfigureAwait(false);
+                    health.AnalyticsLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

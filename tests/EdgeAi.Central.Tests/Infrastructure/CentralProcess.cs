@@ -29,7 +29,9 @@ internal sealed class CentralProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<CentralProcess> StartAsync(string dir, string name, object config, string url, IReadOnlyDictionary<string, string> secrets)
+    /// <param name="environment">Extra environment variables that are not secrets (e.g. NOTIFY_SOCKET).</param>
+    public static async Task<CentralProcess> StartAsync(string dir, string name, object config, string url, IReadOnlyDictionary<string, string> secrets,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var configFile = Path.Combine(dir, name + ".json");
         await File.WriteAllTextAsync(configFile, JsonSerializer.Serialize(config));
@@ -40,6 +42,7 @@ internal sealed class CentralProcess : IAsyncDisposable
             await File.WriteAllTextAsync(file, value);
             args.Add($"{key}_FILE={file}");
         }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) args.Add($"{key}={value}");
         args.AddRange(["dotnet", Path.Combine(AppContext.BaseDirectory, "edgeai-central.dll"), "run", "--config", configFile]);
         var process = ServerProcess.Start("edgeai-central " + name, "/usr/bin/env", args);
         var central = new CentralProcess(process, url, secrets[SecretNames.ApiToken]);

@@ -1,0 +1,37 @@
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Json;
+
+namespace EdgeAi.Observability.Logging;
+
+/// <summary>How a service logs: level, console format, optional file. The same keys in both services' configs.</summary>
+/// <param name="Level">Verbose, Debug, Information (default), Warning or Error.</param>
+/// <param name="Json">One JSON object per line on stdout (journald keeps them as the MESSAGE field); default plain text.</param>
+/// <param name="File">Optional log file, rolled daily, 14 files kept; null = stdout only (journald).</param>
+public sealed record LoggingOptions(string Level = "Information", bool Json = false, string? File = null)
+{
+    public static readonly string[] Levels = ["Verbose", "Debug", "Information", "Warning", "Error"];
+}
+
+/// <summary>Builds the Serilog logger both services use, so their logs look the same to journald and to a file.</summary>
+public static class EdgeAiLogging
+{
+    private const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    public static LoggerConfiguration Configure(LoggingOptions options, string service)
+    {
+        var level = Enum.TryParse<LogEventLevel>(options.Level, out var l) ? l : LogEventLevel.Information;
+        var config = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("Service", service);
+        config = options.Json
+            ? config.WriteTo.Console(new JsonFormatter(renderMessage: true))
+            : config.WriteTo.Console(outputTemplate: TextTemplate);
+        if (options.File is { Length: > 0 } file)
+            config = config.WriteTo.File(new JsonFormatter(renderMessage: true), file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14);
+        return config;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Text.Json;
+using EdgeAi.Models.Events;
+using EdgeAi.Observability.Logging;
+using EdgeAi.Worker.Inference;
+using EdgeAi.Worker.Scenarios;
+
+namespace EdgeAi.Worker.Configuration;
+
+/// <summary>
+/// What the config means, once its shape is right: ids, ranges, URLs, files that must exist, zones and rules.
+/// Reports every problem, each with its snake_case key path as written in the file.
+/// </summary>
+public static class WorkerConfigValidator
+{
+    public static IReadOnlyList<ConfigError> Validate(WorkerConfig c, string baseDir)
+    {
+        var errors = new List<ConfigError>();
+        void Add(string path, string reason) => errors.Add(new ConfigError(path, reason));
+        string Abs(string p) => Path.GetFullPath(Path.Combine(baseDir, p));
+
+        if (!EdgeEventValidator.IsValidId(c.DeviceId)) Add("device_id", $"'{c.DeviceId}' must be 1-64 characters of [A-Za-z0-9._-]");
+
+        if (string.IsNullOrWhiteSpace(c.Mqtt.Host)) Add("mqtt.host", "must not be empty");
+        if (c.Mqtt.Port is < 1 or > 65535) Add("mqtt.port", $"{c.Mqtt.Port} is not a TCP port (1-65535)");
+        if (c.Mqtt.Username is { } user && !EdgeEventValidator.IsValidId(user)) Add("mqtt.username", $"'{user}' must be 1-64 characters of [A-Za-z0-9._-]");
+        if (c.Mqtt.PasswordFile is { } pf && !File.Exists(Abs(pf))) Add("mqtt.password_file", $"file not found: {Abs(pf)}");
+        if (c.Mqtt.Tls is { } tls)
+        {
+            if (!File.Exists(Abs(tls.CaFile))) Add("mqtt.tls.ca_file", $"file not found: {Abs(tls.CaFile)}");
+            if (tls.CertFile is { } cert && !File.Exists(Abs(cert))) Add("mqtt.tls.cert_file", $"file not found: {Abs(cert)}");
+            if (tls.KeyFile is { } key && !File.Exists(Abs(key))) Add("mqtt.tls.key_file", $"file not found: {Abs(key)}");
+            if ((tls.CertFile is null) != (tls.KeyFile is null)) Add("mqtt.tls", "cert_file and key_file go together (client certificate)");
+        }
+
+        if (string.IsNullOrWhiteSpace(c.Outbox.Path)) Add("outbox.path", "must not be empty");
+        if (c.Outbox.MaxBytes < 1 << 20) Add("outbox.max_bytes", $"{c.Outbox.MaxBytes} is below the minimum of 1 MiB (1048576)");
+        if (!(c.Outbox.MaxAgeHours > 0 && c.Outbox.MaxAgeHours <= 24 * 365)) Add("outbox.max_age_hours", $"{c.Outbox.MaxAgeHours} must be in (0, 8760]");
+        foreach (var e in c.Evidence.Validate("evidence")) errors.Add(Parse(e));
+
+        if (!TryListen(c.Http.Listen, out var listenProblem)) Add("http.listen", listenProblem);
+        if (!LoggingOptions.Levels.Contains(c.Logging.Level)) Add("logging.level", $"'{c.Logging.Level}' must be one of {string.Join(", ", LoggingOptions.Levels)}");
+        if (c.Logging.File is { Length: 0 }) Add("logging.file", "must not be empty (leave it out to log to stdout only)");
+        if (!(c.HealthIntervalS >= 1 && c.HealthIntervalS <= 3600)) Add("health_interval_s", $"{c.HealthIntervalS} must be between 1 and 3600 seconds");
+
+        if (c.Models.Count == 0) Add("models", "at least one model is required");
+        var modelIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < c.Models.Count; i++)
+        {
+            var m = c.Models[i];
+            var key = $"models[{i}]";
+            if (!EdgeEventValidator.IsValidId(m.Id)) Add($"{key}.id", $"'{m.Id}' must be 1-64 characters of [A-Za-z0-9._-]");
+            else if (!modelIds.Add(m.Id)) Add($"{key}.id", $"duplicate model id '{m.Id}'");
+            if (m.ExecutionProvider is not ("cpu" or "cuda")) Add($"{key}.execution_provider", $"'{m.ExecutionProvider}' must be cpu or cuda");
+            if (m.Threads is < 1 or > 64) Add($"{key}.threads", $"{m.Threads} must be 1..64");
+            if (m.BatchSize is < 1 or > 64) Add($"{key}.batch_size", $"{m.BatchSize} must be 1..64");
+            if (!(m.BatchWaitMs >= 0 && m.BatchWaitMs <= 1000)) Add($"{key}.batch_wait_ms", $"{m.BatchWaitMs} must be 0..1000");
+            if (string.IsNullOrWhiteSpace(m.Manifest)) continue;
+            try
+            {
+                ModelManifestLoader.Load(Abs(m.Manifest));
+            }
+            catch (ModelManifestException ex)
+            {
+                foreach (var line in ex.Message.Split(Environment.NewLine)) Add($"{key}.manifest", line);
+            }
+        }
+
+        var cameraIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < c.Cameras.Count; i++)
+        {
+            var cam = c.Cameras[i];
+            var key = $"cameras[{i}]";
+            if (!EdgeEventValidator.IsValidId(cam.Id)) Add($"{key}.id", $"'{cam.Id}' must be 1-64 characters of [A-Za-z0-9._-]");
+            else if (!cameraIds.Add(cam.Id)) Add($"{key}.id", $"duplicate camera id '{cam.Id}' (also cameras[{c.Cameras.ToList().FindIndex(x => x.Id == cam.Id)}])");
+            if (UrlProblem(cam.Url) is { } urlProblem) Add($"{key}.url", $"'{cam.SafeUrl}' {urlProblem}");
+            if (cam.Location.Lat is < -90 or > 90) Add($"{key}.location.lat", $"{cam.Location.Lat} is out of range -90..90");
+            if (cam.Location.Lon is < -180 or > 180) Add($"{key}.location.lon", $"{cam.Location.Lon} is out of range -180..180");
+            if (cam.Location.Gb28181Id is { } gb && (gb.Length != 20 || !gb.All(char.IsAsciiDigit))) Add($"{key}.location.gb28181_id", $"'{gb}' must be 20 digits");
+            if (cam.Decode.Mode is not ("keyframes" or "all")) Add($"{key}.decode.mode", $"'{cam.Decode.Mode}' must be keyframes or all");
+            if (cam.Decode.Fps is <= 0 or > 60) Add($"{key}.decode.fps", $"{cam.Decode.Fps} must be in (0, 60]");
+            if (cam.Decode.StallTimeout < TimeSpan.FromSeconds(1) || cam.Decode.StallTimeout > TimeSpan.FromMinutes(10))
+                Add($"{key}.decode.stall_timeout", $"{cam.Decode.StallTimeout} must be between 00:00:01 and 00:10:00");
+            if (cam.Decode.SocketTimeout < TimeSpan.FromSeconds(1) || cam.Decode.SocketTimeout > TimeSpan.FromMinutes(5))
+                Add($"{key}.decode.socket_timeout", $"{cam.Decode.SocketTimeout} must be between 00:00:01 and 00:05:00");
+            if (cam.Hwaccel is not ("none" or "cuda" or "vaapi")) Add($"{key}.hwaccel", $"'{cam.Hwaccel}' must be none, cuda or vaapi");
+            if (cam.Model is { } mid && !modelIds.Contains(mid)) Add($"{key}.model", $"unknown model '{mid}' (models: {string.Join(", ", modelIds)})");
+            foreach (var e in ScenarioConfigValidator.Validate(cam.Scenarios, $"{key}.scenarios")) errors.Add(Parse(e));
+        }
+        return errors;
+    }
+
+    /// <summary>Why <paramref name="url"/> cannot be a camera source, or null when it can.</summary>
+    private static string? UrlProblem(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) return "is not an absolute URL (rtsp://host[:port]/path)";
+        if (uri.Scheme is not ("rtsp" or "rtsps" or "http" or "https" or "file")) return $"has scheme '{uri.Scheme}'; use rtsp:// (rtsps, http(s) and file also work)";
+        if (uri.Scheme != "file" && string.IsNullOrEmpty(uri.Host)) return "has no host";
+        return null;
+    }
+
+    private static bool TryListen(string listen, out string problem)
+    {
+        problem = "";
+        var url = listen.Contains("://", StringComparison.Ordinal) ? listen : "http://" + listen;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "http" || string.IsNullOrEmpty(uri.Host) || uri.AbsolutePath != "/")
+        {
+            problem = $"'{listen}' must be host:port or http://host:port, e.g. 127.0.0.1:8090";
+            return false;
+        }
+        if (uri.IsDefaultPort && !url.Contains(":80", StringComparison.Ordinal))
+        {
+            problem = $"'{listen}' needs a port, e.g. {uri.Host}:8090";
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Turns a "camelCase.path: reason" message of the older validators into a snake_case <see cref="ConfigError"/>.</summary>
+    internal static ConfigError Parse(string message)
+    {
+        var cut = message.IndexOf(": ", StringComparison.Ordinal);
+        if (cut < 0) return new ConfigError("", message);
+        return new ConfigError(SnakePath(message[..cut]), message[(cut + 2)..]);
+    }
+
+    internal static string SnakePath(string path) => string.Join('.', path.Split('.').Select(segment =>
+    {
+        var bracket = segment.IndexOf('[');
+        var name = bracket < 0 ? segment : segment[..bracket];
+        return JsonNamingPolicy.SnakeCaseLower.ConvertName(name) + (bracket < 0 ? "" : segment[bracket..]);
+    }));
+}

@@ -1,0 +1,100 @@
+using EdgeAi.Testing;
+using EdgeAi.Worker.Configuration;
+
+namespace EdgeAi.Worker.Tests.Configuration;
+
+public sealed class WorkerConfigLoaderTests : IDisposable
+{
+    private readonly string _dir = TestPaths.NewTempDir("cfg");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string Manifest => TestPaths.InRepo("models", "demo", "edgeai-demo.manifest.json");
+
+    private string Write(string json)
+    {
+        var file = Path.Combine(_dir, "edgeai.json");
+        File.WriteAllText(file, json);
+        return file;
+    }
+
+    private string Minimal(string cameras) => Write($$"""
+        {
+          "device_id": "edge-1",
+          "models": [ { "id": "demo", "manifest": "{{Manifest}}" } ],
+          "cameras": {{cameras}}
+        }
+        """);
+
+    [Fact]
+    public void Load_SampleConfig_HasDocumentedValues()
+    {
+        var c = WorkerConfigLoader.Load(TestPaths.InRepo("config", "edgeai.sample.json"), _ => null);
+
+        Assert.Equal("edge-box-01", c.DeviceId);
+        Assert.Equal(2, c.Cameras.Count);
+        Assert.Equal("http://127.0.0.1:8090", c.Http.Url);
+        Assert.Equal(Manifest, c.Models[0].Manifest);   // made absolute, relative to the config file
+        Assert.Equal(TimeSpan.FromSeconds(20), c.Cameras[1].Scenarios.Crowding.MinDuration);
+    }
+
+    [Fact]
+    public void Load_ZoneRuleSection_InheritsTheCameraLevelRule()
+    {
+        var file = Minimal("""
+            [ { "id": "cam-1", "url": "rtsp://h/cam", "scenarios": {
+                  "zones": [ { "id": "bank", "type": "bank", "polygon": [[0,0],[1,0],[1,1]],
+                               "illegal_fishing": { "min_duration": "00:00:45" } } ],
+                  "illegal_fishing": { "gear_min_confidence": 0.5, "ban_schedule": { "daily_hours": ["20:00-06:00"] } } } } ]
+            """);
+
+        var zone = WorkerConfigLoader.Load(file, _ => null).Cameras[0].Scenarios.Zones[0].IllegalFishing!;
+
+        Assert.Equal(TimeSpan.FromSeconds(45), zone.MinDuration);        // its own key
+        Assert.Equal(0.5, zone.GearMinConfidence);                        // inherited from the camera
+        Assert.Equal(["20:00-06:00"], zone.BanSchedule.DailyHours);       // nested section inherited
+    }
+
+    [Fact]
+    public void Load_RtspCredentialsFromEnvironment_PutIntoTheUrlOnly()
+    {
+        var file = Minimal("""[ { "id": "cam-01", "url": "rtsp://10.0.0.5:554/s1" }, { "id": "cam-02", "url": "rtsp://10.0.0.6/s1" } ]""");
+        var env = new Dictionary<string, string>
+        {
+            ["EDGEAI_RTSP_USERNAME"] = "viewer",
+            ["EDGEAI_RTSP_PASSWORD"] = "p@ss:word",
+            ["EDGEAI_RTSP_PASSWORD_CAM_02"] = "other",
+            ["EDGEAI_MQTT_PASSWORD"] = "mqtt-secret",
+        };
+
+        var c = WorkerConfigLoader.Load(file, env.GetValueOrDefault);
+
+        Assert.Equal("rtsp://viewer:p%40ss%3Aword@10.0.0.5:554/s1", c.Cameras[0].Url);
+        Assert.Equal("rtsp://viewer:other@10.0.0.6/s1", c.Cameras[1].Url);
+        Assert.Equal("rtsp://***@10.0.0.5:554/s1", c.Cameras[0].SafeUrl);
+        Assert.Equal("mqtt-secret", c.Mqtt.Password);
+    }
+
+    [Fact]
+    public void Load_SecretFromFile_ReadsTheFile()
+    {
+        var secret = Path.Combine(_dir, "mqtt.pw");
+        File.WriteAllText(secret, "from-file\n");
+        var file = Minimal("[]");
+
+        var c = WorkerConfigLoader.Load(file, name => name == "EDGEAI_MQTT_PASSWORD_FILE" ? secret : null);
+
+        Assert.Equal("from-file", c.Mqtt.Password);
+    }
+
+    [Fact]
+    public void Load_NoCameras_IsValid() => Assert.Empty(WorkerConfigLoader.Load(Minimal("[]"), _ => null).Cameras);
+
+    [Fact]
+    public void Check_NotJson_SaysWhereParsingStopped()
+    {
+        var file = Write("{\n  \"device_id\": \"x\",\n  \"models\": [ }\n");
+        var error = Assert.Single(WorkerConfigLoader.Check(file));
+        Assert.StartsWith($"{file}:3: not valid JSON", error);
+    }
+}
