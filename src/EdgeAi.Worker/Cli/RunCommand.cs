@@ -11,6 +11,7 @@ using EdgeAi.Worker.Ingest;
 using EdgeAi.Worker.Outbox;
 using EdgeAi.Worker.Pipeline;
 using EdgeAi.Worker.Publishing;
+using EdgeAi.Worker.Quality;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Formatting.Json;
@@ -80,12 +81,14 @@ internal static class RunCommand
             var store = new EvidenceStore(cfg.Evidence);
             var sink = new OutboxSink(outbox);
             var first = cfg.Models[0];
+            var quality = new QualityBoard();
             var pipeline = new WorkerPipeline(cfg.Cameras, detectors,
                 camera =>
                 {
                     var d = detectors[camera.Model ?? first.Id];
                     var model = new ModelInfo(d.Manifest.Name, d.Manifest.Version, d.Manifest.Sha256);
-                    return new ScenarioAnalytics(cfg.DeviceId, camera, camera.Scenarios, model, store, null, sink);
+                    var scenarios = new ScenarioAnalytics(cfg.DeviceId, camera, camera.Scenarios, model, store, null, sink);
+                    return new QualityCheckingAnalytics(camera.Id, scenarios, camera.Quality ?? cfg.Quality, quality, loggers.CreateLogger<QualityCheckingAnalytics>());
                 },
                 new IngestOptions(), new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(first.BatchWaitMs) }, loggers);
 
@@ -99,7 +102,7 @@ internal static class RunCommand
                 Tls = cfg.Mqtt.Tls is { } t ? new MqttTlsOptions(t.CaFile, t.CertFile, t.KeyFile) : null,
             };
             await using var delivery = new DeliveryService(new DeliveryOptions { DeviceId = cfg.DeviceId, Mqtt = mqtt }, outbox, loggers,
-                healthProvider: () => HealthOf(cfg.DeviceId, pipeline, started, outbox));
+                healthProvider: () => HealthOf(cfg.DeviceId, pipeline, quality, started, outbox));
             await delivery.StartAsync(stop.Token);
             log.LogInformation("EdgeAi worker {DeviceId} running: {Cameras} cameras, models {Models}", cfg.DeviceId, cfg.Cameras.Count, string.Join(",", detectors.Keys));
             await pipeline.RunAsync(stop.Token);
@@ -119,11 +122,12 @@ internal static class RunCommand
     }
 
     /// <remarks>fps_in / fps_analysed are not measured yet and are reported as 0 (see issue 7).</remarks>
-    private static DeviceHealth HealthOf(string deviceId, WorkerPipeline pipeline, DateTimeOffset started, EventOutbox outbox)
+    private static DeviceHealth HealthOf(string deviceId, WorkerPipeline pipeline, QualityBoard quality, DateTimeOffset started, EventOutbox outbox)
     {
-        var cameras = pipeline.Health.Values.Select(h => h.Snapshot()).Select(s => new EdgeAi.Models.Devices.CameraHealth(
-            s.CameraId, s.State.ToString().ToLowerInvariant(), 0, 0, s.FramesIn, s.FramesAnalysed, s.Dropped, s.Reconnects,
-            s.LastFrameAgeSeconds, s.DecodeErrors, s.InferenceP50Ms, s.InferenceP99Ms, s.ExecutionProvider, [], s.LastError)).ToList();
+        var cameras = pipeline.Health.Values.Select(h => (s: h.Snapshot(), q: quality.Get(h.CameraId))).Select(x => new EdgeAi.Models.Devices.CameraHealth(
+            x.s.CameraId, x.s.State.ToString().ToLowerInvariant(), 0, 0, x.s.FramesIn, x.s.FramesAnalysed, x.s.Dropped, x.s.Reconnects,
+            x.s.LastFrameAgeSeconds, x.s.DecodeErrors, x.s.InferenceP50Ms, x.s.InferenceP99Ms, x.s.ExecutionProvider,
+            x.q?.Flags ?? [], x.s.LastError, x.q?.Measurements)).ToList();
         var now = DateTimeOffset.UtcNow;
         return new DeviceHealth(deviceId, now, (now - started).TotalSeconds, cameras, outbox.Depth.ToHealth(now),
             typeof(RunCommand).Assembly.GetName().Version?.ToString());

@@ -19,6 +19,9 @@ public sealed record WorkerConfig
     public IReadOnlyList<ModelConfig> Models { get; init; } = [];
 
     public IReadOnlyList<CameraConfig> Cameras { get; init; } = [];
+
+    /// <summary>Video quality diagnosis thresholds for every camera (a camera's own <c>quality</c> section replaces it).</summary>
+    public Quality.QualityOptions Quality { get; init; } = new();
 }
 
 /// <param name="PasswordFile">File holding the password (preferred over <see cref="Password"/>); env EDGEAI_MQTT_PASSWORD overrides both.</param>

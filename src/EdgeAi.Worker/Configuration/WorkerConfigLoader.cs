@@ -69,6 +69,7 @@ public static class WorkerConfigLoader
                 errors.AddRange(ex.Message.Split(Environment.NewLine).Select(e => $"models[{i}].manifest: {e}"));
             }
         }
+        errors.AddRange(c.Quality.Validate("quality"));
         if (c.Cameras.Count == 0) errors.Add("cameras: at least one camera is required");
         var cameraIds = new HashSet<string>();
         for (var i = 0; i < c.Cameras.Count; i++)
@@ -87,6 +88,7 @@ public static class WorkerConfigLoader
             if (cam.Hwaccel is not ("none" or "cuda" or "vaapi")) errors.Add($"{key}.hwaccel: '{cam.Hwaccel}' must be none, cuda or vaapi");
             if (cam.Model is { } mid && !modelIds.Contains(mid)) errors.Add($"{key}.model: unknown model '{mid}'");
             errors.AddRange(ScenarioConfigValidator.Validate(cam.Scenarios, $"{key}.scenarios"));
+            if (cam.Quality is { } quality) errors.AddRange(quality.Validate($"{key}.quality"));
         }
         return errors;
     }
