@@ -36,7 +36,8 @@ internal static class CentralApp
             .AddCentralIncidents()
             .AddCentralCases(options)
             .AddCentralConsumer()
-            .AddCentralApi();
+            .AddCentralApi()
+            .AddCentralDashboard();
 
         var app = builder.Build();
         app.UseAuthentication();
@@ -45,6 +46,7 @@ internal static class CentralApp
         app.MapHealth();
         app.MapPlatformCallback();
         app.MapCentralApi();
+        app.MapDashboard();
         return app;
     }
 }
