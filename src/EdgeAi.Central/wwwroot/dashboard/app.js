@@ -104,7 +104,7 @@ async function openIncident(id) {
       el('p', {}, 'Cameras: ', d.cameras.map((c) => `${c.device_id}/${c.camera_id} (${c.event_count} events)`).join(', ') || '–'),
       el('p', {}, d.case ? `Case ${d.case.case_id}: ${d.case.state}${d.case.platform_case_id ? ` (platform ${d.case.platform_case_id})` : ''}` : 'No case filed.'),
       el('div', { class: 'evidence' }, d.evidence.length
-        ? d.evidence.map((e) => el('figure', {},
+        ? [...d.evidence].sort((a, b) => (a.kind === 'snapshot' ? 0 : 1) - (b.kind === 'snapshot' ? 0 : 1)).map((e) => el('figure', {},
           el('img', { src: e.url, alt: `${e.kind} ${e.evidence_id}`, dataset: { testid: 'evidence-image', evidenceId: e.evidence_id } }),
           el('figcaption', { class: 'muted' }, `${e.kind} · ${Math.round(e.bytes / 1024)} KiB`)))
         : el('p', { class: 'muted' }, 'No evidence images.')));
