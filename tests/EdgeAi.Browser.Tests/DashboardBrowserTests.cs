@@ -83,6 +83,11 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         foreach (var shot in new[] { "01-sign-in-refused", "02-cameras-streaming", "03-camera-stopped-unhealthy", "04-incident-evidence", "05-dashboard" })
             Assert.True(new FileInfo(Path.Combine(screenshots, shot + ".png")).Length > 10_000, $"screenshot {shot} missing or empty");
         Assert.DoesNotContain(_token, central.Output + worker.Output + log);
+
+        // Everything the real worker published (health with quality measurements, events, evidence) passed Central's validation.
+        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{centralPort}") };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _token);
+        Assert.Equal("[]", await api.GetStringAsync("/api/v1/dead-letters"));
     }
 
     /// <summary>A clip from the scene generator's smoke set (rendered into .cache/clips/smoke once; later runs reuse it).</summary>

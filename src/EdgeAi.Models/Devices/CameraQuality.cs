@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace EdgeAi.Models.Devices;
 
 /// <summary>
 /// Video quality measurements of one camera's last analysed frame, in a <see cref="CameraHealth"/> entry. Measured on a
-/// small grey-level copy of the frame (about 160 pixels wide), so the values do not depend on the camera's resolution.
+/// small grey-level copy of the frame (about 160 pixels wide), so the values do not depend on the camera's resolution. Nullable fields are always written, null included, and must be present on read.
 /// </summary>
 /// <param name="Brightness">Mean grey level, 0..255.</param>
 /// <param name="Contrast">Standard deviation of the grey level, 0..128.</param>
@@ -15,7 +17,7 @@ public sealed record CameraQuality(
     double Brightness,
     double Contrast,
     double Sharpness,
-    double? Change,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Change,
     double FrozenS,
-    double? OccludedFraction,
-    double? SceneSimilarity);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? OccludedFraction,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? SceneSimilarity);

@@ -28,6 +28,18 @@ public sealed class CameraQualityContractTests
     }
 
     [Fact]
+    public void DeviceHealth_QualityOfFirstFrame_NullMeasuresWrittenAndParsed()
+    {
+        var health = new DeviceHealth("edge-01", At, 10, [Camera(new CameraQuality(3, 1, 0, null, 0, null, null))]);
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(health, EdgeAiJsonContext.Default.DeviceHealth);
+        var back = JsonSerializer.Deserialize(json, EdgeAiJsonContext.Default.DeviceHealth)!;
+
+        Assert.Contains("\"change\":null", System.Text.Encoding.UTF8.GetString(json));
+        Assert.Equal(health.Cameras[0].Quality, back.Cameras[0].Quality);
+    }
+
+    [Fact]
     public void DeviceHealth_WithoutQuality_OmittedAndOlderPayloadStillParses()
     {
         var json = JsonSerializer.Serialize(new DeviceHealth("edge-01", At, 10, [Camera(null)]), EdgeAiJsonContext.Default.DeviceHealth);
