@@ -63,7 +63,16 @@ internal static partial class DashboardEndpoints
 
         app.MapPost("/dashboard/login", async (HttpContext ctx, DashboardSessionKey key, TimeProvider time, ILoggerFactory loggers) =>
         {
-            var form = ctx.Request.HasJsonContentType() ? await ctx.Request.ReadFromJsonAsync<LoginRequest>(ctx.RequestAborted) : null;
+            if (!ctx.Request.HasJsonContentType()) return Results.BadRequest(new { error = "send JSON {\"token\": \"...\"}" });
+            LoginRequest? form;
+            try
+            {
+                form = await ctx.Request.ReadFromJsonAsync<LoginRequest>(ctx.RequestAborted);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return Results.BadRequest(new { error = "body is not valid JSON {\"token\": \"...\"}" });
+            }
             if (!key.IsToken(form?.Token))
             {
                 LogLoginRefused(loggers.CreateLogger("EdgeAi.Central.Api.Dashboard"), ctx.Connection.RemoteIpAddress?.ToString() ?? "?");

@@ -30,7 +30,7 @@ internal sealed class DashboardViews(CentralStore store, TimeProvider time)
         var incidents = await store.ListIncidentsAsync(null, null, RecentLimit, ct).ConfigureAwait(false);
         var ids = incidents.Select(i => i.IncidentId).ToList();
         var thumbnails = await store.FirstEvidenceByIncidentAsync(ids, "snapshot", ct).ConfigureAwait(false);
-        var cases = (await store.ListCasesAsync(null, RecentLimit * 4, ct).ConfigureAwait(false)).ToDictionary(c => c.IncidentId);
+        var cases = await store.GetCasesForIncidentsAsync(ids, ct).ConfigureAwait(false);
         return incidents.Select(i => (object)new
         {
             incident = ApiFormat.Incident(i),

@@ -60,6 +60,14 @@ internal sealed partial class CentralStore
         return rows.ToDictionary(r => r.IncidentId, r => r.EvidenceId);
     }
 
+    /// <summary>The cases of the given incidents (at most one each).</summary>
+    public async Task<Dictionary<string, CaseRow>> GetCasesForIncidentsAsync(IReadOnlyCollection<string> incidentIds, CancellationToken ct)
+    {
+        if (incidentIds.Count == 0) return [];
+        var rows = await QueryAsync<CaseRow>("SELECT * FROM cases WHERE incident_id IN @incidentIds", new { incidentIds }, ct).ConfigureAwait(false);
+        return rows.ToDictionary(c => c.IncidentId);
+    }
+
     /// <summary>Status timelines of the given cases, oldest step first.</summary>
     public async Task<ILookup<string, TimelineRow>> GetTimelinesAsync(IReadOnlyCollection<string> caseIds, CancellationToken ct)
     {

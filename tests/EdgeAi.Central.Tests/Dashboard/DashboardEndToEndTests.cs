@@ -48,11 +48,15 @@ public sealed class DashboardEndToEndTests : IAsyncLifetime
         var stream = await client.GetAsync("/api/v1/stream", HttpCompletionOption.ResponseHeadersRead);
         var login = await client.PostAsJsonAsync("/dashboard/login", new { token = "tok-wrong-wrong-wrong" });
         var after = await client.GetAsync("/api/v1/dashboard/cameras");
+        var notJson = await client.PostAsync("/dashboard/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = _h.Options.Api.Token }));
+        var badJson = await client.PostAsync("/dashboard/login", new StringContent("{token:", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, stream.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
         Assert.Empty(cookies.GetCookies(client.BaseAddress!));
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badJson.StatusCode);
         Assert.DoesNotContain("tok-wrong-wrong-wrong", _h.Logs.AllText);
     }
 
