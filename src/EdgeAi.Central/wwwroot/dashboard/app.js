@@ -87,7 +87,7 @@ function renderIncidents(items) {
   el('div', {},
     el('div', {}, el('strong', {}, i.scenario.replace('_', ' ')), ' · ', el('span', { class: 'state' }, i.state),
       c ? ` · case ${c.state}` : ' · no case'),
-    el('div', { class: 'muted' }, `${fmt.time(i.first_seen)} – ${fmt.time(i.last_seen)} · ${i.event_count} events`)))));
+    el('div', { class: 'muted' }, `${fmt.time(i.first_seen)} – ${fmt.time(i.last_seen)} · ${i.event_count} ${i.event_count === 1 ? 'event' : 'events'}`)))));
   if (items.length === 0) list.append(el('li', { class: 'muted' }, 'No incidents.'));
 }
 
