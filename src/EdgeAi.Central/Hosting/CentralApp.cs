@@ -35,7 +35,8 @@ internal static class CentralApp
             .AddCentralIncidents()
             .AddCentralCases(options)
             .AddCentralConsumer()
-            .AddCentralApi();
+            .AddCentralApi()
+            .AddCentralDashboard();
         builder.Services.AddSingleton(_ => new PrometheusExporter(CentralMetrics.MeterName));
         builder.Services.AddSingleton<SystemdNotifier>();
         builder.Services.AddHostedService<SystemdStatusService>();
@@ -53,6 +54,7 @@ internal static class CentralApp
             async ct => metrics.SetCounts(await store.CountAsync(ct))).AllowAnonymous();
         app.MapPlatformCallback();
         app.MapCentralApi();
+        app.MapDashboard();
         return app;
     }
 }

@@ -16,8 +16,9 @@ namespace EdgeAi.Models.Devices;
 /// <param name="InferenceP50Ms">Median inference latency over the last interval, milliseconds.</param>
 /// <param name="InferenceP99Ms">99th percentile inference latency over the last interval, milliseconds.</param>
 /// <param name="ExecutionProvider">ONNX Runtime provider in use, e.g. CPUExecutionProvider.</param>
-/// <param name="QualityFlags">Image quality findings, e.g. dark, blurred, frozen, occluded; empty when fine.</param>
+/// <param name="QualityFlags">Image quality findings (<see cref="QualityFlagNames"/>): black, overexposed, blurred, frozen, occluded, scene_changed; empty when fine.</param>
 /// <param name="LastError">Last stream or decode error; null when none.</param>
+/// <param name="Quality">Measurements behind <paramref name="QualityFlags"/> on the last analysed frame; null (omitted) before the first analysed frame or from workers that do not measure them.</param>
 public sealed record CameraHealth(
     string CameraId,
     string State,
@@ -33,4 +34,5 @@ public sealed record CameraHealth(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? InferenceP99Ms,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ExecutionProvider,
     IReadOnlyList<string> QualityFlags,
-    string? LastError = null);
+    string? LastError = null,
+    CameraQuality? Quality = null);

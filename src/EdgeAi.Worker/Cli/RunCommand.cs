@@ -11,6 +11,7 @@ using EdgeAi.Worker.Outbox;
 using EdgeAi.Worker.Pipeline;
 using EdgeAi.Worker.Publishing;
 using EdgeAi.Worker.Tracking;
+using EdgeAi.Worker.Quality;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using EdgeAi.Observability.Logging;
@@ -95,12 +96,15 @@ internal static class RunCommand
             var store = new EvidenceStore(cfg.Evidence);
             var sink = new OutboxSink(outbox);
             var first = cfg.Models[0];
+            var quality = new QualityBoard();
+            state.Quality = quality;
             var pipeline = new WorkerPipeline(cfg.Cameras, detectors,
                 camera =>
                 {
                     var d = detectors[camera.Model ?? first.Id];
                     var model = new ModelInfo(d.Manifest.Name, d.Manifest.Version, d.Manifest.Sha256);
-                    return new ScenarioAnalytics(cfg.DeviceId, camera, camera.Scenarios, model, store, null, sink, TrackerOptions.ForModel(d.Manifest.Thresholds));
+                    var scenarios = new ScenarioAnalytics(cfg.DeviceId, camera, camera.Scenarios, model, store, null, sink, TrackerOptions.ForModel(d.Manifest.Thresholds));
+                    return new QualityCheckingAnalytics(camera.Id, scenarios, camera.Quality ?? cfg.Quality, quality, loggers.CreateLogger<QualityCheckingAnalytics>());
                 },
                 new IngestOptions(), new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(first.BatchWaitMs) }, loggers);
             foreach (var h in pipeline.Health.Values) metrics.Attach(h);

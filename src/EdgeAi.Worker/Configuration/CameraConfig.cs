@@ -26,6 +26,9 @@ public sealed record CameraConfig
     /// <summary>Zones and scenario rules for this camera (see Scenarios/ScenarioConfig).</summary>
     public Scenarios.ScenarioConfig Scenarios { get; init; } = new();
 
+    /// <summary>Video quality thresholds for this camera; null (default) = the device-level <c>quality</c> section.</summary>
+    public Quality.QualityOptions? Quality { get; init; }
+
     /// <summary>URL with any user:password replaced by "***" — the only form that may be logged.</summary>
     public string SafeUrl => RedactUrl(Url);
 

@@ -29,6 +29,9 @@ public sealed record WorkerConfig
 
     /// <summary>Seconds between health snapshots on the MQTT health topic. Default 10.</summary>
     public double HealthIntervalS { get; init; } = 10;
+
+    /// <summary>Video quality diagnosis thresholds for every camera (a camera's own <c>quality</c> section replaces it).</summary>
+    public Quality.QualityOptions Quality { get; init; } = new();
 }
 
 /// <param name="Listen">host:port or http://host:port; port 0 picks a free port (tests). Keep it on loopback or a management network.</param>

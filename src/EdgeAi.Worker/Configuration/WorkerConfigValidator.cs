@@ -36,6 +36,7 @@ public static class WorkerConfigValidator
         if (c.Outbox.MaxBytes < 1 << 20) Add("outbox.max_bytes", $"{c.Outbox.MaxBytes} is below the minimum of 1 MiB (1048576)");
         if (!(c.Outbox.MaxAgeHours > 0 && c.Outbox.MaxAgeHours <= 24 * 365)) Add("outbox.max_age_hours", $"{c.Outbox.MaxAgeHours} must be in (0, 8760]");
         foreach (var e in c.Evidence.Validate("evidence")) errors.Add(Parse(e));
+        foreach (var e in c.Quality.Validate("quality")) errors.Add(Parse(e));
 
         if (!TryListen(c.Http.Listen, out var listenProblem)) Add("http.listen", listenProblem);
         if (!LoggingOptions.Levels.Contains(c.Logging.Level)) Add("logging.level", $"'{c.Logging.Level}' must be one of {string.Join(", ", LoggingOptions.Levels)}");
@@ -85,6 +86,7 @@ public static class WorkerConfigValidator
             if (cam.Hwaccel is not ("none" or "cuda" or "vaapi")) Add($"{key}.hwaccel", $"'{cam.Hwaccel}' must be none, cuda or vaapi");
             if (cam.Model is { } mid && !modelIds.Contains(mid)) Add($"{key}.model", $"unknown model '{mid}' (models: {string.Join(", ", modelIds)})");
             foreach (var e in ScenarioConfigValidator.Validate(cam.Scenarios, $"{key}.scenarios")) errors.Add(Parse(e));
+            if (cam.Quality is { } quality) foreach (var e in quality.Validate($"{key}.quality")) errors.Add(Parse(e));
         }
         return errors;
     }

@@ -52,15 +52,19 @@ internal sealed class WorkerState(WorkerConfig config)
         return problems;
     }
 
+    /// <summary>Latest video quality diagnosis per camera (set once the pipeline is built).</summary>
+    public Quality.QualityBoard? Quality { get; set; }
+
     /// <summary>The snapshot published on the health topic and served at /api/health.</summary>
     public EdgeAi.Models.Devices.DeviceHealth Health()
     {
         var cameras = Cameras.Select(h =>
         {
             var s = h.Snapshot();
+            var q = Quality?.Get(s.CameraId);
             return new EdgeAi.Models.Devices.CameraHealth(s.CameraId, s.State.ToString().ToLowerInvariant(), s.FpsIn, s.FpsAnalysed, s.FramesIn,
                 s.FramesAnalysed, s.Dropped, s.Reconnects, s.LastFrameAgeSeconds is { } age ? Math.Round(age, 3) : null, s.DecodeErrors,
-                s.InferenceP50Ms, s.InferenceP99Ms, s.ExecutionProvider, [], s.LastError);
+                s.InferenceP50Ms, s.InferenceP99Ms, s.ExecutionProvider, q?.Flags ?? [], s.LastError, q?.Measurements);
         }).OrderBy(c => c.CameraId, StringComparer.Ordinal).ToList();
         var now = DateTimeOffset.UtcNow;
         return new EdgeAi.Models.Devices.DeviceHealth(Config.DeviceId, now, Math.Round((now - Started).TotalSeconds, 3), cameras, Outbox?.Depth.ToHealth(now), Version);

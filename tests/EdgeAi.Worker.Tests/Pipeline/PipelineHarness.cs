@@ -43,12 +43,13 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly OnnxDetector _detector;
 
-    public PipelineHarness(IReadOnlyList<CameraConfig> cameras, IngestOptions? ingest = null)
+    /// <param name="wrap">Optional decorator around each camera's recording analytics (e.g. the quality diagnosis).</param>
+    public PipelineHarness(IReadOnlyList<CameraConfig> cameras, IngestOptions? ingest = null, Func<CameraConfig, ICameraAnalytics, ICameraAnalytics>? wrap = null)
     {
         var manifest = ModelManifestLoader.Load(TestPaths.InRepo("tests", "data", "tiny_detector.manifest.json"));
         _detector = new OnnxDetector(manifest, new InferenceOptions { Threads = 1, BatchSize = 4 }, NullLogger.Instance);
         Pipeline = new WorkerPipeline(cameras, new Dictionary<string, OnnxDetector> { ["tiny"] = _detector },
-            c => new RecordingAnalytics(c.Id, Records), ingest ?? FastIngest, new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(5) },
+            c => wrap is null ? new RecordingAnalytics(c.Id, Records) : wrap(c, new RecordingAnalytics(c.Id, Records)), ingest ?? FastIngest, new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(5) },
             NullLoggerFactory.Instance);
         Run = Task.Run(() => Pipeline.RunAsync(_stop.Token));
     }
