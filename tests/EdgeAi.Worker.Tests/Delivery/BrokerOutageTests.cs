@@ -65,6 +65,33 @@ public sealed class BrokerOutageTests
         Assert.Equal(5, consumer.AssertCompleteInOrder(5).Distinct);
     }
 
+    [Fact]
+    public async Task Publisher_BrokerDownAndOutboxBudgetExhausted_ShedsAsDocumented_CountedLogged_StaysUp()
+    {
+        // README "Overflow policy": over the byte budget evidence goes first, then the oldest events; the newest is kept;
+        // every drop is counted and logged; a consumer sees the shed events as sequence gaps, never a silent loss.
+        await using var broker = await MosquittoBroker.StartNewAsync("edge-01");
+        await using var consumer = await EventConsumer.StartAsync(broker);
+        await using var worker = await DeliveryFixture.StartAsync(broker, outboxMaxBytes: 64 * 1024);
+        await worker.EnqueueAsync(5);
+        await consumer.WaitForDistinctAsync(5, DeliveryFixture.Timeout);
+
+        await broker.StopAsync();
+        await worker.EnqueueAsync(200);   // ~2 KB evidence on most and ~1.3 KB per event: far over 64 KiB
+        var depth = worker.Outbox.Depth;
+        Assert.True(depth.ShedEvidence > 0 && depth.ShedEvents > 0, $"nothing shed: {depth}");
+        Assert.Equal(205, worker.Outbox.LastSequence("edge-01"));
+        Assert.Contains(worker.Logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("shed", StringComparison.OrdinalIgnoreCase));
+
+        await broker.StartAsync();
+        await worker.WaitDrainedAsync();
+        await consumer.WaitForAsync(c => c.Arrivals.Any(e => e.Sequence == 205), DeliveryFixture.Timeout, "the newest event");
+        var received = consumer.Arrivals.Select(e => e.Sequence).ToHashSet();
+        Assert.Equal(205 - worker.Outbox.Depth.ShedEvents, received.Count);   // every event not shed arrived
+        Assert.Equal(received.Order(), consumer.Arrivals.Select(e => e.Sequence).Distinct());   // in order
+        Assert.Empty(worker.Errors);
+    }
+
     private static async Task ProduceAsync(DeliveryFixture worker, int perSecond, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / perSecond));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using EdgeAi.Models.Devices;
 using EdgeAi.Testing;
 using EdgeAi.Worker.Cli;
@@ -12,12 +13,13 @@ internal sealed class DeliveryFixture : IAsyncDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly string _dir = TestPaths.NewTempDir("delivery");
 
-    private DeliveryFixture(MosquittoBroker broker, string deviceId, CapturingLoggerProvider logs)
+    private DeliveryFixture(MosquittoBroker broker, string deviceId, CapturingLoggerProvider logs, long? outboxMaxBytes)
     {
         Broker = broker;
         DeviceId = deviceId;
         Logs = logs;
-        Outbox = EventOutbox.Open(new OutboxOptions { Path = Path.Combine(_dir, "outbox.db") });
+        Outbox = EventOutbox.Open(new OutboxOptions { Path = Path.Combine(_dir, "outbox.db"), MaxBytes = outboxMaxBytes ?? 1L << 30 },
+            logs.CreateFactory().CreateLogger<EventOutbox>());
         Events = new SyntheticEvents(deviceId, evidenceBytes: 2000);
     }
 
@@ -34,9 +36,9 @@ internal sealed class DeliveryFixture : IAsyncDisposable
     public DeliveryService Service { get; private set; } = null!;
 
     public static async Task<DeliveryFixture> StartAsync(MosquittoBroker broker, string deviceId = "edge-01", Func<DeliveryOptions, DeliveryOptions>? configure = null,
-        Func<DeviceHealth>? health = null, DeviceCommandHandler? commands = null)
+        Func<DeviceHealth>? health = null, DeviceCommandHandler? commands = null, long? outboxMaxBytes = null)
     {
-        var fixture = new DeliveryFixture(broker, deviceId, new CapturingLoggerProvider());
+        var fixture = new DeliveryFixture(broker, deviceId, new CapturingLoggerProvider(), outboxMaxBytes);
         var options = new DeliveryOptions
         {
             DeviceId = deviceId,
