@@ -110,7 +110,14 @@ internal static class CentralConfigLoader
                 MaxEvidenceBytes = c.Int("max_evidence_bytes", consumer.MaxEvidenceBytes, 1024, 64 << 20),
                 MaxJsonBytes = c.Int("max_json_bytes", consumer.MaxJsonBytes, 1024, 16 << 20),
                 DeadLetterKeepBytes = c.Int("dead_letter_keep_bytes", consumer.DeadLetterKeepBytes, 0, 16 << 20),
+                SpoolDirectory = c.String("spool_dir"),
             };
+            switch (c.String("spool_sync", "fsync"))
+            {
+                case "fsync": break;
+                case "write": consumer = consumer with { SpoolSync = SpoolSyncMode.Write }; break;
+                case var other: c.Error("spool_sync", $"must be 'fsync' or 'write', got '{other}'"); break;
+            }
         }
 
         var correlation = new CorrelationSettings();

@@ -15,9 +15,11 @@ internal sealed class InboundQueue
     private readonly Channel<InboundMessage> _channel;
     private readonly CentralMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly InboundSpool _spool;
 
-    public InboundQueue(CentralOptions options, CentralMetrics metrics, TimeProvider time)
+    public InboundQueue(CentralOptions options, InboundSpool spool, CentralMetrics metrics, TimeProvider time)
     {
+        _spool = spool;
         _channel = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(options.Consumer.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -37,7 +39,7 @@ internal sealed class InboundQueue
     public bool Post(MqttMessage message)
     {
         _metrics.MessageReceived();
-        var item = new InboundMessage(message, _time.GetUtcNow());
+        var item = _spool.Append(message, _time.GetUtcNow());
         if (_channel.Writer.TryWrite(item)) return true;
         _metrics.QueueFull();
         try
@@ -50,6 +52,9 @@ internal sealed class InboundQueue
             return false;
         }
     }
+
+    /// <summary>Queues a message recovered from the spool (at start, before the broker connection opens).</summary>
+    public ValueTask PostRecoveredAsync(InboundMessage item, CancellationToken ct) => _channel.Writer.WriteAsync(item, ct);
 
     /// <summary>No more messages: the reader drains what is queued, then stops.</summary>
     public void Complete() => _channel.Writer.TryComplete();

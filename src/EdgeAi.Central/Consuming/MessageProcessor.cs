@@ -25,6 +25,7 @@ internal sealed partial class MessageProcessor(
     IncidentService incidents,
     CaseWorkflow workflow,
     CentralStore store,
+    InboundSpool spool,
     CentralOptions options,
     CentralMetrics metrics,
     TimeProvider time,
@@ -42,7 +43,7 @@ internal sealed partial class MessageProcessor(
             {
                 batch.Clear();
                 while (batch.Count < _settings.BatchSize && queue.Reader.TryRead(out var m)) batch.Add(m);
-                await ProcessWithRetryAsync(batch, stoppingToken).ConfigureAwait(false);
+                if (await ProcessWithRetryAsync(batch, stoppingToken).ConfigureAwait(false)) spool.Committed(batch[^1].Sequence);
             }
         }
         catch (Exception ex)
@@ -56,7 +57,8 @@ internal sealed partial class MessageProcessor(
         }
     }
 
-    private async Task ProcessWithRetryAsync(List<InboundMessage> batch, CancellationToken stoppingToken)
+    /// <summary>True when the batch is stored; false when given up at shutdown (it stays in the spool for the next start).</summary>
+    private async Task<bool> ProcessWithRetryAsync(List<InboundMessage> batch, CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(200);
         for (var attempt = 1; ; attempt++)
@@ -64,7 +66,7 @@ internal sealed partial class MessageProcessor(
             try
             {
                 await ProcessAsync(batch, CancellationToken.None).ConfigureAwait(false);
-                return;
+                return true;
             }
             catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or InvalidOperationException or IOException)
             {
@@ -72,7 +74,7 @@ internal sealed partial class MessageProcessor(
                 if (stoppingToken.IsCancellationRequested && attempt >= 3)
                 {
                     LogGivenUp(batch.Count);
-                    return;
+                    return false;
                 }
                 await Task.Delay(delay, time, CancellationToken.None).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
@@ -119,7 +121,7 @@ internal sealed partial class MessageProcessor(
         var result = await incidents.IngestAsync(events, ct).ConfigureAwait(false);
         foreach (var (evt, reason) in result.Rejected)
         {
-            await DeadLetterAsync(new InboundMessage(new Interop.Mqtt.MqttMessage(Topics.Events(evt.Event.DeviceId), Encoding.UTF8.GetBytes(evt.Json), 1, false, null, null), evt.ReceivedAt),
+            await DeadLetterAsync(new InboundMessage(new Interop.Mqtt.MqttMessage(Topics.Events(evt.Event.DeviceId), Encoding.UTF8.GetBytes(evt.Json), 1, false, null, null), evt.ReceivedAt, 0, evt.Key),
                 evt.Event.DeviceId, "event", reason, ct).ConfigureAwait(false);
         }
     }
@@ -133,7 +135,7 @@ internal sealed partial class MessageProcessor(
             reason = $"device_id '{Clip(evt.DeviceId)}' does not match the topic's device '{Clip(topicDevice)}'";
             return false;
         }
-        received = new ReceivedEvent(evt, Encoding.UTF8.GetString(item.Message.Payload), item.ReceivedAt);
+        received = new ReceivedEvent(evt, Encoding.UTF8.GetString(item.Message.Payload), item.ReceivedAt, item.Key);
         return true;
     }
 
@@ -240,6 +242,7 @@ internal sealed partial class MessageProcessor(
         {
             Topic = Clip(item.Message.Topic, 256), DeviceId = deviceId is null ? null : Clip(deviceId, 128), Reason = Clip(reason, 1024),
             Payload = payload.AsSpan(0, keep).ToArray(), PayloadBytes = payload.Length, ReceivedAt = UnixMs.From(item.ReceivedAt),
+            MessageKey = item.Key == Guid.Empty ? null : item.Key.ToString(),
         }, ct).ConfigureAwait(false);
         metrics.DeadLettered(reasonClass);
         LogRejected(Clip(item.Message.Topic, 256), reason);
@@ -259,6 +262,6 @@ internal sealed partial class MessageProcessor(
     [LoggerMessage(EventId = 213, Level = LogLevel.Information, Message = "Message processor stopped ({Left} messages left in the queue)")]
     private partial void LogStopped(int left);
 
-    [LoggerMessage(EventId = 214, Level = LogLevel.Error, Message = "Shutting down with the store unavailable: {Count} received messages were not stored")]
+    [LoggerMessage(EventId = 214, Level = LogLevel.Error, Message = "Shutting down with the store unavailable: {Count} received messages were not stored; they stay in the spool for the next start")]
     private partial void LogGivenUp(int count);
 }

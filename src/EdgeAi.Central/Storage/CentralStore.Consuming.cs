@@ -9,8 +9,9 @@ internal sealed partial class CentralStore
         await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
         await c.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO dead_letters (topic, device_id, reason, payload, payload_bytes, received_at)
-            VALUES (@Topic, @DeviceId, @Reason, @Payload, @PayloadBytes, @ReceivedAt)
+            INSERT INTO dead_letters (topic, device_id, reason, payload, payload_bytes, received_at, message_key)
+            VALUES (@Topic, @DeviceId, @Reason, @Payload, @PayloadBytes, @ReceivedAt, @MessageKey)
+            ON CONFLICT (message_key) DO NOTHING
             """, row, cancellationToken: ct)).ConfigureAwait(false);
     }
 

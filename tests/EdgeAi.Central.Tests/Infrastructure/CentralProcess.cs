@@ -43,13 +43,21 @@ internal sealed class CentralProcess : IAsyncDisposable
         args.AddRange(["dotnet", Path.Combine(AppContext.BaseDirectory, "edgeai-central.dll"), "run", "--config", configFile]);
         var process = ServerProcess.Start("edgeai-central " + name, "/usr/bin/env", args);
         var central = new CentralProcess(process, url, secrets[SecretNames.ApiToken]);
-        await Wait.UntilAsync(async () =>
+        try
         {
-            if (process.HasExited) throw new InvalidOperationException($"Central {name} exited:\n{process.Output}");
-            try { return (await central.Api.GetAsync("/readyz")).IsSuccessStatusCode; }
-            catch (HttpRequestException) { return false; }
-        }, $"Central {name} ready", TimeSpan.FromSeconds(90), () => Task.FromResult(process.Output));
-        return central;
+            await Wait.UntilAsync(async () =>
+            {
+                if (process.HasExited) throw new InvalidOperationException($"Central {name} exited:\n{process.Output}");
+                try { return (await central.Api.GetAsync("/readyz")).IsSuccessStatusCode; }
+                catch (HttpRequestException) { return false; }
+            }, $"Central {name} ready", TimeSpan.FromSeconds(90), () => Task.FromResult(process.Output));
+            return central;
+        }
+        catch
+        {
+            await central.DisposeAsync();   // a failed start leaves no process behind
+            throw;
+        }
     }
 
     /// <summary>SIGKILL: a crash, no shutdown code runs.</summary>
