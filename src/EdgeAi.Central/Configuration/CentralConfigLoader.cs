@@ -111,6 +111,7 @@ internal static class CentralConfigLoader
                 MaxJsonBytes = c.Int("max_json_bytes", consumer.MaxJsonBytes, 1024, 16 << 20),
                 DeadLetterKeepBytes = c.Int("dead_letter_keep_bytes", consumer.DeadLetterKeepBytes, 0, 16 << 20),
                 SpoolDirectory = c.String("spool_dir"),
+                RejectLogPerMinute = c.Int("reject_log_per_minute", consumer.RejectLogPerMinute, 0, 100_000),
             };
             switch (c.String("spool_sync", "fsync"))
             {

@@ -18,6 +18,9 @@ internal sealed record ConsumerSettings
     /// <summary>Dead-lettered payloads are kept up to this many bytes. Default 64 KiB.</summary>
     public int DeadLetterKeepBytes { get; init; } = 64 << 10;
 
+    /// <summary>Rejected messages logged per reason class per minute; the rest are stored and counted, not logged. Default 20.</summary>
+    public int RejectLogPerMinute { get; init; } = 20;
+
     /// <summary>
     /// Folder of the inbound spool (<see cref="Consuming.InboundSpool"/>), one per instance. Default: beside the SQLite
     /// database, <c>spool-{instance_id}</c>; with PostgreSQL <c>/var/lib/edgeai-central/spool-{instance_id}</c>.

@@ -25,67 +25,26 @@ public sealed class CentralFaultTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>How long Central stays down while events arrive: $EDGEAI_FAULT_OUTAGE_S (the issue's figure is 60; CI default 15).</summary>
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("EDGEAI_FAULT_OUTAGE_S") ?? "15", CultureInfo.InvariantCulture));
 
-    private readonly string _dir = TestPaths.NewTempDir("centralf");
-    private readonly List<IAsyncDisposable> _cleanup = [];
-    private readonly string _token = "tok-" + CentralHarness.Secret();
-    private readonly string _platformSecret = CentralHarness.Secret();
-    private readonly string _callbackSecret = CentralHarness.Secret();
+    private CentralRig _rig = null!;
     private MosquittoBroker _broker = null!;
     private TestPlatformServer _platform = null!;
-    private int _centralPort, _platformPort;
     private string _db = "";
 
     public async Task InitializeAsync()
     {
-        _broker = await MosquittoBroker.StartNewAsync("edge-01", "edge-02");
-        (_centralPort, _platformPort) = (FreePort.Get(), FreePort.Get());
-        _db = $"Data Source={Path.Combine(_dir, "central.db")}";
-        _platform = Track(await TestPlatformServer.StartNewAsync(new TestPlatformOptions
-        {
-            Listen = $"http://127.0.0.1:{_platformPort}",
-            Secret = _platformSecret,
-            CallbackSecret = _callbackSecret,
-            CallbackUrl = new Uri($"http://127.0.0.1:{_centralPort}/api/v1/platform/callback"),
-        }));
+        _rig = await CentralRig.StartAsync("centralf");
+        (_broker, _platform, _db) = (_rig.Broker, _rig.Platform, _rig.Database);
     }
 
     public async Task DisposeAsync()
     {
-        for (var i = _cleanup.Count - 1; i >= 0; i--) await _cleanup[i].DisposeAsync();
-        await _broker.DisposeAsync();
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
+        await _rig.DisposeAsync();
         Assert.DoesNotContain(ServerProcess.Running, p => p.Name.StartsWith("edgeai-central", StringComparison.Ordinal));
     }
 
-    private T Track<T>(T d) where T : IAsyncDisposable
-    {
-        _cleanup.Add(d);
-        return d;
-    }
+    private T Track<T>(T d) where T : IAsyncDisposable => _rig.Track(d);
 
-    private async Task<CentralProcess> CentralAsync(string name) =>
-        Track(await CentralProcess.StartAsync(_dir, name, new
-        {
-            instance_id = "central-a",
-            mqtt = new { host = _broker.Host, port = _broker.Port, username = "central" },
-            database = new { connection_string = _db },
-            api = new { listen = $"http://127.0.0.1:{_centralPort}" },
-            consumer = new { spool_dir = Path.Combine(_dir, "spool") },
-            platform = new
-            {
-                url = $"http://127.0.0.1:{_platformPort}/",
-                request_timeout_s = 5,
-                outbox_poll_interval_s = 0.2,
-                retry = new { initial_delay_s = 0.1, max_delay_s = 1 },
-            },
-        }, $"http://127.0.0.1:{_centralPort}", new Dictionary<string, string>
-        {
-            [SecretNames.ApiToken] = _token,
-            [SecretNames.MqttPassword] = _broker.Passwords["central"],
-            [SecretNames.PlatformSecret] = _platformSecret,
-            [SecretNames.CallbackSecret] = _callbackSecret,
-        }));
+    private Task<CentralProcess> CentralAsync(string name) => _rig.CentralAsync(name);
 
     /// <summary>Episode <paramref name="place"/>'s events: a litter episode at its own place (1 km from the others), so one incident each.</summary>
     private static List<EdgeEvent> Episode(string device, int place, int events, DateTimeOffset t0)
@@ -159,7 +118,7 @@ public sealed class CentralFaultTests(ITestOutputHelper output) : IAsyncLifetime
         await AssertNothingLostOrDuplicatedAsync(second, published, 31);
         Assert.Contains($"Spool {stalled.Count} messages received but not stored", second.Output);
         Assert.Equal(0, (await StatsAsync(second)).GetProperty("spool_pending").GetInt64());
-        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(_dir, "spool"), "*.spool"), f => new FileInfo(f).Length > 0);
+        Assert.DoesNotContain(Directory.GetFiles(_rig.SpoolDir, "*.spool"), f => new FileInfo(f).Length > 0);
     }
 
     [Fact]

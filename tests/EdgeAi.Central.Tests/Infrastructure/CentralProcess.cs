@@ -29,6 +29,20 @@ internal sealed class CentralProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id (the env wrapper execs dotnet, so this is Central itself).</summary>
+    public int Pid => _process.Pid;
+
+    /// <summary>Resident set size now, from /proc (VmRSS), in bytes.</summary>
+    public long RssBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        return 0;
+    }
+
     public static async Task<CentralProcess> StartAsync(string dir, string name, object config, string url, IReadOnlyDictionary<string, string> secrets)
     {
         var configFile = Path.Combine(dir, name + ".json");
