@@ -6,6 +6,9 @@ internal sealed record ConsumerSettings
     /// <summary>Capacity of the channel between the MQTT network thread and the store; when full the network thread waits (back-pressure). Default 10 000.</summary>
     public int QueueCapacity { get; init; } = 10_000;
 
+    /// <summary>Payload bytes the channel may hold before the network thread waits (with <see cref="QueueCapacity"/>, bounds memory). Default 64 MiB.</summary>
+    public long QueueMaxBytes { get; init; } = 64 << 20;
+
     /// <summary>Messages written to the store per transaction, at most. Default 256.</summary>
     public int BatchSize { get; init; } = 256;
 

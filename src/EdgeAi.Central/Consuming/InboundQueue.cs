@@ -7,7 +7,8 @@ namespace EdgeAi.Central.Consuming;
 
 /// <summary>
 /// The bounded channel between the MQTT network thread and the store. Nothing is ever dropped: when it is full,
-/// <see cref="Post"/> makes the network thread wait (counted), which stops reading from the socket and lets the
+/// (<c>consumer.queue_capacity</c> messages or <c>consumer.queue_max_bytes</c> of payload), <see cref="Post"/> makes the
+/// network thread wait (counted), which stops reading from the socket and lets the
 /// broker hold the backlog — back-pressure instead of loss. Single reader (<see cref="MessageProcessor"/>).
 /// </summary>
 internal sealed class InboundQueue
@@ -16,10 +17,15 @@ internal sealed class InboundQueue
     private readonly CentralMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly InboundSpool _spool;
+    private readonly long _maxBytes;
+    private readonly ManualResetEventSlim _room = new(true);
+    private long _bytes;
+    private volatile bool _completed;
 
     public InboundQueue(CentralOptions options, InboundSpool spool, CentralMetrics metrics, TimeProvider time)
     {
         _spool = spool;
+        _maxBytes = options.Consumer.QueueMaxBytes;
         _channel = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(options.Consumer.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -33,6 +39,17 @@ internal sealed class InboundQueue
 
     public ChannelReader<InboundMessage> Reader => _channel.Reader;
 
+    /// <summary>Payload bytes queued now.</summary>
+    public long Bytes => Volatile.Read(ref _bytes);
+
+    /// <summary>Takes the next message, if any, and returns its bytes to the budget. Single reader.</summary>
+    public bool TryTake([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out InboundMessage item)
+    {
+        if (!_channel.Reader.TryRead(out item)) return false;
+        if (Interlocked.Add(ref _bytes, -item.Message.Payload.Length) <= _maxBytes) _room.Set();
+        return true;
+    }
+
     public int Count => _channel.Reader.Count;
 
     /// <summary>Called on the network thread; blocks only while the queue is full. False once the queue is completed.</summary>
@@ -40,6 +57,14 @@ internal sealed class InboundQueue
     {
         _metrics.MessageReceived();
         var item = _spool.Append(message, _time.GetUtcNow());
+        if (Volatile.Read(ref _bytes) > _maxBytes)
+        {
+            // The byte budget: a few large messages must not fill memory before the count limit is reached.
+            _metrics.QueueFull();
+            _room.Reset();
+            while (Volatile.Read(ref _bytes) > _maxBytes && !_completed) _room.Wait(50);
+        }
+        Interlocked.Add(ref _bytes, item.Message.Payload.Length);
         if (_channel.Writer.TryWrite(item)) return true;
         _metrics.QueueFull();
         try
@@ -54,8 +79,17 @@ internal sealed class InboundQueue
     }
 
     /// <summary>Queues a message recovered from the spool (at start, before the broker connection opens).</summary>
-    public ValueTask PostRecoveredAsync(InboundMessage item, CancellationToken ct) => _channel.Writer.WriteAsync(item, ct);
+    public ValueTask PostRecoveredAsync(InboundMessage item, CancellationToken ct)
+    {
+        Interlocked.Add(ref _bytes, item.Message.Payload.Length);
+        return _channel.Writer.WriteAsync(item, ct);
+    }
 
     /// <summary>No more messages: the reader drains what is queued, then stops.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
+    public void Complete()
+    {
+        _completed = true;
+        _room.Set();
+        _channel.Writer.TryComplete();
+    }
 }

@@ -44,7 +44,7 @@ internal sealed partial class MessageProcessor(
             while (await queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 batch.Clear();
-                while (batch.Count < _settings.BatchSize && queue.Reader.TryRead(out var m)) batch.Add(m);
+                while (batch.Count < _settings.BatchSize && queue.TryTake(out var m)) batch.Add(m);
                 if (await ProcessWithRetryAsync(batch, stoppingToken).ConfigureAwait(false)) spool.Committed(batch[^1].Sequence);
             }
         }
