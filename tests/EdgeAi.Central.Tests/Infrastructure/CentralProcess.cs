@@ -74,6 +74,9 @@ internal sealed class CentralProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM and wait: a clean shutdown (its log lines included).</summary>
+    public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(30));
+
     /// <summary>SIGKILL: a crash, no shutdown code runs.</summary>
     public void Kill() => _process.Kill();
 
