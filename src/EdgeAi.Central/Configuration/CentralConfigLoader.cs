@@ -71,10 +71,16 @@ internal static class CentralConfigLoader
                 Username = m.String("username", mqtt.Username)!,
                 ShareGroup = m.String("share_group", mqtt.ShareGroup)!,
                 TlsCaFile = m.String("tls_ca_file"),
+                TlsCertFile = m.String("tls_cert_file"),
+                TlsKeyFile = m.String("tls_key_file"),
                 KeepAlive = m.Seconds("keep_alive_s", mqtt.KeepAlive, 5, 3600),
             };
             if (mqtt.ShareGroup.IndexOfAny(['/', '+', '#']) >= 0) m.Error("share_group", "must not contain '/', '+' or '#'");
             if (mqtt.TlsCaFile is { } ca && !File.Exists(ca)) m.Error("tls_ca_file", $"file not found: {ca}");
+            if (mqtt.TlsCertFile is { } cert && !File.Exists(cert)) m.Error("tls_cert_file", $"file not found: {cert}");
+            if (mqtt.TlsKeyFile is { } key && !File.Exists(key)) m.Error("tls_key_file", $"file not found: {key}");
+            if ((mqtt.TlsCertFile is null) != (mqtt.TlsKeyFile is null)) m.Error(mqtt.TlsCertFile is null ? "tls_cert_file" : "tls_key_file", "tls_cert_file and tls_key_file go together");
+            if (mqtt.TlsCertFile is not null && mqtt.TlsCaFile is null) m.Error("tls_ca_file", "is required with a client certificate");
         }
         mqtt = mqtt with { Password = env(SecretNames.MqttPassword) };
 
