@@ -203,7 +203,15 @@ internal static class CentralConfigLoader
         }
 
         var verification = new VerificationSettings();
-        if (r.Section("verification") is { } v) verification = new VerificationSettings { Enabled = v.Bool("enabled", true) };
+        if (r.Section("verification") is { } v)
+        {
+            verification = new VerificationSettings
+            {
+                Enabled = v.Bool("enabled", true),
+                ReplyTimeout = v.Seconds("reply_timeout_s", verification.ReplyTimeout, 0.1, 7 * 86400),
+                MaxAttempts = v.Int("max_attempts", verification.MaxAttempts, 1, 100),
+            };
+        }
 
         r.ReportUnknownKeys();
         if (errors.Count > 0) throw new ConfigException(errors);

@@ -47,6 +47,7 @@ internal static class CentralServiceCollectionExtensions
             : new WebhookPlatformAdapter(options.Platform, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<OutboxDispatcher>();
         services.AddHostedService<PlatformStatusPoller>();
+        services.AddHostedService<VerificationWatchdog>();
         return services;
     }
 
