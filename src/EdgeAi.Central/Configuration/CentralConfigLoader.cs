@@ -213,6 +213,19 @@ internal static class CentralConfigLoader
             };
         }
 
+        var retention = new RetentionSettings();
+        if (r.Section("retention") is { } rt)
+        {
+            retention = new RetentionSettings
+            {
+                EvidenceMaxAge = rt.Seconds("evidence_max_age_s", retention.EvidenceMaxAge, 1, 3650 * 86400.0),
+                EvidenceMaxBytes = (long)rt.Number("evidence_max_bytes", retention.EvidenceMaxBytes, 0, 1e15),
+                DeadLetterMaxAge = rt.Seconds("dead_letters_max_age_s", retention.DeadLetterMaxAge, 1, 3650 * 86400.0),
+                DeadLetterMaxRows = (long)rt.Number("dead_letters_max_rows", retention.DeadLetterMaxRows, 0, 1e12),
+                Interval = rt.Seconds("interval_s", retention.Interval, 0.05, 86400),
+            };
+        }
+
         r.ReportUnknownKeys();
         if (errors.Count > 0) throw new ConfigException(errors);
 
@@ -227,6 +240,7 @@ internal static class CentralConfigLoader
             Correlation = correlation,
             Platform = platform!,
             Verification = verification,
+            Retention = retention,
         };
     }
 }

@@ -24,6 +24,7 @@ internal static class CentralServiceCollectionExtensions
         services.AddSingleton(sp => new CentralStore(CentralStore.CreateDialect(options.Database), sp.GetRequiredService<ILogger<CentralStore>>(), time));
         services.AddSingleton<DatabaseMigrationService>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrationService>());
+        services.AddHostedService<RetentionService>();
         return services;
     }
 
