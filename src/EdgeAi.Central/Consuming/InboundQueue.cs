@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.Diagnostics;
 using EdgeAi.Interop.Mqtt;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeAi.Central.Consuming;
 
@@ -11,7 +12,7 @@ namespace EdgeAi.Central.Consuming;
 /// network thread wait (counted), which stops reading from the socket and lets the
 /// broker hold the backlog — back-pressure instead of loss. Single reader (<see cref="MessageProcessor"/>).
 /// </summary>
-internal sealed class InboundQueue
+internal sealed partial class InboundQueue
 {
     private readonly Channel<InboundMessage> _channel;
     private readonly CentralMetrics _metrics;
@@ -22,8 +23,11 @@ internal sealed class InboundQueue
     private long _bytes;
     private volatile bool _completed;
 
-    public InboundQueue(CentralOptions options, InboundSpool spool, CentralMetrics metrics, TimeProvider time)
+    private readonly ILogger<InboundQueue> _logger;
+
+    public InboundQueue(CentralOptions options, InboundSpool spool, CentralMetrics metrics, TimeProvider time, ILogger<InboundQueue> logger)
     {
+        _logger = logger;
         _spool = spool;
         _maxBytes = options.Consumer.QueueMaxBytes;
         _channel = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(options.Consumer.QueueCapacity)
@@ -56,7 +60,20 @@ internal sealed class InboundQueue
     public bool Post(MqttMessage message)
     {
         _metrics.MessageReceived();
-        var item = _spool.Append(message, _time.GetUtcNow());
+        InboundMessage item;
+        try
+        {
+            item = _spool.Append(message, _time.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The PUBACK goes out when this callback returns, and the message could not be made durable: stop the process
+            // before that (fail-stop). The broker still holds the message and redelivers it after the restart; what was
+            // journaled before is recovered from the spool. Disk full means a restart loop with this reason, never a loss.
+            LogSpoolFailed(ex, message.Topic, _spool.Directory);
+            Environment.FailFast($"edgeai-central: cannot journal an inbound message in {_spool.Directory}: {ex.Message}");
+            throw;
+        }
         if (Volatile.Read(ref _bytes) > _maxBytes)
         {
             // The byte budget: a few large messages must not fill memory before the count limit is reached.
@@ -84,6 +101,10 @@ internal sealed class InboundQueue
         Interlocked.Add(ref _bytes, item.Message.Payload.Length);
         return _channel.Writer.WriteAsync(item, ct);
     }
+
+    [LoggerMessage(EventId = 222, Level = LogLevel.Critical,
+        Message = "Cannot journal a message on {Topic} in the spool {Directory}; stopping before it is acknowledged so the broker keeps it")]
+    private partial void LogSpoolFailed(Exception ex, string topic, string directory);
 
     /// <summary>No more messages: the reader drains what is queued, then stops.</summary>
     public void Complete()

@@ -38,6 +38,7 @@ internal sealed partial class MessageProcessor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<InboundMessage>(_settings.BatchSize);
+        var gaveUp = false;
         try
         {
             // Reads until the queue is completed (at shutdown, after the MQTT connection closed), so it drains.
@@ -45,7 +46,16 @@ internal sealed partial class MessageProcessor(
             {
                 batch.Clear();
                 while (batch.Count < _settings.BatchSize && queue.TryTake(out var m)) batch.Add(m);
-                if (await ProcessWithRetryAsync(batch, stoppingToken).ConfigureAwait(false)) spool.Committed(batch[^1].Sequence);
+                // Once a batch is given up (shutdown with the store down) nothing later may be confirmed to the spool:
+                // its segments must keep the given-up records for the next start.
+                if (await ProcessWithRetryAsync(batch, stoppingToken).ConfigureAwait(false))
+                {
+                    if (!gaveUp) spool.Committed(batch[^1].Sequence);
+                }
+                else
+                {
+                    gaveUp = true;
+                }
             }
         }
         catch (Exception ex)

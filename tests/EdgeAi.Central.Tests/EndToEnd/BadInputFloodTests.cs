@@ -22,6 +22,7 @@ namespace EdgeAi.Central.Tests.EndToEnd;
 /// dead-letter table with its reason, replays count as duplicates, every valid event is stored, Central stays up and
 /// its memory stays bounded.
 /// </summary>
+[Collection(CentralProcessCollection.Name)]
 public sealed class BadInputFloodTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Malformed = 10_000;

@@ -20,6 +20,7 @@ namespace EdgeAi.Central.Tests.EndToEnd;
 /// acknowledged messages not yet stored, and down for a while as events keep arriving. Each run checks by event id
 /// and incident that nothing was lost or stored twice, and that every incident was filed exactly once.
 /// </summary>
+[Collection(CentralProcessCollection.Name)]
 public sealed class CentralFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     /// <summary>How long Central stays down while events arrive: $EDGEAI_FAULT_OUTAGE_S (the figure is 60; CI default 15).</summary>

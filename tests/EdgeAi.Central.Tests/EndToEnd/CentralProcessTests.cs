@@ -17,6 +17,7 @@ using Xunit.Abstractions;
 namespace EdgeAi.Central.Tests.EndToEnd;
 
 /// <summary>Central as real child processes: killed mid-filing, and two instances sharing the subscription and PostgreSQL.</summary>
+[Collection(CentralProcessCollection.Name)]
 public sealed class CentralProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _dir = TestPaths.NewTempDir("centralp");

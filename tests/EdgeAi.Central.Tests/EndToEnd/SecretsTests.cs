@@ -15,6 +15,7 @@ namespace EdgeAi.Central.Tests.EndToEnd;
 /// reach a log: a full run — Central and the test platform as real processes at Debug level, a case filed, moved by the
 /// platform to resolved, verified by the device and closed, plus refused requests — then every log is searched for them.
 /// </summary>
+[Collection(CentralProcessCollection.Name)]
 public sealed class SecretsTests : IAsyncLifetime
 {
     private readonly string _dir = TestPaths.NewTempDir("centrals");
