@@ -54,7 +54,7 @@ internal static class ApiFormat
 
     public static object Command(CommandRow c) => new
     {
-        command_id = c.CommandId, device_id = c.DeviceId, camera_id = c.CameraId, requested_at = Time(c.RequestedAt), sent_at = Time(c.SentAt),
+        command_id = c.CommandId, device_id = c.DeviceId, camera_id = c.CameraId, requested_at = Time(c.RequestedAt), sent_at = Time(c.SentAt), attempts = c.Attempts,
         c.Result, c.Detail, replied_at = Time(c.RepliedAt),
     };
 

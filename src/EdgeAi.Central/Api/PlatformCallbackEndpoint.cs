@@ -27,9 +27,20 @@ internal static partial class PlatformCallbackEndpoint
     {
         var logger = loggers.CreateLogger("EdgeAi.Central.Api.PlatformCallback");
         if (options.Platform.CallbackSecret is not { } secret) return Results.NotFound();
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, ct);
-        var body = buffer.ToArray();
+        // Unauthenticated until the signature is checked: refuse an oversized body before reading it (Content-Length),
+        // or as soon as Kestrel's api.max_request_bytes limit trips (chunked), with 413 and a warning, not an error.
+        if (request.ContentLength > options.Api.MaxRequestBytes) return TooLarge(logger, request.ContentLength.Value, options.Api.MaxRequestBytes);
+        byte[] body;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, ct);
+            body = buffer.ToArray();
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(logger, null, options.Api.MaxRequestBytes);
+        }
         if (!HmacSignature.Verify(secret, request.Headers[HmacSignature.TimestampHeader], request.Headers[HmacSignature.SignatureHeader], body,
                 time.GetUtcNow(), options.Platform.CallbackMaxSkew, out var reason))
         {
@@ -57,6 +68,12 @@ internal static partial class PlatformCallbackEndpoint
             StatusOutcome.Invalid => Results.BadRequest(new { error = $"status must be one of {string.Join(", ", CaseStates.FromPlatform)}" }),
             _ => Results.Ok(new { outcome = outcome.ToString().ToLowerInvariant() }),
         };
+    }
+
+    private static IResult TooLarge(ILogger logger, long? length, long max)
+    {
+        LogRefused(logger, $"body of {(length is { } n ? n + " bytes" : "unknown length")} over the {max}-byte limit");
+        return Results.Json(new { error = $"request body over {max} bytes" }, statusCode: StatusCodes.Status413PayloadTooLarge);
     }
 
     private static string? Str(JsonElement e, string name) =>

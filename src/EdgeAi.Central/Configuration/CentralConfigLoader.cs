@@ -75,10 +75,16 @@ internal static class CentralConfigLoader
                 Username = m.String("username", mqtt.Username)!,
                 ShareGroup = m.String("share_group", mqtt.ShareGroup)!,
                 TlsCaFile = m.String("tls_ca_file"),
+                TlsCertFile = m.String("tls_cert_file"),
+                TlsKeyFile = m.String("tls_key_file"),
                 KeepAlive = m.Seconds("keep_alive_s", mqtt.KeepAlive, 5, 3600),
             };
             if (mqtt.ShareGroup.IndexOfAny(['/', '+', '#']) >= 0) m.Error("share_group", "must not contain '/', '+' or '#'");
             if (mqtt.TlsCaFile is { } ca && !File.Exists(ca)) m.Error("tls_ca_file", $"file not found: {ca}");
+            if (mqtt.TlsCertFile is { } cert && !File.Exists(cert)) m.Error("tls_cert_file", $"file not found: {cert}");
+            if (mqtt.TlsKeyFile is { } key && !File.Exists(key)) m.Error("tls_key_file", $"file not found: {key}");
+            if ((mqtt.TlsCertFile is null) != (mqtt.TlsKeyFile is null)) m.Error(mqtt.TlsCertFile is null ? "tls_cert_file" : "tls_key_file", "tls_cert_file and tls_key_file go together");
+            if (mqtt.TlsCertFile is not null && mqtt.TlsCaFile is null) m.Error("tls_ca_file", "is required with a client certificate");
         }
         mqtt = mqtt with { Password = env(SecretNames.MqttPassword) };
 
@@ -111,10 +117,19 @@ internal static class CentralConfigLoader
             {
                 QueueCapacity = c.Int("queue_capacity", consumer.QueueCapacity, 16, 1_000_000),
                 BatchSize = c.Int("batch_size", consumer.BatchSize, 1, 10_000),
+                QueueMaxBytes = c.Int("queue_max_bytes", (int)consumer.QueueMaxBytes, 1 << 20, int.MaxValue),
                 MaxEvidenceBytes = c.Int("max_evidence_bytes", consumer.MaxEvidenceBytes, 1024, 64 << 20),
                 MaxJsonBytes = c.Int("max_json_bytes", consumer.MaxJsonBytes, 1024, 16 << 20),
                 DeadLetterKeepBytes = c.Int("dead_letter_keep_bytes", consumer.DeadLetterKeepBytes, 0, 16 << 20),
+                SpoolDirectory = c.String("spool_dir"),
+                RejectLogPerMinute = c.Int("reject_log_per_minute", consumer.RejectLogPerMinute, 0, 100_000),
             };
+            switch (c.String("spool_sync", "fsync"))
+            {
+                case "fsync": break;
+                case "write": consumer = consumer with { SpoolSync = SpoolSyncMode.Write }; break;
+                case var other: c.Error("spool_sync", $"must be 'fsync' or 'write', got '{other}'"); break;
+            }
         }
 
         var correlation = new CorrelationSettings();
@@ -192,7 +207,28 @@ internal static class CentralConfigLoader
         }
 
         var verification = new VerificationSettings();
-        if (r.Section("verification") is { } v) verification = new VerificationSettings { Enabled = v.Bool("enabled", true) };
+        if (r.Section("verification") is { } v)
+        {
+            verification = new VerificationSettings
+            {
+                Enabled = v.Bool("enabled", true),
+                ReplyTimeout = v.Seconds("reply_timeout_s", verification.ReplyTimeout, 0.1, 7 * 86400),
+                MaxAttempts = v.Int("max_attempts", verification.MaxAttempts, 1, 100),
+            };
+        }
+
+        var retention = new RetentionSettings();
+        if (r.Section("retention") is { } rt)
+        {
+            retention = new RetentionSettings
+            {
+                EvidenceMaxAge = rt.Seconds("evidence_max_age_s", retention.EvidenceMaxAge, 1, 3650 * 86400.0),
+                EvidenceMaxBytes = (long)rt.Number("evidence_max_bytes", retention.EvidenceMaxBytes, 0, 1e15),
+                DeadLetterMaxAge = rt.Seconds("dead_letters_max_age_s", retention.DeadLetterMaxAge, 1, 3650 * 86400.0),
+                DeadLetterMaxRows = (long)rt.Number("dead_letters_max_rows", retention.DeadLetterMaxRows, 0, 1e12),
+                Interval = rt.Seconds("interval_s", retention.Interval, 0.05, 86400),
+            };
+        }
 
         r.ReportUnknownKeys();
         if (errors.Count > 0) throw new ConfigException(errors);
@@ -210,6 +246,7 @@ internal static class CentralConfigLoader
             Correlation = correlation,
             Platform = platform!,
             Verification = verification,
+            Retention = retention,
         };
     }
 }

@@ -23,6 +23,8 @@ internal sealed record CentralOptions
 
     public VerificationSettings Verification { get; init; } = new();
 
+    public RetentionSettings Retention { get; init; } = new();
+
     /// <summary>Serilog minimum level: Verbose, Debug, Information, Warning, Error. Default Information.</summary>
     public string LogLevel { get; init; } = "Information";
 

@@ -17,5 +17,14 @@ internal sealed record MqttSettings
     /// <summary>CA file for TLS; null means plaintext.</summary>
     public string? TlsCaFile { get; init; }
 
+    /// <summary>
+    /// Client certificate (PEM) for brokers that require one (the shipped mosquitto-tls.conf: its CN, "central", is the
+    /// MQTT user name the ACL applies to). With <see cref="TlsKeyFile"/>; needs <see cref="TlsCaFile"/>.
+    /// </summary>
+    public string? TlsCertFile { get; init; }
+
+    /// <summary>Private key (PEM, unencrypted) of <see cref="TlsCertFile"/>; keep it readable by Central's user only.</summary>
+    public string? TlsKeyFile { get; init; }
+
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -21,7 +21,7 @@ internal sealed class CentralMqtt : IAsyncDisposable
             ClientId = id.Length > 64 ? id[..64] : id,
             Username = m.Username,
             Password = m.Password,
-            Tls = m.TlsCaFile is { } ca ? new MqttTlsOptions(ca) : null,
+            Tls = m.TlsCaFile is { } ca ? new MqttTlsOptions(ca, m.TlsCertFile, m.TlsKeyFile) : null,
             KeepAlive = m.KeepAlive,
             CleanStart = false,
             ReconnectMinDelay = TimeSpan.FromMilliseconds(500),

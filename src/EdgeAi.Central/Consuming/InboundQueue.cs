@@ -2,22 +2,34 @@ using System.Threading.Channels;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.Diagnostics;
 using EdgeAi.Interop.Mqtt;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeAi.Central.Consuming;
 
 /// <summary>
 /// The bounded channel between the MQTT network thread and the store. Nothing is ever dropped: when it is full,
-/// <see cref="Post"/> makes the network thread wait (counted), which stops reading from the socket and lets the
+/// (<c>consumer.queue_capacity</c> messages or <c>consumer.queue_max_bytes</c> of payload), <see cref="Post"/> makes the
+/// network thread wait (counted), which stops reading from the socket and lets the
 /// broker hold the backlog — back-pressure instead of loss. Single reader (<see cref="MessageProcessor"/>).
 /// </summary>
-internal sealed class InboundQueue
+internal sealed partial class InboundQueue
 {
     private readonly Channel<InboundMessage> _channel;
     private readonly CentralMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly InboundSpool _spool;
+    private readonly long _maxBytes;
+    private readonly ManualResetEventSlim _room = new(true);
+    private long _bytes;
+    private volatile bool _completed;
 
-    public InboundQueue(CentralOptions options, CentralMetrics metrics, TimeProvider time)
+    private readonly ILogger<InboundQueue> _logger;
+
+    public InboundQueue(CentralOptions options, InboundSpool spool, CentralMetrics metrics, TimeProvider time, ILogger<InboundQueue> logger)
     {
+        _logger = logger;
+        _spool = spool;
+        _maxBytes = options.Consumer.QueueMaxBytes;
         _channel = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(options.Consumer.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -31,13 +43,45 @@ internal sealed class InboundQueue
 
     public ChannelReader<InboundMessage> Reader => _channel.Reader;
 
+    /// <summary>Payload bytes queued now.</summary>
+    public long Bytes => Volatile.Read(ref _bytes);
+
+    /// <summary>Takes the next message, if any, and returns its bytes to the budget. Single reader.</summary>
+    public bool TryTake([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out InboundMessage item)
+    {
+        if (!_channel.Reader.TryRead(out item)) return false;
+        if (Interlocked.Add(ref _bytes, -item.Message.Payload.Length) <= _maxBytes) _room.Set();
+        return true;
+    }
+
     public int Count => _channel.Reader.Count;
 
     /// <summary>Called on the network thread; blocks only while the queue is full. False once the queue is completed.</summary>
     public bool Post(MqttMessage message)
     {
         _metrics.MessageReceived();
-        var item = new InboundMessage(message, _time.GetUtcNow());
+        InboundMessage item;
+        try
+        {
+            item = _spool.Append(message, _time.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The PUBACK goes out when this callback returns, and the message could not be made durable: stop the process
+            // before that (fail-stop). The broker still holds the message and redelivers it after the restart; what was
+            // journaled before is recovered from the spool. Disk full means a restart loop with this reason, never a loss.
+            LogSpoolFailed(ex, message.Topic, _spool.Directory);
+            Environment.FailFast($"edgeai-central: cannot journal an inbound message in {_spool.Directory}: {ex.Message}");
+            throw;
+        }
+        if (Volatile.Read(ref _bytes) > _maxBytes)
+        {
+            // The byte budget: a few large messages must not fill memory before the count limit is reached.
+            _metrics.QueueFull();
+            _room.Reset();
+            while (Volatile.Read(ref _bytes) > _maxBytes && !_completed) _room.Wait(50);
+        }
+        Interlocked.Add(ref _bytes, item.Message.Payload.Length);
         if (_channel.Writer.TryWrite(item)) return true;
         _metrics.QueueFull();
         try
@@ -51,6 +95,22 @@ internal sealed class InboundQueue
         }
     }
 
+    /// <summary>Queues a message recovered from the spool (at start, before the broker connection opens).</summary>
+    public ValueTask PostRecoveredAsync(InboundMessage item, CancellationToken ct)
+    {
+        Interlocked.Add(ref _bytes, item.Message.Payload.Length);
+        return _channel.Writer.WriteAsync(item, ct);
+    }
+
+    [LoggerMessage(EventId = 222, Level = LogLevel.Critical,
+        Message = "Cannot journal a message on {Topic} in the spool {Directory}; stopping before it is acknowledged so the broker keeps it")]
+    private partial void LogSpoolFailed(Exception ex, string topic, string directory);
+
     /// <summary>No more messages: the reader drains what is queued, then stops.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
+    public void Complete()
+    {
+        _completed = true;
+        _room.Set();
+        _channel.Writer.TryComplete();
+    }
 }

@@ -25,24 +25,37 @@ internal sealed partial class MessageProcessor(
     IncidentService incidents,
     CaseWorkflow workflow,
     CentralStore store,
+    InboundSpool spool,
     CentralOptions options,
     CentralMetrics metrics,
     TimeProvider time,
     ILogger<MessageProcessor> logger) : BackgroundService
 {
     private readonly ConsumerSettings _settings = options.Consumer;
+    private readonly List<(DeadLetterRow Row, string ReasonClass)> _letters = [];
+    private readonly RejectLogLimiter _rejectLog = new(options.Consumer.RejectLogPerMinute, time);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<InboundMessage>(_settings.BatchSize);
+        var gaveUp = false;
         try
         {
             // Reads until the queue is completed (at shutdown, after the MQTT connection closed), so it drains.
             while (await queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 batch.Clear();
-                while (batch.Count < _settings.BatchSize && queue.Reader.TryRead(out var m)) batch.Add(m);
-                await ProcessWithRetryAsync(batch, stoppingToken).ConfigureAwait(false);
+                while (batch.Count < _settings.BatchSize && queue.TryTake(out var m)) batch.Add(m);
+                // Once a batch is given up (shutdown with the store down) nothing later may be confirmed to the spool:
+                // its segments must keep the given-up records for the next start.
+                if (await ProcessWithRetryAsync(batch, stoppingToken).ConfigureAwait(false))
+                {
+                    if (!gaveUp) spool.Committed(batch[^1].Sequence);
+                }
+                else
+                {
+                    gaveUp = true;
+                }
             }
         }
         catch (Exception ex)
@@ -56,7 +69,8 @@ internal sealed partial class MessageProcessor(
         }
     }
 
-    private async Task ProcessWithRetryAsync(List<InboundMessage> batch, CancellationToken stoppingToken)
+    /// <summary>True when the batch is stored; false when given up at shutdown (it stays in the spool for the next start).</summary>
+    private async Task<bool> ProcessWithRetryAsync(List<InboundMessage> batch, CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(200);
         for (var attempt = 1; ; attempt++)
@@ -64,7 +78,7 @@ internal sealed partial class MessageProcessor(
             try
             {
                 await ProcessAsync(batch, CancellationToken.None).ConfigureAwait(false);
-                return;
+                return true;
             }
             catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or InvalidOperationException or IOException)
             {
@@ -72,7 +86,7 @@ internal sealed partial class MessageProcessor(
                 if (stoppingToken.IsCancellationRequested && attempt >= 3)
                 {
                     LogGivenUp(batch.Count);
-                    return;
+                    return false;
                 }
                 await Task.Delay(delay, time, CancellationToken.None).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
@@ -80,23 +94,27 @@ internal sealed partial class MessageProcessor(
         }
     }
 
-    /// <summary>Processes one batch: events together (one transaction), the rest one by one.</summary>
+    /// <summary>
+    /// Processes one batch: events together (one transaction), dead letters together (one transaction), the rest one
+    /// by one. Safe to repeat after a failure: every write is idempotent (event id, evidence id, dead-letter key).
+    /// </summary>
     internal async Task ProcessAsync(IReadOnlyList<InboundMessage> batch, CancellationToken ct)
     {
+        _letters.Clear();
         var events = new List<ReceivedEvent>();
         foreach (var item in batch)
         {
             var m = item.Message;
             if (!Topics.TryParse(m.Topic, out var deviceId, out var kind, out var rest))
             {
-                await DeadLetterAsync(item, null, "topic", $"unexpected topic '{Clip(m.Topic)}'", ct).ConfigureAwait(false);
+                DeadLetter(item, null, "topic", $"unexpected topic '{Clip(m.Topic)}'");
                 continue;
             }
             switch (kind)
             {
                 case "events" when rest is null:
-                    if (ParseEvent(item, deviceId, out var received, out var reason)) events.Add(received!);
-                    else await DeadLetterAsync(item, deviceId, "event", reason!, ct).ConfigureAwait(false);
+                    if (ParseEvent(item, deviceId, _settings.MaxJsonBytes, out var received, out var reason)) events.Add(received!);
+                    else DeadLetter(item, deviceId, "event", reason!);
                     break;
                 case "evidence" when rest is not null:
                     await EvidenceAsync(item, deviceId, rest, ct).ConfigureAwait(false);
@@ -111,29 +129,59 @@ internal sealed partial class MessageProcessor(
                     await ReplyAsync(item, deviceId, ct).ConfigureAwait(false);
                     break;
                 default:
-                    await DeadLetterAsync(item, deviceId, "topic", $"unexpected topic '{Clip(m.Topic)}'", ct).ConfigureAwait(false);
+                    DeadLetter(item, deviceId, "topic", $"unexpected topic '{Clip(m.Topic)}'");
                     break;
             }
         }
-        if (events.Count == 0) return;
-        var result = await incidents.IngestAsync(events, ct).ConfigureAwait(false);
-        foreach (var (evt, reason) in result.Rejected)
+        if (events.Count > 0)
         {
-            await DeadLetterAsync(new InboundMessage(new Interop.Mqtt.MqttMessage(Topics.Events(evt.Event.DeviceId), Encoding.UTF8.GetBytes(evt.Json), 1, false, null, null), evt.ReceivedAt),
-                evt.Event.DeviceId, "event", reason, ct).ConfigureAwait(false);
+            var result = await incidents.IngestAsync(events, ct).ConfigureAwait(false);
+            foreach (var (evt, reason) in result.Rejected)
+            {
+                DeadLetter(new InboundMessage(new Interop.Mqtt.MqttMessage(Topics.Events(evt.Event.DeviceId), Encoding.UTF8.GetBytes(evt.Json), 1, false, null, null), evt.ReceivedAt, 0, evt.Key),
+                    evt.Event.DeviceId, "event", reason);
+            }
         }
+        await FlushDeadLettersAsync(ct).ConfigureAwait(false);
     }
 
-    private static bool ParseEvent(InboundMessage item, string topicDevice, out ReceivedEvent? received, out string? reason)
+    /// <summary>Stores the batch's dead letters in one transaction, then counts them and logs (rate-limited) why.</summary>
+    private async Task FlushDeadLettersAsync(CancellationToken ct)
+    {
+        if (_letters.Count == 0) return;
+        await store.AddDeadLettersAsync(_letters.Select(l => l.Row).ToList(), ct).ConfigureAwait(false);
+        foreach (var (row, reasonClass) in _letters)
+        {
+            metrics.DeadLettered(reasonClass);
+            switch (_rejectLog.Admit(reasonClass, out var suppressed))
+            {
+                case RejectLogLimiter.Decision.Log:
+                    LogRejected(row.Topic, row.Reason);
+                    break;
+                case RejectLogLimiter.Decision.LogWithSummary:
+                    LogRejectedAfterSuppressed(row.Topic, row.Reason, suppressed, reasonClass);
+                    break;
+            }
+        }
+        _letters.Clear();
+    }
+
+    private static bool ParseEvent(InboundMessage item, string topicDevice, int maxBytes, out ReceivedEvent? received, out string? reason)
     {
         received = null;
+        if (item.Message.Payload.Length > maxBytes)
+        {
+            // Before any parsing: the cheapest possible rejection of an oversized payload.
+            reason = $"payload too large: {item.Message.Payload.Length} bytes (max {maxBytes})";
+            return false;
+        }
         if (!EdgeEventParser.TryParse(item.Message.Payload, out var evt, out reason)) return false;
         if (evt.DeviceId != topicDevice)
         {
             reason = $"device_id '{Clip(evt.DeviceId)}' does not match the topic's device '{Clip(topicDevice)}'";
             return false;
         }
-        received = new ReceivedEvent(evt, Encoding.UTF8.GetString(item.Message.Payload), item.ReceivedAt);
+        received = new ReceivedEvent(evt, Encoding.UTF8.GetString(item.Message.Payload), item.ReceivedAt, item.Key);
         return true;
     }
 
@@ -156,7 +204,7 @@ internal sealed partial class MessageProcessor(
         if (reason is null && Sniff(m.Payload) != contentType) reason = $"evidence bytes are not {contentType}";
         if (reason is not null)
         {
-            await DeadLetterAsync(item, deviceId, "evidence", reason, ct).ConfigureAwait(false);
+            DeadLetter(item, deviceId, "evidence", reason);
             return;
         }
         string? eventId = m.CorrelationData is { } cd && UuidV7.TryFromBytes(cd, out var id) ? id.ToString() : null;
@@ -179,7 +227,7 @@ internal sealed partial class MessageProcessor(
         if (status is not null && status.DeviceId != deviceId) reason = $"device_id '{Clip(status.DeviceId)}' does not match the topic's device";
         if (status is null || reason is not null)
         {
-            await DeadLetterAsync(item, deviceId, "status", reason ?? "empty status", ct).ConfigureAwait(false);
+            DeadLetter(item, deviceId, "status", reason ?? "empty status");
             return;
         }
         await store.UpsertDeviceStatusAsync(deviceId, status.State == DeviceState.Online, Encoding.UTF8.GetString(item.Message.Payload), item.ReceivedAt, ct).ConfigureAwait(false);
@@ -191,7 +239,7 @@ internal sealed partial class MessageProcessor(
         if (health is not null && health.DeviceId != deviceId) reason = $"device_id '{Clip(health.DeviceId)}' does not match the topic's device";
         if (health is null || reason is not null)
         {
-            await DeadLetterAsync(item, deviceId, "health", reason ?? "empty health", ct).ConfigureAwait(false);
+            DeadLetter(item, deviceId, "health", reason ?? "empty health");
             return;
         }
         await store.UpsertDeviceHealthAsync(deviceId, Encoding.UTF8.GetString(item.Message.Payload), item.ReceivedAt, ct).ConfigureAwait(false);
@@ -203,11 +251,11 @@ internal sealed partial class MessageProcessor(
         if (reply is not null && reply.DeviceId != deviceId) reason = $"device_id '{Clip(reply.DeviceId)}' does not match the topic's device";
         if (reply is null || reason is not null)
         {
-            await DeadLetterAsync(item, deviceId, "reply", reason ?? "empty reply", ct).ConfigureAwait(false);
+            DeadLetter(item, deviceId, "reply", reason ?? "empty reply");
             return;
         }
         var outcome = await workflow.ApplyVerificationAsync(deviceId, reply, ct).ConfigureAwait(false);
-        if (outcome is { } problem) await DeadLetterAsync(item, deviceId, "reply", problem, ct).ConfigureAwait(false);
+        if (outcome is { } problem) DeadLetter(item, deviceId, "reply", problem);
     }
 
     private T? Deserialize<T>(InboundMessage item, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, out string? reason) where T : class
@@ -232,23 +280,26 @@ internal sealed partial class MessageProcessor(
         }
     }
 
-    private async Task DeadLetterAsync(InboundMessage item, string? deviceId, string reasonClass, string reason, CancellationToken ct)
+    /// <summary>Adds a rejected message to the batch's dead letters (stored by <see cref="FlushDeadLettersAsync"/>).</summary>
+    private void DeadLetter(InboundMessage item, string? deviceId, string reasonClass, string reason)
     {
         var payload = item.Message.Payload;
         var keep = Math.Min(payload.Length, _settings.DeadLetterKeepBytes);
-        await store.AddDeadLetterAsync(new DeadLetterRow
+        _letters.Add((new DeadLetterRow
         {
             Topic = Clip(item.Message.Topic, 256), DeviceId = deviceId is null ? null : Clip(deviceId, 128), Reason = Clip(reason, 1024),
             Payload = payload.AsSpan(0, keep).ToArray(), PayloadBytes = payload.Length, ReceivedAt = UnixMs.From(item.ReceivedAt),
-        }, ct).ConfigureAwait(false);
-        metrics.DeadLettered(reasonClass);
-        LogRejected(Clip(item.Message.Topic, 256), reason);
+            MessageKey = item.Key == Guid.Empty ? null : item.Key.ToString(),
+        }, reasonClass));
     }
 
     private static string Clip(string s, int max = 64) => s.Length <= max ? s : s[..max] + "…";
 
     [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "Rejected message on {Topic}: {Reason}")]
     private partial void LogRejected(string topic, string reason);
+
+    [LoggerMessage(EventId = 215, Level = LogLevel.Warning, Message = "Rejected message on {Topic}: {Reason} ({Suppressed} more '{ReasonClass}' rejections in the last minute were counted but not logged)")]
+    private partial void LogRejectedAfterSuppressed(string topic, string reason, long suppressed, string reasonClass);
 
     [LoggerMessage(EventId = 211, Level = LogLevel.Warning, Message = "Storing {Count} messages failed (attempt {Attempt}); retrying in {DelaySeconds:0.#} s")]
     private partial void LogStoreFailed(Exception ex, int count, int attempt, double delaySeconds);
@@ -259,6 +310,6 @@ internal sealed partial class MessageProcessor(
     [LoggerMessage(EventId = 213, Level = LogLevel.Information, Message = "Message processor stopped ({Left} messages left in the queue)")]
     private partial void LogStopped(int left);
 
-    [LoggerMessage(EventId = 214, Level = LogLevel.Error, Message = "Shutting down with the store unavailable: {Count} received messages were not stored")]
+    [LoggerMessage(EventId = 214, Level = LogLevel.Error, Message = "Shutting down with the store unavailable: {Count} received messages were not stored; they stay in the spool for the next start")]
     private partial void LogGivenUp(int count);
 }

@@ -13,7 +13,7 @@ namespace EdgeAi.Central.Consuming;
 /// does not receive retained messages. On stop, the connection is closed first, then the queue completed so the
 /// processor drains it.
 /// </summary>
-internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue, CentralOptions options, ILogger<MqttConsumer> logger) : BackgroundService
+internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue, InboundSpool spool, CentralOptions options, ILogger<MqttConsumer> logger) : BackgroundService
 {
     public IReadOnlyList<string> Filters { get; } =
     [
@@ -29,6 +29,9 @@ internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue,
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Messages acknowledged to the broker by an earlier run but not stored (crash) go first, before any new one.
+        await Task.Yield();
+        foreach (var item in spool.Recover()) await queue.PostRecoveredAsync(item, stoppingToken).ConfigureAwait(false);
         mqtt.Client.MessageReceived += OnMessage;
         mqtt.Client.Start();
         try

@@ -2,5 +2,5 @@ using EdgeAi.Models.Events;
 
 namespace EdgeAi.Central.Consuming;
 
-/// <summary>A validated event with its original JSON (stored as received) and when Central got it.</summary>
-internal sealed record ReceivedEvent(EdgeEvent Event, string Json, DateTimeOffset ReceivedAt);
+/// <summary>A validated event with its original JSON (stored as received), when Central got it and the delivery's key.</summary>
+internal sealed record ReceivedEvent(EdgeEvent Event, string Json, DateTimeOffset ReceivedAt, Guid Key = default);

@@ -11,7 +11,7 @@ internal sealed class CentralMetrics : IDisposable
     public const string MeterName = "EdgeAi.Central";
 
     private readonly Meter _meter = new(MeterName);
-    private long _received, _eventsAccepted, _duplicates, _deadLetters, _incidentsOpened, _casesFiled, _filingFailures, _queueFullWaits, _evidenceStored;
+    private long _received, _eventsAccepted, _duplicates, _deadLetters, _incidentsOpened, _casesFiled, _filingFailures, _queueFullWaits, _evidenceStored, _verificationResent, _verificationTimedOut, _evidencePruned, _deadLettersPruned;
     private readonly Counter<long> _deadLetterCounter;
 
     public CentralMetrics()
@@ -24,6 +24,10 @@ internal sealed class CentralMetrics : IDisposable
         _meter.CreateObservableCounter("edgeai_central_cases_filed_total", () => Volatile.Read(ref _casesFiled), description: "Cases acknowledged by the platform");
         _meter.CreateObservableCounter("edgeai_central_outbox_failures_total", () => Volatile.Read(ref _filingFailures), description: "Failed outbox attempts (platform or broker)");
         _meter.CreateObservableCounter("edgeai_central_queue_full_waits_total", () => Volatile.Read(ref _queueFullWaits), description: "Times the MQTT thread waited for room in the inbound queue");
+        _meter.CreateObservableCounter("edgeai_central_verification_resent_total", () => Volatile.Read(ref _verificationResent), description: "Verification commands sent again after no reply");
+        _meter.CreateObservableCounter("edgeai_central_verification_timeouts_total", () => Volatile.Read(ref _verificationTimedOut), description: "Verification commands given up without a reply");
+        _meter.CreateObservableCounter("edgeai_central_evidence_pruned_total", () => Volatile.Read(ref _evidencePruned), description: "Evidence images deleted by the retention limits");
+        _meter.CreateObservableCounter("edgeai_central_dead_letters_pruned_total", () => Volatile.Read(ref _deadLettersPruned), description: "Dead letters deleted by the retention limits");
         _meter.CreateObservableGauge("edgeai_central_queue_depth", () => QueueDepth?.Invoke() ?? 0, description: "Messages between the MQTT thread and the store");
         _meter.CreateObservableGauge("edgeai_central_cases", () => Cases.Select(kv => new Measurement<long>(kv.Value, new KeyValuePair<string, object?>("state", kv.Key))),
             description: "Cases by state (counted in the store at each scrape)");
@@ -69,6 +73,19 @@ internal sealed class CentralMetrics : IDisposable
     public long OutboxFailures => Volatile.Read(ref _filingFailures);
     public long QueueFullWaits => Volatile.Read(ref _queueFullWaits);
     public long EvidenceStored => Volatile.Read(ref _evidenceStored);
+
+    public long VerificationResends => Volatile.Read(ref _verificationResent);
+    public long VerificationTimeouts => Volatile.Read(ref _verificationTimedOut);
+    public long EvidencePruned => Volatile.Read(ref _evidencePruned);
+    public long DeadLettersPruned => Volatile.Read(ref _deadLettersPruned);
+
+    public void VerificationResent() => Interlocked.Increment(ref _verificationResent);
+    public void VerificationTimedOut() => Interlocked.Increment(ref _verificationTimedOut);
+    public void Pruned(long evidence, long deadLetters)
+    {
+        Interlocked.Add(ref _evidencePruned, evidence);
+        Interlocked.Add(ref _deadLettersPruned, deadLetters);
+    }
 
     public void MessageReceived() => Interlocked.Increment(ref _received);
     public void EventsStored(int n) => Interlocked.Add(ref _eventsAccepted, n);

@@ -75,14 +75,16 @@ internal static class CentralCommandLine
 
     private static async Task<int> RunTestPlatformAsync(List<string> args)
     {
-        var secret = Environment.GetEnvironmentVariable(SecretNames.PlatformSecret);
+        // Same rules as Central: NAME or NAME_FILE (a file holding the secret), never a command-line argument.
+        var env = CentralConfigLoader.WithSecretFiles(Environment.GetEnvironmentVariable);
+        var secret = env(SecretNames.PlatformSecret);
         var callback = Option(args, "--callback");
         var auto = Option(args, "--auto-progress-s");
         var options = new TestPlatformOptions
         {
             Listen = Option(args, "--listen") ?? "http://127.0.0.1:9000",
             Secret = string.IsNullOrEmpty(secret) ? null : secret,
-            CallbackSecret = Environment.GetEnvironmentVariable(SecretNames.CallbackSecret) ?? secret,
+            CallbackSecret = env(SecretNames.CallbackSecret) ?? secret,
             CallbackUrl = callback is null ? null : new Uri(callback),
             AutoProgress = auto is null ? null : TimeSpan.FromSeconds(double.Parse(auto, System.Globalization.CultureInfo.InvariantCulture)),
         };

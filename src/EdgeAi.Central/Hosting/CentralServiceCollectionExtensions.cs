@@ -24,6 +24,7 @@ internal static class CentralServiceCollectionExtensions
         services.AddSingleton(sp => new CentralStore(CentralStore.CreateDialect(options.Database), sp.GetRequiredService<ILogger<CentralStore>>(), time));
         services.AddSingleton<DatabaseMigrationService>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrationService>());
+        services.AddHostedService<RetentionService>();
         return services;
     }
 
@@ -47,12 +48,14 @@ internal static class CentralServiceCollectionExtensions
             : new WebhookPlatformAdapter(options.Platform, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<OutboxDispatcher>();
         services.AddHostedService<PlatformStatusPoller>();
+        services.AddHostedService<VerificationWatchdog>();
         return services;
     }
 
     /// <summary>The MQTT consumer. Registered last so that it stops first: the connection closes, then the queue drains.</summary>
     public static IServiceCollection AddCentralConsumer(this IServiceCollection services)
     {
+        services.AddSingleton<InboundSpool>();
         services.AddSingleton<InboundQueue>();
         services.AddSingleton<CentralMqtt>();
         services.AddHostedService<MessageProcessor>();

@@ -179,6 +179,41 @@ internal sealed partial class CentralStore
             "SELECT * FROM commands WHERE command_id = @commandId", new { commandId }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
+    /// <summary>Commands sent before <paramref name="sentBefore"/> and not answered.</summary>
+    public async Task<List<CommandRow>> ListUnansweredCommandsAsync(DateTimeOffset sentBefore, int max, CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        return (await c.QueryAsync<CommandRow>(new CommandDefinition(
+            "SELECT * FROM commands WHERE result IS NULL AND sent_at IS NOT NULL AND sent_at < @before ORDER BY sent_at LIMIT @max",
+            new { before = UnixMs.From(sentBefore), max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+    }
+
+    /// <summary>
+    /// Sends an unanswered command again: a new verify outbox item with the first one's payload (same command id, so a late
+    /// reply to either copy counts), the command's send time cleared and its attempts counted, and a timeline entry.
+    /// False when another instance got there first or the reply arrived meanwhile.
+    /// </summary>
+    public async Task<bool> ResendCommandAsync(CommandRow command, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var w = await Dialect.BeginWriteAsync(["case:" + command.CaseId], ct).ConfigureAwait(false);
+        var n = await w.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE commands SET sent_at = NULL, attempts = attempts + 1 WHERE command_id = @id AND result IS NULL AND sent_at = @sentAt",
+            new { id = command.CommandId, sentAt = command.SentAt }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        if (n == 0) return false;
+        var payload = await w.Connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT payload FROM outbox WHERE case_id = @caseId AND kind = @kind AND payload LIKE @pattern ORDER BY id LIMIT 1",
+            new { caseId = command.CaseId, kind = OutboxKinds.Verify, pattern = "%" + command.CommandId + "%" }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        if (payload is null) return false;   // rolled back: nothing to resend
+        var ms = UnixMs.From(now);
+        await InsertOutboxAsync(w, new OutboxRow { CaseId = command.CaseId, Kind = OutboxKinds.Verify, Payload = payload, CreatedAt = ms, NextAttemptAt = ms }, ct).ConfigureAwait(false);
+        await w.Connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO case_timeline (case_id, at, state, source, detail) SELECT case_id, @at, state, 'verification', @detail FROM cases WHERE case_id = @caseId",
+            new { caseId = command.CaseId, at = ms, detail = $"no reply from {command.DeviceId}/{command.CameraId}; verification request sent again (attempt {command.Attempts + 1})" },
+            w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        await w.CommitAsync(ct).ConfigureAwait(false);
+        return true;
+    }
+
     public async Task MarkCommandSentAsync(string commandId, DateTimeOffset at, CancellationToken ct)
     {
         await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);

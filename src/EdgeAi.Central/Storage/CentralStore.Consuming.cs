@@ -4,14 +4,22 @@ namespace EdgeAi.Central.Storage;
 
 internal sealed partial class CentralStore
 {
-    public async Task AddDeadLetterAsync(DeadLetterRow row, CancellationToken ct)
+    private const string InsertDeadLetter =
+        """
+            INSERT INTO dead_letters (topic, device_id, reason, payload, payload_bytes, received_at, message_key)
+            VALUES (@Topic, @DeviceId, @Reason, @Payload, @PayloadBytes, @ReceivedAt, @MessageKey)
+            ON CONFLICT (message_key) DO NOTHING
+            """;
+
+    public async Task AddDeadLetterAsync(DeadLetterRow row, CancellationToken ct) => await AddDeadLettersAsync([row], ct).ConfigureAwait(false);
+
+    /// <summary>Stores rejected messages in one transaction; a row whose message key is already stored (spool replay) is skipped.</summary>
+    public async Task AddDeadLettersAsync(IReadOnlyList<DeadLetterRow> rows, CancellationToken ct)
     {
-        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
-        await c.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO dead_letters (topic, device_id, reason, payload, payload_bytes, received_at)
-            VALUES (@Topic, @DeviceId, @Reason, @Payload, @PayloadBytes, @ReceivedAt)
-            """, row, cancellationToken: ct)).ConfigureAwait(false);
+        await using var w = await Dialect.BeginWriteAsync([], ct).ConfigureAwait(false);
+        foreach (var row in rows)
+            await w.Connection.ExecuteAsync(new CommandDefinition(InsertDeadLetter, row, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+        await w.CommitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Stores an evidence image; false when one with this id is already stored (redelivery).</summary>

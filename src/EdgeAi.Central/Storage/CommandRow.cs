@@ -22,4 +22,7 @@ internal sealed class CommandRow
     public string? Detail { get; set; }
 
     public long? RepliedAt { get; set; }
+
+    /// <summary>Times sent (1 + resends after verification.reply_timeout_s without a reply).</summary>
+    public long Attempts { get; set; } = 1;
 }

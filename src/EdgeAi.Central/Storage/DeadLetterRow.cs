@@ -16,4 +16,7 @@ internal sealed class DeadLetterRow
     public long PayloadBytes { get; set; }
 
     public long ReceivedAt { get; set; }
+
+    /// <summary>The delivery's key (<see cref="Consuming.InboundMessage.Key"/>): a replayed spool stores it once.</summary>
+    public string? MessageKey { get; set; }
 }

@@ -38,6 +38,9 @@ internal sealed partial class TestPlatformServer : IAsyncDisposable
     /// <summary>Filing requests received (every attempt, faults included).</summary>
     public int FilingRequests { get; private set; }
 
+    /// <summary>Filing requests answered with an injected HTTP 500.</summary>
+    public int FailedRequests { get; private set; }
+
     public int CallbacksSent { get; private set; }
 
     public string Url => _options.Listen.TrimEnd('/');
@@ -179,6 +182,7 @@ internal sealed partial class TestPlatformServer : IAsyncDisposable
                 Faults.FailNext = f.FailNext ?? Faults.FailNext;
                 Faults.HangNextAfterCommit = f.HangNextAfterCommit ?? Faults.HangNextAfterCommit;
                 if (f.HangS is { } s) Faults.HangFor = TimeSpan.FromSeconds(s);
+                if (f.FailForS is { } outage) Faults.FailUntil = DateTimeOffset.UtcNow.AddSeconds(outage);
             }
             return Results.Ok();
         });
@@ -193,8 +197,15 @@ internal sealed partial class TestPlatformServer : IAsyncDisposable
         lock (_lock)
         {
             FilingRequests++;
+            if (Faults.FailUntil is { } until && DateTimeOffset.UtcNow < until)
+            {
+                FailedRequests++;
+                LogFault(key, "HTTP 500 (outage)");
+                return Results.Json(new { error = "injected outage" }, statusCode: 500);
+            }
             if (Faults.FailNext > 0)
             {
+                FailedRequests++;
                 Faults.FailNext--;
                 LogFault(key, "HTTP 500");
                 return Results.Json(new { error = "injected failure" }, statusCode: 500);

@@ -12,7 +12,10 @@ public sealed class VerificationEndToEndTests : IAsyncLifetime
 {
     private CentralHarness _h = null!;
 
-    public async Task InitializeAsync() => _h = await CentralHarness.StartAsync();
+    public async Task InitializeAsync() => _h = await CentralHarness.StartAsync(o => o with
+    {
+        Verification = o.Verification with { ReplyTimeout = TimeSpan.FromSeconds(2), MaxAttempts = 2 },
+    });
 
     public async Task DisposeAsync()
     {
@@ -76,5 +79,44 @@ public sealed class VerificationEndToEndTests : IAsyncLifetime
         var incident = (await _h.Api.GetFromJsonAsync<JsonElement>("/api/v1/incidents"))[0];
         Assert.Equal("open", incident.GetProperty("state").GetString());
         Assert.Single(device.Commands);
+    }
+
+    [Fact]
+    public async Task Resolve_FirstCommandUnanswered_SentAgainAfterTimeoutThenVerified()
+    {
+        var (caseId, platformId, device) = await FiledCaseAsync(CommandResult.Cleared);
+        device.IgnoreFirst = 1;
+        Assert.Equal(200, await _h.Platform.SetStatusAsync(platformId, "resolved", "litter removed", default));
+
+        await Wait.UntilAsync(async () => await StateAsync(caseId) == "closed", "case closed after the resent command was answered",
+            diagnostics: () => _h.Api.GetStringAsync($"/api/v1/cases/{caseId}"));
+
+        var commands = device.Commands.ToList();
+        Assert.Equal(2, commands.Count);
+        Assert.Equal(commands[0].CommandId, commands[1].CommandId);   // the same command again, so a late reply to the first also counts
+        var detail = await _h.Api.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{caseId}");
+        Assert.Contains(detail.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("detail").GetString()?.Contains("sent again (attempt 2)", StringComparison.Ordinal) == true);
+        Assert.Equal("cleared", detail.GetProperty("commands")[0].GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task Resolve_DeviceNeverAnswers_CommandTimesOutAfterMaxAttemptsCaseStaysResolved()
+    {
+        var (caseId, platformId, device) = await FiledCaseAsync(CommandResult.Cleared);
+        device.IgnoreFirst = int.MaxValue;
+        Assert.Equal(200, await _h.Platform.SetStatusAsync(platformId, "resolved", "litter removed", default));
+
+        JsonElement detail = default;
+        await Wait.UntilAsync(async () =>
+        {
+            detail = await _h.Api.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{caseId}");
+            var commands = detail.GetProperty("commands");
+            return commands.GetArrayLength() > 0 && commands[0].TryGetProperty("result", out var result) && result.GetString() == "timeout";
+        }, "verification timed out", diagnostics: () => _h.Api.GetStringAsync($"/api/v1/cases/{caseId}"));
+
+        Assert.Equal(2, device.Commands.Count);   // verification.max_attempts
+        Assert.Equal("resolved", await StateAsync(caseId));
+        Assert.Contains(detail.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("detail").GetString()?.StartsWith("verification timed out", StringComparison.Ordinal) == true);
+        Assert.Empty(_h.Logs.Errors);
     }
 }

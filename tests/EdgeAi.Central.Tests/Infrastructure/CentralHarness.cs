@@ -48,10 +48,12 @@ internal sealed class CentralHarness : IAsyncDisposable
 
     public static string Secret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
-    public static async Task<CentralHarness> StartAsync(Func<CentralOptions, CentralOptions>? configure = null, string? connectionString = null, TestPlatformOptions? platformOptions = null)
+    /// <param name="tls">Use the production broker config (TLS only, client certificates; Central connects as CN=central).</param>
+    /// <param name="waitReady">Wait until /readyz answers 200 (false: return once the HTTP server runs).</param>
+    public static async Task<CentralHarness> StartAsync(Func<CentralOptions, CentralOptions>? configure = null, string? connectionString = null, TestPlatformOptions? platformOptions = null, bool tls = false, bool waitReady = true)
     {
         var dir = TestPaths.NewTempDir("central");
-        var broker = await MosquittoBroker.StartNewAsync("edge-01", "edge-02", "edge-03");
+        var broker = tls ? await MosquittoBroker.StartNewTlsAsync("edge-01", "edge-02", "edge-03") : await MosquittoBroker.StartNewAsync("edge-01", "edge-02", "edge-03");
         TestPlatformServer? platform = null;
         WebApplication? app = null;
         try
@@ -64,9 +66,12 @@ internal sealed class CentralHarness : IAsyncDisposable
             {
                 InstanceId = "test-" + Guid.NewGuid().ToString("N")[..8],
                 LogLevel = "Information",
-                Mqtt = new MqttSettings { Host = broker.Host, Port = broker.Port, Username = "central", Password = broker.Passwords["central"] },
+                Mqtt = tls
+                    ? new MqttSettings { Host = broker.Host, Port = broker.Port, Username = "central", TlsCaFile = broker.CaFile, TlsCertFile = broker.CertFile("central"), TlsKeyFile = broker.KeyFile("central") }
+                    : new MqttSettings { Host = broker.Host, Port = broker.Port, Username = "central", Password = broker.Passwords["central"] },
                 Database = new DatabaseSettings { ConnectionString = connectionString ?? $"Data Source={Path.Combine(dir, "central.db")}" },
                 Api = new ApiSettings { Listen = $"http://127.0.0.1:{centralPort}", Token = "tok-" + Secret() },
+                Consumer = new ConsumerSettings { SpoolDirectory = Path.Combine(dir, "spool") },
                 Platform = new PlatformSettings
                 {
                     Url = new Uri($"http://127.0.0.1:{platformPort}/"),
@@ -89,7 +94,7 @@ internal sealed class CentralHarness : IAsyncDisposable
             app = CentralApp.Build(options, logging: l => l.WriteTo.Sink(logs));
             await app.StartAsync();
             var harness = new CentralHarness(dir, broker, platform, app, options, logs);
-            await Wait.UntilAsync(async () => (await harness.Api.GetAsync("/readyz")).IsSuccessStatusCode, "Central ready",
+            if (waitReady) await Wait.UntilAsync(async () => (await harness.Api.GetAsync("/readyz")).IsSuccessStatusCode, "Central ready",
                 diagnostics: async () => await (await harness.Api.GetAsync("/readyz")).Content.ReadAsStringAsync());
             return harness;
         }

@@ -29,6 +29,20 @@ internal sealed class CentralProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id (the env wrapper execs dotnet, so this is Central itself).</summary>
+    public int Pid => _process.Pid;
+
+    /// <summary>Resident set size now, from /proc (VmRSS), in bytes.</summary>
+    public long RssBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        return 0;
+    }
+
     /// <param name="environment">Extra environment variables that are not secrets (e.g. NOTIFY_SOCKET).</param>
     public static async Task<CentralProcess> StartAsync(string dir, string name, object config, string url, IReadOnlyDictionary<string, string> secrets,
         IReadOnlyDictionary<string, string>? environment = null)
@@ -46,14 +60,25 @@ internal sealed class CentralProcess : IAsyncDisposable
         args.AddRange(["dotnet", Path.Combine(AppContext.BaseDirectory, "edgeai-central.dll"), "run", "--config", configFile]);
         var process = ServerProcess.Start("edgeai-central " + name, "/usr/bin/env", args);
         var central = new CentralProcess(process, url, secrets[SecretNames.ApiToken]);
-        await Wait.UntilAsync(async () =>
+        try
         {
-            if (process.HasExited) throw new InvalidOperationException($"Central {name} exited:\n{process.Output}");
-            try { return (await central.Api.GetAsync("/readyz")).IsSuccessStatusCode; }
-            catch (HttpRequestException) { return false; }
-        }, $"Central {name} ready", TimeSpan.FromSeconds(90), () => Task.FromResult(process.Output));
-        return central;
+            await Wait.UntilAsync(async () =>
+            {
+                if (process.HasExited) throw new InvalidOperationException($"Central {name} exited:\n{process.Output}");
+                try { return (await central.Api.GetAsync("/readyz")).IsSuccessStatusCode; }
+                catch (HttpRequestException) { return false; }
+            }, $"Central {name} ready", TimeSpan.FromSeconds(90), () => Task.FromResult(process.Output));
+            return central;
+        }
+        catch
+        {
+            await central.DisposeAsync();   // a failed start leaves no process behind
+            throw;
+        }
     }
+
+    /// <summary>SIGTERM and wait: a clean shutdown (its log lines included).</summary>
+    public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(30));
 
     /// <summary>SIGKILL: a crash, no shutdown code runs.</summary>
     public void Kill() => _process.Kill();

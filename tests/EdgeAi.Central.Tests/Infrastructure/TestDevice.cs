@@ -31,6 +31,9 @@ internal sealed class TestDevice : IAsyncDisposable
 
     public ConcurrentQueue<DeviceCommand> Commands { get; } = new();
 
+    /// <summary>Commands received but left unanswered, as a device that was busy or lost the reply would. Default 0.</summary>
+    public int IgnoreFirst { get; set; }
+
     public static async Task<TestDevice> ConnectAsync(MosquittoBroker broker, string deviceId)
     {
         var client = new MqttClient(broker.ClientOptions(deviceId));
@@ -60,6 +63,7 @@ internal sealed class TestDevice : IAsyncDisposable
         var cmd = JsonSerializer.Deserialize(m.Payload, EdgeAiJsonContext.Default.DeviceCommand);
         if (cmd is null) return;
         Commands.Enqueue(cmd);
+        if (Commands.Count <= IgnoreFirst) return;
         var reply = new CommandReply(cmd.CommandId, Id, Answer, [], Answer == CommandResult.Cleared ? "zone is clear" : "object still there", DateTimeOffset.UtcNow);
         // Not on the network thread's critical path: publish from the pool.
         _ = Task.Run(() => _client.PublishAsync(Topics.Replies(Id), JsonSerializer.SerializeToUtf8Bytes(reply, EdgeAiJsonContext.Default.CommandReply)));

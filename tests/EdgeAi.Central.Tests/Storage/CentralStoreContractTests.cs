@@ -165,4 +165,46 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
         Assert.Equal("payload is empty", Assert.Single(await store.ListDeadLettersAsync(10, default)).Reason);
         Assert.Equal(jpeg, (await store.GetEvidenceAsync("e1", default))!.Data);
     }
+
+    [Fact]
+    public async Task PruneEvidence_OverAgeAndOverBytes_OldestDeletedNewestKept()
+    {
+        var store = await StoreAsync();
+        var t0 = DateTimeOffset.UtcNow.AddHours(-10);
+        for (var i = 0; i < 10; i++)
+        {
+            var data = TestEvents.Jpeg(1000);
+            Assert.True(await store.AddEvidenceAsync(new EvidenceRow
+            {
+                EvidenceId = $"ev-{i}", DeviceId = "edge-01", ContentType = "image/jpeg", Bytes = data.Length, Sha256 = new string('a', 64), Data = data,
+                ReceivedAt = UnixMs.From(t0.AddHours(i)),
+            }, default));
+        }
+
+        Assert.Equal(2, await store.PruneEvidenceAsync(t0.AddHours(1.5), long.MaxValue, default));   // ev-0, ev-1: too old
+        Assert.Equal(3, await store.PruneEvidenceAsync(t0, 5000, default));                          // 8 000 bytes left, keep 5 000
+        Assert.Null(await store.GetEvidenceAsync("ev-4", default));
+        for (var i = 5; i < 10; i++) Assert.NotNull(await store.GetEvidenceAsync($"ev-{i}", default));
+        Assert.Equal(0, await store.PruneEvidenceAsync(t0, 5000, default));
+    }
+
+    [Fact]
+    public async Task PruneDeadLetters_OverAgeAndOverRows_OldestDeleted_ReplayedKeyStoredOnce()
+    {
+        var store = await StoreAsync();
+        var t0 = DateTimeOffset.UtcNow.AddHours(-10);
+        var rows = Enumerable.Range(0, 10).Select(i => new DeadLetterRow
+        {
+            Topic = "edgeai/v1/edge-01/events", DeviceId = "edge-01", Reason = $"bad {i}", Payload = [1, 2, 3], PayloadBytes = 3,
+            ReceivedAt = UnixMs.From(t0.AddHours(i)), MessageKey = Guid.CreateVersion7().ToString(),
+        }).ToList();
+        await store.AddDeadLettersAsync(rows, default);
+        await store.AddDeadLettersAsync(rows.Take(3).ToList(), default);   // a spool replay: same keys, not stored again
+        Assert.Equal(10, (await store.CountAsync(default)).DeadLetters);
+
+        Assert.Equal(2, await store.PruneDeadLettersAsync(t0.AddHours(1.5), long.MaxValue, default));
+        Assert.Equal(4, await store.PruneDeadLettersAsync(t0, 4, default));
+        var left = await store.ListDeadLettersAsync(100, default);
+        Assert.Equal(["bad 9", "bad 8", "bad 7", "bad 6"], left.Select(l => l.Reason));
+    }
 }
