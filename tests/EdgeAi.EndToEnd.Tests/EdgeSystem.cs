@@ -139,8 +139,9 @@ internal sealed class EdgeSystem : IAsyncDisposable
     public async Task<Dictionary<string, JsonElement>> CameraHealthAsync()
     {
         var device = (await GetAsync("devices")).EnumerateArray().SingleOrDefault();
-        if (device.ValueKind != JsonValueKind.Object || device.GetProperty("health").ValueKind != JsonValueKind.Object) return [];
-        return device.GetProperty("health").GetProperty("cameras").EnumerateArray().ToDictionary(c => c.GetProperty("camera_id").GetString()!);
+        // Before the first health report the device is known from its status only, and "health" is left out.
+        if (device.ValueKind != JsonValueKind.Object || !device.TryGetProperty("health", out var health) || health.ValueKind != JsonValueKind.Object) return [];
+        return health.GetProperty("cameras").EnumerateArray().ToDictionary(c => c.GetProperty("camera_id").GetString()!);
     }
 
     /// <summary>Incidents Central holds, by scenario.</summary>

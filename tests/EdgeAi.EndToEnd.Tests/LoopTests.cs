@@ -25,8 +25,7 @@ public sealed class LoopTests
             () => $"incidents expected: {string.Join(", ", Expected)}\n{system.Describe()}");
         await EveryIncidentFiledAsync(system);
 
-        var devices = await system.GetAsync("devices");
-        var cameras = devices.EnumerateArray().Single().GetProperty("health").GetProperty("cameras").EnumerateArray().ToList();
+        var cameras = (await system.CameraHealthAsync()).Values.ToList();
         Assert.Equal(4, cameras.Count);
         Assert.All(cameras, c =>
         {
