@@ -14,6 +14,7 @@ import argparse
 import glob
 import json
 import os
+import re
 
 # Camera positions: a few hundred metres apart in Shanghai's Huangpu district (demo values).
 LOCATIONS = {
@@ -50,6 +51,35 @@ def camera(gt_path: str, rtsp_port: int) -> dict:
     }
 
 
+def strip_comments(text: str) -> str:
+    """JSON with // and /* */ comments (outside strings) -> plain JSON."""
+    out, i, in_string = [], 0, False
+    while i < len(text):
+        c = text[i]
+        if in_string:
+            out.append(c)
+            if c == "\\":
+                out.append(text[i + 1])
+                i += 1
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+            out.append(c)
+        elif text.startswith("//", i):
+            i = text.find("\n", i)
+            if i < 0:
+                break
+            continue
+        elif text.startswith("/*", i):
+            i = text.find("*/", i) + 2
+            continue
+        else:
+            out.append(c)
+        i += 1
+    return re.sub(r",(\s*[}\]])", r"\1", "".join(out))   # trailing commas, which the loader also allows
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     for name in ("--clips", "--run-dir", "--repo"):
@@ -71,8 +101,7 @@ def main() -> None:
     }
     with open(os.path.join(a.repo, "src/EdgeAi.Central/central.sample.json"), encoding="utf-8") as f:
         # The sample is JSON with // comments (Central's loader skips them); take the keys we change from it.
-        lines = [line for line in f if not line.lstrip().startswith("//")]
-    central = json.loads("".join(lines))
+        central = json.loads(strip_comments(f.read()))
     central["instance_id"] = "central-demo"
     central["mqtt"]["port"] = a.mqtt_port
     central["database"]["connection_string"] = f"Data Source={os.path.join(a.run_dir, 'central.db')}"

@@ -17,7 +17,10 @@ public sealed partial class InferenceStage
 {
     private readonly string _modelId;
     private readonly OnnxDetector _detector;
-    private readonly IReadOnlyList<(FrameQueue Input, ChannelWriter<AnalysedFrame> Output)> _lanes;
+    // Copy-on-write: replaced (under _lanesLock) when a camera is added; read by the stage loop, which alone retires lanes.
+    private (FrameQueue Input, ChannelWriter<AnalysedFrame> Output)[] _lanes;
+    private readonly Lock _lanesLock = new();
+    private volatile bool _closed;
     private readonly FrameSignal _signal;
     private readonly InferenceOptions _options;
     private readonly ILogger _logger;
@@ -27,12 +30,15 @@ public sealed partial class InferenceStage
     private readonly List<Detection.Detection>[] _results;
     private int _next;
 
+    /// <param name="stayOpen">Keep running with no lanes (cameras may be added later, hot reload) until <see cref="Close"/>;
+    /// otherwise the stage ends once every lane's input has completed.</param>
     public InferenceStage(string modelId, OnnxDetector detector, IReadOnlyList<(FrameQueue Input, ChannelWriter<AnalysedFrame> Output)> lanes,
-        FrameSignal signal, InferenceOptions options, ILogger logger)
+        FrameSignal signal, InferenceOptions options, ILogger logger, bool stayOpen = false)
     {
         _modelId = modelId;
         _detector = detector;
-        _lanes = lanes;
+        _lanes = [.. lanes];
+        _closed = !stayOpen;
         _signal = signal;
         _options = options;
         _logger = logger;
@@ -44,18 +50,46 @@ public sealed partial class InferenceStage
 
     public long Batches { get; private set; }
 
+    /// <summary>Adds a camera's lane while the stage runs. A lane leaves by itself once its input completes and is drained.</summary>
+    public void AddLane(FrameQueue input, ChannelWriter<AnalysedFrame> output)
+    {
+        lock (_lanesLock) _lanes = [.. _lanes, (input, output)];
+        _signal.Set();
+    }
+
+    /// <summary>No lanes will be added any more: the stage ends when the remaining ones are drained (graceful stop).</summary>
+    public void Close()
+    {
+        _closed = true;
+        _signal.Set();
+    }
+
+    /// <summary>Completes and removes lanes whose input is complete and empty; only between batches.</summary>
+    private void RetireDrainedLanes()
+    {
+        var lanes = Volatile.Read(ref _lanes);
+        if (!lanes.Any(l => l.Input.Reader.Completion.IsCompleted)) return;
+        lock (_lanesLock)
+        {
+            var drained = _lanes.Where(l => l.Input.Reader.Completion.IsCompleted).ToArray();
+            foreach (var lane in drained) lane.Output.TryComplete();
+            _lanes = [.. _lanes.Except(drained)];
+        }
+    }
+
     /// <summary>Runs until every input queue is completed and drained (graceful drain), then completes the outputs.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        LogStarted(_modelId, _detector.ExecutionProvider, _detector.MaxBatch, _lanes.Count);
+        LogStarted(_modelId, _detector.ExecutionProvider, _detector.MaxBatch, _lanes.Length);
         try
         {
             while (true)
             {
+                RetireDrainedLanes();
                 Gather();
                 if (_batch.Count == 0)
                 {
-                    if (_lanes.All(l => l.Input.Reader.Completion.IsCompleted)) break;
+                    if (_closed && Volatile.Read(ref _lanes).Length == 0) break;
                     await _signal.WaitAsync(TimeSpan.FromMilliseconds(250), ct).ConfigureAwait(false);
                     continue;
                 }
@@ -78,7 +112,7 @@ public sealed partial class InferenceStage
         }
         finally
         {
-            foreach (var (_, output) in _lanes) output.TryComplete();
+            foreach (var (_, output) in Volatile.Read(ref _lanes)) output.TryComplete();
             LogStopped(_modelId, Batches);
         }
     }
@@ -86,11 +120,12 @@ public sealed partial class InferenceStage
     /// <summary>Adds at most one frame per camera per pass, starting after the camera served last.</summary>
     private void Gather()
     {
-        var n = _lanes.Count;
+        var lanes = Volatile.Read(ref _lanes);
+        var n = lanes.Length;
         for (var k = 0; k < n && _batch.Count < _detector.MaxBatch; k++)
         {
             var i = (_next + k) % n;
-            if (_lanes[i].Input.Reader.TryRead(out var frame))
+            if (lanes[i].Input.Reader.TryRead(out var frame))
             {
                 _batch.Add(frame);
                 _next = (i + 1) % n;
@@ -127,7 +162,7 @@ public sealed partial class InferenceStage
         for (var i = 0; i < _batch.Count; i++)
         {
             var frame = _batch[i];
-            var lane = _lanes.First(l => l.Input.CameraId == frame.CameraId);
+            var lane = Array.Find(Volatile.Read(ref _lanes), l => l.Input.CameraId == frame.CameraId);   // retired only between batches
             var health = lane.Input.Health;
             health.InferenceLatency.Record(perFrameMs);
             health.PipelineLatency.Record(Stopwatch.GetElapsedTime(frame.ArrivalTimestamp).TotalMilliseconds);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using EdgeAi.Worker.Configuration;
 using EdgeAi.Worker.Health;
@@ -12,10 +13,10 @@ namespace EdgeAi.Worker.Pipeline;
 /// inference stage per model batching across its cameras, and per camera an analytics loop.
 /// <see cref="RunAsync"/> returns after a graceful drain: when cancelled, ingest stops first, the inference
 /// stages finish the frames already queued, and each analytics loop completes its open episodes.
+/// While it runs, <see cref="ApplyAsync"/> changes the camera set (hot reload) touching only the cameras that changed.
 /// </summary>
 public sealed partial class WorkerPipeline
 {
-    private readonly IReadOnlyList<CameraConfig> _cameras;
     private readonly IReadOnlyDictionary<string, OnnxDetector> _models;
     private readonly Func<CameraConfig, ICameraAnalytics> _analyticsFactory;
     private readonly IngestOptions _ingest;
@@ -23,6 +24,14 @@ public sealed partial class WorkerPipeline
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly IReadOnlyDictionary<string, DateTimeOffset>? _fileClockStarts;
+    private readonly ConcurrentDictionary<string, CameraHealth> _health = new();
+    private readonly Dictionary<string, CameraRun> _runs = new();   // guarded by _runsLock
+    private readonly SemaphoreSlim _runsLock = new(1, 1);
+    private readonly Dictionary<string, (InferenceStage Stage, FrameSignal Signal)> _stages = new();
+    private readonly CancellationTokenSource _drain = new();   // inference/analytics keep running until drained
+    private IReadOnlyList<CameraConfig> _initial;
+    private CancellationToken _stopping;
+    private volatile bool _running;
 
     /// <param name="fileClockStarts">File mode (eval): camera id → wall-clock time of its clip's first frame.</param>
     public WorkerPipeline(IReadOnlyList<CameraConfig> cameras, IReadOnlyDictionary<string, OnnxDetector> models,
@@ -30,7 +39,7 @@ public sealed partial class WorkerPipeline
         ILoggerFactory loggers, IReadOnlyDictionary<string, DateTimeOffset>? fileClockStarts = null)
     {
         if (models.Count == 0) throw new ArgumentException("at least one model is required", nameof(models));
-        _cameras = cameras.Where(c => c.Enabled).ToList();
+        _initial = cameras.Where(c => c.Enabled).ToList();
         _models = models;
         _analyticsFactory = analyticsFactory;
         _ingest = ingest;
@@ -38,12 +47,14 @@ public sealed partial class WorkerPipeline
         _loggers = loggers;
         _logger = loggers.CreateLogger<WorkerPipeline>();
         _fileClockStarts = fileClockStarts;
-        Health = _cameras.ToDictionary(c => c.Id, c => new CameraHealth(c.Id));
-        foreach (var c in _cameras) Health[c.Id].ExecutionProvider = ModelFor(c).ExecutionProvider;
+        foreach (var c in _initial) NewHealth(c);
     }
 
-    /// <summary>Live health per enabled camera.</summary>
-    public IReadOnlyDictionary<string, CameraHealth> Health { get; }
+    /// <summary>Live health per enabled camera (cameras added or removed by <see cref="ApplyAsync"/> appear and leave here).</summary>
+    public IReadOnlyDictionary<string, CameraHealth> Health => _health;
+
+    /// <summary>Raised for the health of a camera added while running (so /metrics can attach to it).</summary>
+    public event Action<CameraHealth>? CameraAdded;
 
     private bool FileMode => _fileClockStarts is not null;
 
@@ -52,41 +63,137 @@ public sealed partial class WorkerPipeline
     private OnnxDetector ModelFor(CameraConfig c) => _models.TryGetValue(ModelIdFor(c), out var m)
         ? m : throw new ArgumentException($"camera {c.Id}: unknown model '{c.Model}'");
 
+    private CameraHealth NewHealth(CameraConfig c)
+    {
+        var health = _health.GetOrAdd(c.Id, id => new CameraHealth(id));
+        health.ExecutionProvider = ModelFor(c).ExecutionProvider;
+        return health;
+    }
+
     public async Task RunAsync(CancellationToken ct)
     {
-        var ingestTasks = new List<Task>();
-        var analyticsTasks = new List<Task>();
+        _stopping = ct;
         var stageTasks = new List<Task>();
-        using var drain = new CancellationTokenSource();   // inference/analytics keep running until drained
-
-        foreach (var group in _cameras.GroupBy(ModelIdFor))
+        foreach (var (modelId, detector) in _models)
         {
-            var detector = _models[group.Key];
             var signal = new FrameSignal();
-            var lanes = new List<(FrameQueue, ChannelWriter<AnalysedFrame>)>();
-            foreach (var camera in group)
-            {
-                var health = Health[camera.Id];
-                var queue = new FrameQueue(camera.Id, health, signal, capacity: 2, dropOldest: !FileMode);
-                var results = Channel.CreateBounded<AnalysedFrame>(
-                    new BoundedChannelOptions(4) { FullMode = FileMode ? BoundedChannelFullMode.Wait : BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
-                    dropped => { dropped.Frame.Release(); health.FrameDropped(); });
-                lanes.Add((queue, results.Writer));
-
-                var ingest = new CameraIngest(camera, detector.Manifest.Input.Width, detector.Manifest.Input.Height, queue.Writer, health, _ingest,
-                    _loggers.CreateLogger<CameraIngest>(), fileClockStart: _fileClockStarts?.GetValueOrDefault(camera.Id));
-                ingestTasks.Add(RunIngestAsync(ingest, queue, ct));
-                analyticsTasks.Add(RunAnalyticsAsync(camera, results.Reader, drain.Token));
-            }
-            stageTasks.Add(Task.Run(() => new InferenceStage(group.Key, detector, lanes, signal, _inference, _loggers.CreateLogger<InferenceStage>()).RunAsync(drain.Token), CancellationToken.None));
+            // Live mode keeps every model's stage open, so a camera added later (hot reload) finds one.
+            var stage = new InferenceStage(modelId, detector, [], signal, _inference, _loggers.CreateLogger<InferenceStage>(), stayOpen: true);
+            _stages[modelId] = (stage, signal);
+            stageTasks.Add(Task.Run(() => stage.RunAsync(_drain.Token), CancellationToken.None));
         }
-        LogStarted(_cameras.Count, _models.Count, FileMode ? "file" : "live");
+        await _runsLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            foreach (var camera in _initial) _runs[camera.Id] = StartCamera(camera);
+            _running = true;
+        }
+        finally { _runsLock.Release(); }
+        LogStarted(_initial.Count, _models.Count, FileMode ? "file" : "live");
 
-        await Task.WhenAll(ingestTasks).ConfigureAwait(false);
+        // Until stopped (live), or until every file has ended (file mode, no reload there): then drain.
+        if (FileMode) await Task.WhenAll(_runs.Values.Select(r => r.Ingest)).ConfigureAwait(false);
+        else
+        {
+            try { await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false); }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        }
+
+        await _runsLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        List<CameraRun> runs;
+        try
+        {
+            _running = false;
+            runs = [.. _runs.Values];
+        }
+        finally { _runsLock.Release(); }
+        foreach (var run in runs) await run.Stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(runs.Select(r => r.Ingest)).ConfigureAwait(false);
         LogDraining();
+        foreach (var (stage, _) in _stages.Values) stage.Close();
         await Task.WhenAll(stageTasks).ConfigureAwait(false);
-        await Task.WhenAll(analyticsTasks).ConfigureAwait(false);
+        await Task.WhenAll(runs.Select(r => r.Analytics)).ConfigureAwait(false);
         LogStopped();
+    }
+
+    /// <summary>
+    /// Hot reload: makes the running camera set match <paramref name="cameras"/>. Removed (or disabled) cameras are
+    /// drained and stopped; new ones start; a camera whose zones, rules or quality settings changed keeps its stream and
+    /// gets new analytics from its next frame (its open episodes are ended first); any other change restarts that
+    /// camera alone. Cameras that did not change are not touched: their ffmpeg keeps running.
+    /// </summary>
+    public async Task<ReloadSummary> ApplyAsync(IReadOnlyList<CameraConfig> cameras, CancellationToken ct = default)
+    {
+        var wanted = cameras.Where(c => c.Enabled).ToDictionary(c => c.Id);
+        await _runsLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (!_running) throw new InvalidOperationException("the pipeline is not running");
+            var summary = new ReloadSummary();
+            foreach (var id in _runs.Keys.Where(id => !wanted.ContainsKey(id)).ToList())
+            {
+                await StopCameraAsync(_runs[id]).ConfigureAwait(false);
+                _runs.Remove(id);
+                _health.TryRemove(id, out _);
+                summary.Removed.Add(id);
+            }
+            foreach (var (id, config) in wanted)
+            {
+                if (!_runs.TryGetValue(id, out var run))
+                {
+                    _runs[id] = StartCamera(config);
+                    CameraAdded?.Invoke(_health[id]);
+                    summary.Added.Add(id);
+                }
+                else if (Same(run.Config, config)) summary.Unchanged.Add(id);
+                else if (Same(run.Config with { Scenarios = config.Scenarios, Quality = config.Quality }, config))
+                {
+                    run.Slot.Replace(_analyticsFactory(config));
+                    _runs[id] = run with { Config = config };
+                    summary.Reconfigured.Add(id);
+                }
+                else
+                {
+                    await StopCameraAsync(run).ConfigureAwait(false);
+                    _runs[id] = StartCamera(config);
+                    summary.Restarted.Add(id);
+                }
+            }
+            LogReloaded(summary.Added.Count, summary.Removed.Count, summary.Restarted.Count, summary.Reconfigured.Count, summary.Unchanged.Count);
+            return summary;
+        }
+        finally { _runsLock.Release(); }
+    }
+
+    /// <summary>Structural equality of two camera configs (records holding lists compare those by reference).</summary>
+    private static bool Same(CameraConfig a, CameraConfig b) =>
+        System.Text.Json.JsonSerializer.Serialize(a) == System.Text.Json.JsonSerializer.Serialize(b);
+
+    private CameraRun StartCamera(CameraConfig camera)
+    {
+        var detector = ModelFor(camera);
+        var health = NewHealth(camera);
+        var (stage, signal) = _stages[ModelIdFor(camera)];
+        var queue = new FrameQueue(camera.Id, health, signal, capacity: 2, dropOldest: !FileMode);
+        var results = Channel.CreateBounded<AnalysedFrame>(
+            new BoundedChannelOptions(4) { FullMode = FileMode ? BoundedChannelFullMode.Wait : BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+            dropped => { dropped.Frame.Release(); health.FrameDropped(); });
+        stage.AddLane(queue, results.Writer);
+
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        var ingest = new CameraIngest(camera, detector.Manifest.Input.Width, detector.Manifest.Input.Height, queue.Writer, health, _ingest,
+            _loggers.CreateLogger<CameraIngest>(), fileClockStart: _fileClockStarts?.GetValueOrDefault(camera.Id));
+        var slot = new AnalyticsSlot(_analyticsFactory(camera));
+        return new CameraRun(camera, stop, RunIngestAsync(ingest, queue, stop.Token), RunAnalyticsAsync(camera.Id, slot, results.Reader, _drain.Token), slot);
+    }
+
+    /// <summary>Stops one camera: its ffmpeg ends, queued frames are analysed, open episodes are ended.</summary>
+    private static async Task StopCameraAsync(CameraRun run)
+    {
+        await run.Stop.CancelAsync().ConfigureAwait(false);
+        await run.Ingest.ConfigureAwait(false);
+        await run.Analytics.ConfigureAwait(false);
+        run.Stop.Dispose();
     }
 
     private static async Task RunIngestAsync(CameraIngest ingest, FrameQueue queue, CancellationToken ct)
@@ -102,15 +209,20 @@ public sealed partial class WorkerPipeline
         }
     }
 
-    private async Task RunAnalyticsAsync(CameraConfig camera, ChannelReader<AnalysedFrame> reader, CancellationToken ct)
+    private async Task RunAnalyticsAsync(string cameraId, AnalyticsSlot slot, ChannelReader<AnalysedFrame> reader, CancellationToken ct)
     {
         await Task.Yield();
-        var analytics = _analyticsFactory(camera);
-        var health = Health[camera.Id];
+        var analytics = slot.Current;
+        var health = _health[cameraId];
         try
         {
             await foreach (var frame in reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
+                if (slot.TakeReplacement() is { } next)
+                {
+                    await analytics.CompleteAsync(ct).ConfigureAwait(false);   // ends the episodes of the old zones/rules
+                    analytics = next;
+                }
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 try
                 {
@@ -120,7 +232,7 @@ public sealed partial class WorkerPipeline
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     frame.Frame.Release();
-                    LogAnalyticsFailed(ex, camera.Id);
+                    LogAnalyticsFailed(ex, cameraId);
                 }
             }
             await analytics.CompleteAsync(ct).ConfigureAwait(false);
@@ -128,6 +240,21 @@ public sealed partial class WorkerPipeline
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>One running camera: its config, the token that stops its ingest, and its two loops.</summary>
+    private sealed record CameraRun(CameraConfig Config, CancellationTokenSource Stop, Task Ingest, Task Analytics, AnalyticsSlot Slot);
+
+    /// <summary>The analytics a camera's loop uses, and the one it switches to at its next frame (hot reload).</summary>
+    private sealed class AnalyticsSlot(ICameraAnalytics current)
+    {
+        private ICameraAnalytics? _replacement;
+
+        public ICameraAnalytics Current { get; } = current;
+
+        public void Replace(ICameraAnalytics next) => Interlocked.Exchange(ref _replacement, next);
+
+        public ICameraAnalytics? TakeReplacement() => Interlocked.Exchange(ref _replacement, null);
     }
 
     [LoggerMessage(EventId = 230, Level = LogLevel.Information, Message = "Pipeline started: {Cameras} cameras, {Models} models, {Mode} mode")]
@@ -141,4 +268,8 @@ public sealed partial class WorkerPipeline
 
     [LoggerMessage(EventId = 233, Level = LogLevel.Error, Message = "Camera {CameraId}: analytics failed on a frame; continuing")]
     private partial void LogAnalyticsFailed(Exception ex, string cameraId);
+
+    [LoggerMessage(EventId = 234, Level = LogLevel.Information,
+        Message = "Cameras reloaded: {Added} added, {Removed} removed, {Restarted} restarted, {Reconfigured} with new zones/rules, {Unchanged} untouched")]
+    private partial void LogReloaded(int added, int removed, int restarted, int reconfigured, int unchanged);
 }

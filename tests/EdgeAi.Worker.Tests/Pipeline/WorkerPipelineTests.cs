@@ -171,7 +171,7 @@ public sealed class WorkerPipelineTests
 
             Assert.True(h.Records["cam0"].Completed && h.Records["cam1"].Completed, "analytics not completed on drain");
             Assert.All(h.Pipeline.Health.Values, x => Assert.Equal(CameraState.Stopped, x.State));
-            Assert.Empty(ChildFfmpegProcesses());
+            Assert.Empty(ChildFfmpegProcesses(servers.Select(x => $"rtsp://127.0.0.1:{x.Port}/")));
             await h.DisposeAsync();
         }
         finally
@@ -180,8 +180,9 @@ public sealed class WorkerPipelineTests
         }
     }
 
-    /// <summary>Ingest ffmpeg processes (children of this test process) still running.</summary>
-    internal static IReadOnlyList<int> ChildFfmpegProcesses()
+    /// <summary>Ingest ffmpeg processes (children of this test process) still running for one of <paramref name="sources"/>
+    /// (URL prefixes): other tests in this process run their own ingest (eval, quality) or encode clips meanwhile.</summary>
+    internal static IReadOnlyList<int> ChildFfmpegProcesses(IEnumerable<string> sources)
     {
         var me = Environment.ProcessId.ToString();
         return Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsDigit)).Select(int.Parse!)
@@ -193,7 +194,8 @@ public sealed class WorkerPipelineTests
                     var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                     // Ingest ffmpeg only (raw frames to stdout); a parallel test may be encoding a clip with ffmpeg.
                     var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
-                    return fields[1] == me && stat.Contains("(ffmpeg)") && cmdline.Contains("rawvideo\0pipe:1", StringComparison.Ordinal);
+                    return fields[1] == me && stat.Contains("(ffmpeg)") && cmdline.Contains("rawvideo\0pipe:1", StringComparison.Ordinal)
+                        && sources.Any(src => cmdline.Contains(src, StringComparison.Ordinal));
                 }
                 catch (IOException) { return false; }
             }).ToList();
