@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using EdgeAi.Interop.Mqtt;
@@ -126,9 +127,15 @@ internal static class RunCommand
             state.Pipeline = pipeline;
             log.LogInformation("EdgeAi worker {DeviceId} running: {Cameras} cameras, models {Models}", cfg.DeviceId, cfg.Cameras.Count, string.Join(",", detectors.Keys));
             var running = pipeline.RunAsync(stop.Token);
+            pipeline.CameraAdded += metrics.Attach;
+            // Hot reload (`systemctl reload` sends SIGHUP): cameras, zones and rules; other sections apply at the next restart.
+            var reloads = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+            using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; reloads.Writer.TryWrite(true); });
+            var reloading = ReloadLoopAsync(configPath, cfg, detectors.Keys.ToHashSet(), pipeline, reloads.Reader, log, stop.Token);
             notifier.Ready(state.StatusLine());
             var systemd = notifier.RunAsync(state.StatusLine, TimeSpan.FromSeconds(5), stop.Token);
             await running;
+            await reloading;
             await systemd;
             await delivery.StopAsync(CancellationToken.None);
             log.LogInformation("EdgeAi worker stopped; outbox depth {Depth}", outbox.Depth);
@@ -151,5 +158,61 @@ internal static class RunCommand
             if (http is not null) await http.DisposeAsync();
             foreach (var d in detectors.Values) d.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Applies the config file again on each SIGHUP. An invalid file is refused with every error logged and the running
+    /// cameras stay as they are; a valid one changes only the cameras that differ (<see cref="WorkerPipeline.ApplyAsync"/>).
+    /// </summary>
+    private static async Task ReloadLoopAsync(string path, WorkerConfig running, IReadOnlySet<string> models, WorkerPipeline pipeline,
+        ChannelReader<bool> requests, Microsoft.Extensions.Logging.ILogger log, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var _ in requests.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                WorkerConfig next;
+                try
+                {
+                    next = WorkerConfigLoader.Load(path);
+                }
+                catch (ConfigException ex)
+                {
+                    log.LogError("Reload refused, still running the previous cameras: {Count} config error(s)\n{Errors}", ex.Errors.Count, string.Join("\n", ex.Errors));
+                    continue;
+                }
+                var unknown = next.Cameras.Where(c => c.Model is { } m && !models.Contains(m)).Select(c => $"{c.Id} uses model '{c.Model}'").ToList();
+                if (unknown.Count > 0)
+                {
+                    log.LogError("Reload refused: models are loaded at start only ({Unknown}); restart the service to add a model", string.Join(", ", unknown));
+                    continue;
+                }
+                var restartOnly = SectionsChangedOutsideCameras(running, next);
+                if (restartOnly.Count > 0) log.LogWarning("Reload: {Sections} changed; that applies at the next restart", string.Join(", ", restartOnly));
+                try
+                {
+                    await pipeline.ApplyAsync(next.Cameras, ct).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    log.LogWarning("Reload not applied: {Reason}", ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Top-level sections (other than cameras) whose content differs between two configs.</summary>
+    private static List<string> SectionsChangedOutsideCameras(WorkerConfig a, WorkerConfig b)
+    {
+        static string Json(object? o) => System.Text.Json.JsonSerializer.Serialize(o);
+        var sections = new (string Name, Func<WorkerConfig, object?> Get)[]
+        {
+            ("device_id", c => c.DeviceId), ("mqtt", c => c.Mqtt with { Password = null }), ("outbox", c => c.Outbox), ("evidence", c => c.Evidence),
+            ("models", c => c.Models), ("http", c => c.Http), ("logging", c => c.Logging), ("health_interval_s", c => c.HealthIntervalS), ("quality", c => c.Quality),
+        };
+        return [.. sections.Where(s => Json(s.Get(a)) != Json(s.Get(b))).Select(s => s.Name)];
     }
 }
