@@ -14,6 +14,7 @@ internal static class EdgeAiCommandLine
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using EdgeAi.Testing;
+
+namespace EdgeAi.Worker.Tests.Cli;
+
+/// <summary><c>edgeai models verify</c> through the real command line.</summary>
+public sealed class ModelsCommandTests
+{
+    private static readonly string Demo = TestPaths.InRepo("models", "demo", "edgeai-demo.manifest.json");
+
+    [Fact]
+    public async Task Verify_DemoModel_LoadsAndRunsOneFrame()
+    {
+        var (code, stdout, stderr) = await EdgeAiCli.RunAsync(["models", "verify", Demo]);
+        Assert.True(code == 0, $"exit {code}: {stderr}{stdout}");
+        Assert.Contains("ok", stdout);
+        Assert.Contains("edgeai-demo 1.0.0", stdout);
+        Assert.Contains("input 320x320", stdout);
+    }
+
+    [Fact]
+    public async Task Verify_ModelFileChangedAfterTheManifest_FailsNamingTheSha256()
+    {
+        var dir = TestPaths.NewTempDir("models-verify");
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Demo))!;
+        var onnx = Path.Combine(dir, "model.onnx");
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(Path.GetDirectoryName(Demo)!, manifest["file"]!.GetValue<string>()));
+        bytes[^1] ^= 0xFF;   // one byte changed: a corrupted download
+        await File.WriteAllBytesAsync(onnx, bytes);
+        manifest["file"] = "model.onnx";
+        var path = Path.Combine(dir, "model.manifest.json");
+        await File.WriteAllTextAsync(path, manifest.ToJsonString());
+
+        var (code, stdout, stderr) = await EdgeAiCli.RunAsync(["models", "verify", Demo, path]);
+
+        Assert.Equal(78, code);
+        Assert.Contains("ok", stdout);                 // the good one still reported
+        Assert.Contains("FAIL", stderr);
+        Assert.Contains("sha256", stderr);
+        Directory.Delete(dir, recursive: true);
+    }
+}
