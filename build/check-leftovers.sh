@@ -8,6 +8,8 @@ left=""
 for pid in $(pgrep -f 'mosquitto -c|ffmpeg|rtsp_server.py|postgres -D|edgeai-central|bin/edgeai' 2>/dev/null); do
   [[ "$pid" == "$$" ]] && continue
   start=$(stat -c %Y "/proc/$pid" 2>/dev/null) || continue
+  # A zombie has already exited (it runs nothing, holds no port or file); its new parent reaps it a moment later.
+  [[ "$(ps -o stat= -p "$pid" 2>/dev/null)" == Z* ]] && continue
   (( start >= since )) || continue
   ours=0
   [[ "$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')" == 1 ]] && ours=1   # orphaned by a crashed test host
