@@ -83,5 +83,5 @@ while :; do
   sleep 2
 done
 echo
-API_JSON="$(api stats)" DEVICES="$(api devices)" CASES="$(api cases)" INCIDENTS="$(api incidents)" \
+DEMO_API="http://127.0.0.1:$api_port" API_JSON="$(api stats)" DEVICES="$(api devices)" CASES="$(api cases)" INCIDENTS="$(api incidents)" \
   /usr/bin/python3 build/demo_status.py --summary

@@ -7,6 +7,7 @@
 import json
 import os
 import sys
+import urllib.request
 
 
 def env_json(name, default):
@@ -37,6 +38,18 @@ def progress(elapsed: int, total: int) -> None:
           f"  dead letters {stats.get('dead_letters', 0)}  cases: {states}", flush=True)
 
 
+def timeline(case_id: str) -> str:
+    """The case's status timeline from Central (env DEMO_API, EDGEAI_CENTRAL_API_TOKEN), e.g. filed → accepted → …"""
+    request = urllib.request.Request(f"{os.environ['DEMO_API']}/api/v1/cases/{case_id}",
+                                     headers={"Authorization": f"Bearer {os.environ['EDGEAI_CENTRAL_API_TOKEN']}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            case = json.load(response)
+    except OSError as error:
+        return f"(timeline unavailable: {error})"
+    return " → ".join(t["state"] for t in case.get("timeline", []))
+
+
 def summary() -> int:
     stats, devices, cases = env_json("API_JSON", {}), env_json("DEVICES", []), env_json("CASES", [])
     incidents = env_json("INCIDENTS", [])
@@ -52,6 +65,8 @@ def summary() -> int:
         filed = f"case {case['platform_case_id'] or '-'} {case['state']}" if case else "no case yet"
         print(f"  {i['scenario']:<16} zone {i.get('zone_id') or '-':<10} {i['event_count']:>3} events"
               f"  first {i['first_seen']}  {i['state']:<8} {filed}")
+        if case and os.environ.get("DEMO_API"):
+            print(f"  {'':<16} case timeline: {timeline(case['case_id'])}")
     print(f"\nevents {stats.get('events', 0)}, incidents {stats.get('incidents', 0)}, cases {stats.get('cases', 0)},"
           f" dead letters {stats.get('dead_letters', 0)}, platform outbox pending {stats.get('outbox_pending', 0)}")
     scenarios = sorted({i["scenario"] for i in incidents})

@@ -34,6 +34,20 @@ public sealed class LoopTests
         });
         await AssertNothingLostOrDuplicatedAsync(system);
         Assert.Equal(0, (await system.GetAsync("stats")).GetProperty("dead_letters").GetInt64());
+
+        // The platform resolves each case; Central asks the worker to re-check the zone and the real worker answers
+        // from its own rule: every case ends verified (condition gone) or reopened (still there).
+        var outcomes = new Dictionary<string, string>();
+        await Eventually.UntilAsync(async () =>
+        {
+            foreach (var c in (await system.GetAsync("cases?limit=1000")).EnumerateArray())
+            {
+                var id = c.GetProperty("case_id").GetString()!;
+                var states = (await system.GetAsync($"cases/{id}")).GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("state").GetString()).ToList();
+                if (states.FirstOrDefault(s => s is "verified" or "reopened") is { } outcome) outcomes[id] = outcome!;
+            }
+            return outcomes.Count == system.Platform.Cases.Count;
+        }, Long, () => $"verification outcomes so far: {string.Join(", ", outcomes)}\n{system.Describe()}");
     }
 
     [Fact]

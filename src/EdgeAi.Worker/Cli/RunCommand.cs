@@ -98,13 +98,15 @@ internal static class RunCommand
             var sink = new OutboxSink(outbox);
             var first = cfg.Models[0];
             var quality = new QualityBoard();
+            var verifier = new ZoneVerifier();   // answers Central's "verify" commands from the cameras' own rules
             state.Quality = quality;
             var pipeline = new WorkerPipeline(cfg.Cameras, detectors,
                 camera =>
                 {
                     var d = detectors[camera.Model ?? first.Id];
                     var model = new ModelInfo(d.Manifest.Name, d.Manifest.Version, d.Manifest.Sha256);
-                    var scenarios = new ScenarioAnalytics(cfg.DeviceId, camera, camera.Scenarios, model, store, null, sink, TrackerOptions.ForModel(d.Manifest.Thresholds));
+                    var scenarios = verifier.Register(camera.Id,
+                        new ScenarioAnalytics(cfg.DeviceId, camera, camera.Scenarios, model, store, null, sink, TrackerOptions.ForModel(d.Manifest.Thresholds)));
                     return new QualityCheckingAnalytics(camera.Id, scenarios, camera.Quality ?? cfg.Quality, quality, loggers.CreateLogger<QualityCheckingAnalytics>());
                 },
                 new IngestOptions(), new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(first.BatchWaitMs) }, loggers);
@@ -121,7 +123,7 @@ internal static class RunCommand
             };
             await using var delivery = new DeliveryService(
                 new DeliveryOptions { DeviceId = cfg.DeviceId, Mqtt = mqtt, HealthInterval = TimeSpan.FromSeconds(cfg.HealthIntervalS) }, outbox, loggers,
-                healthProvider: state.Health);
+                healthProvider: state.Health, commandHandler: verifier.HandleAsync);
             state.Mqtt = delivery.Client;
             await delivery.StartAsync(stop.Token);
             state.Pipeline = pipeline;

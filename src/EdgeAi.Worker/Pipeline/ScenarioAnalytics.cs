@@ -41,6 +41,14 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
     /// <summary>Events emitted so far (all types).</summary>
     public long EventsEmitted { get; private set; }
 
+    /// <summary>Frames this camera's rules have seen (read by verification from another thread).</summary>
+    public long FramesProcessed => Interlocked.Read(ref _framesProcessed);
+
+    /// <summary>The camera's rules; <see cref="ZoneRule.IsActive"/> says whether a condition holds right now.</summary>
+    internal IReadOnlyList<Scenarios.ZoneRule> Rules => _engine.Rules;
+
+    private long _framesProcessed;
+
     public async ValueTask ProcessAsync(AnalysedFrame analysed, CancellationToken ct)
     {
         var frame = analysed.Frame;
@@ -49,6 +57,7 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
             var detections = analysed.Detections as Detection.Detection[] ?? analysed.Detections.ToArray();
             var tracked = _tracker.Update(detections, frame.CaptureTime);
             var result = _engine.Process(frame.CaptureTime, frame.SourceWidth, frame.SourceHeight, tracked);
+            Interlocked.Increment(ref _framesProcessed);
             if (result.Events.Count == 0) return;
 
             byte[]? rgb = null;
