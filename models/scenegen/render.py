@@ -53,7 +53,7 @@ def _set(name):
                 rows.append(("eval-%s-%02d" % (sc.replace("_", "-"), k), sc, seed, var, float(dur), False, 960, 540))
         return rows
     if name == "demo":
-        return [("demo-litter", "litter", 41, "drop", 60.0, True, 960, 540),
+        return [("demo-litter", "litter", 41, "drop_pickup", 60.0, True, 960, 540),
                 ("demo-road-collapse", "road_collapse", 42, "collapse", 60.0, True, 960, 540),
                 ("demo-illegal-fishing", "illegal_fishing", 43, "fisher_ban", 60.0, True, 960, 540),
                 ("demo-crowding", "crowding", 44, "gather", 60.0, True, 960, 540)]
