@@ -39,7 +39,9 @@ public sealed class CentralProcessTests(ITestOutputHelper output) : IAsyncLifeti
         await _broker.DisposeAsync();
         try { Directory.Delete(_dir, recursive: true); }
         catch (IOException) { }
-        Assert.DoesNotContain(ServerProcess.Running, p => p.Name.StartsWith("edgeai-central", StringComparison.Ordinal) || p.Name == "postgres");
+        // edgeai-central only: the classes that start it share one collection, so none runs meanwhile. A postgres may
+        // legitimately belong to another class running in parallel; build/check-leftovers.sh catches a leaked one after the run.
+        Assert.DoesNotContain(ServerProcess.Running, p => p.Name.StartsWith("edgeai-central", StringComparison.Ordinal));
     }
 
     private T Track<T>(T d) where T : IAsyncDisposable
