@@ -38,6 +38,10 @@ demo: build
 bench: build
 	@build/bench.sh
 
+## soak: 16 cameras for an hour on loopback; worker and Central RSS growth after warm-up must stay < 5 % (not in CI)
+soak: build
+	@build/soak.sh
+
 ## train: re-train the bundled demo detector (PyTorch on CPU; the trained model is committed)
 train:
 	@build/setup.sh --train

@@ -25,11 +25,14 @@ LOCATIONS = {
 }
 
 
-def camera(gt_path: str, rtsp_port: int) -> dict:
+def camera(gt_path: str, rtsp_port: int, copy: int = 1) -> dict:
+    """The camera for one demo clip; copy k > 1 (soak runs) is the same stream as another camera, placed 2 km further
+    north so Central does not merge its incidents with the first copy's as a neighbouring camera's."""
     with open(gt_path, encoding="utf-8") as f:
         gt = json.load(f)
     mount = gt["name"].removeprefix("demo-")
     lat, lon = LOCATIONS.get(mount, (31.23, 121.47))
+    lat += 0.02 * (copy - 1)
     zones = [{k: v for k, v in {"id": z["id"], "type": z["type"], "polygon": z["polygon"],
                                 "area_m2": z.get("area_m2")}.items() if v is not None}
              for z in gt["zones"]]
@@ -42,8 +45,8 @@ def camera(gt_path: str, rtsp_port: int) -> dict:
         # models/demo/MODEL_CARD.md); the rule's default floor of 0.4 is meant for a production detector.
         scenarios["litter"] = {"min_confidence": 0.3}
     return {
-        "id": f"cam-{mount}",
-        "name": f"Demo {gt['scenario'].replace('_', ' ')} ({gt['scene']})",
+        "id": f"cam-{mount}" + (f"-{copy}" if copy > 1 else ""),
+        "name": f"Demo {gt['scenario'].replace('_', ' ')} ({gt['scene']})" + (f" #{copy}" if copy > 1 else ""),
         "url": f"rtsp://127.0.0.1:{rtsp_port}/{mount}",
         "location": {"lat": lat, "lon": lon},
         "decode": {"mode": "keyframes"},
@@ -87,9 +90,11 @@ def main() -> None:
     for name in ("--mqtt-port", "--rtsp-port", "--api-port", "--platform-port"):
         p.add_argument(name, type=int, required=True)
     p.add_argument("--worker-http-port", type=int, default=0, help="the worker's status page and /metrics (0: any free port)")
+    p.add_argument("--copies", type=int, default=1, help="cameras per clip (soak: 4 copies of 4 clips = 16 cameras)")
     a = p.parse_args()
 
-    cameras = [camera(path, a.rtsp_port) for path in sorted(glob.glob(os.path.join(a.clips, "demo-*.gt.json")))]
+    clips = sorted(glob.glob(os.path.join(a.clips, "demo-*.gt.json")))
+    cameras = [camera(path, a.rtsp_port, k) for k in range(1, a.copies + 1) for path in clips]
     worker = {
         "device_id": "edge-demo",
         "http": {"listen": f"127.0.0.1:{a.worker_http_port}"},

@@ -26,7 +26,10 @@ public sealed class RtspCameraServer : IAsyncDisposable
         ? $"rtsp://127.0.0.1:{Port}/{name}"
         : throw new KeyNotFoundException($"no camera '{name}' on this server");
 
-    /// <summary>Starts a server with mounts NAME → MP4 file.</summary>
+    /// <summary>Mount value for an audio-only stream (a live tone, no video track) instead of an MP4 file.</summary>
+    public const string AudioOnly = "audio-only:";
+
+    /// <summary>Starts a server with mounts NAME → MP4 file (or <see cref="AudioOnly"/>).</summary>
     public static async Task<RtspCameraServer> StartNewAsync(IReadOnlyDictionary<string, string> mounts)
     {
         var server = new RtspCameraServer(mounts);
@@ -41,7 +44,7 @@ public sealed class RtspCameraServer : IAsyncDisposable
     {
         if (IsRunning) return;
         var args = new List<string> { TestPaths.InRepo("tools", "rtsp", "rtsp_server.py"), "--port", Port.ToString() };
-        foreach (var (name, file) in _mounts) args.AddRange(["--mount", $"{name}={file}"]);
+        foreach (var (name, file) in _mounts) args.AddRange(file == AudioOnly ? ["--audio-mount", name] : ["--mount", $"{name}={file}"]);
         _process = ServerProcess.Start("rtsp-server", "/usr/bin/python3", args);
         await _process.WaitForOutputAsync($"READY {Port}", TimeSpan.FromSeconds(20));
     }

@@ -99,14 +99,27 @@ def make_factory(clip: Clip) -> GstRtspServer.RTSPMediaFactory:
     return factory
 
 
+def make_audio_factory() -> GstRtspServer.RTSPMediaFactory:
+    """An audio-only live stream (a 440 Hz tone, G.711 mu-law): a source that is reachable and speaks RTSP but carries
+    no video, as a misconfigured URL pointing at an intercom or a microphone channel would."""
+    factory = GstRtspServer.RTSPMediaFactory()
+    factory.set_launch(
+        "( audiotestsrc is-live=true wave=sine freq=440 ! audioconvert ! audioresample ! audio/x-raw,rate=8000,channels=1 "
+        "! mulawenc ! rtppcmupay name=pay0 pt=0 )")
+    factory.set_shared(False)
+    return factory
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--address", default="127.0.0.1")
     parser.add_argument("--mount", action="append", default=[], metavar="NAME=FILE", help="serve FILE at /NAME")
+    parser.add_argument("--audio-mount", action="append", default=[], metavar="NAME",
+                        help="serve an audio-only stream (no video track) at /NAME")
     args = parser.parse_args()
-    if not args.mount:
-        parser.error("at least one --mount NAME=FILE is required")
+    if not args.mount and not args.audio_mount:
+        parser.error("at least one --mount NAME=FILE (or --audio-mount NAME) is required")
 
     Gst.init(None)
     server = GstRtspServer.RTSPServer()
@@ -124,6 +137,8 @@ def main() -> int:
             print(f"bad --mount {spec!r}: {error}", file=sys.stderr)
             return 2
         mounts.add_factory("/" + name, make_factory(clip))
+    for name in args.audio_mount:
+        mounts.add_factory("/" + name, make_audio_factory())
 
     if server.attach(None) == 0:
         print(f"cannot listen on {args.address}:{args.port}", file=sys.stderr)

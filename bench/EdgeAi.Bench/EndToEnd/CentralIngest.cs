@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using EdgeAi.Central.Configuration;
+using EdgeAi.Central.Consuming;
 using EdgeAi.Central.Diagnostics;
 using EdgeAi.Central.Hosting;
 using EdgeAi.Central.Storage;
@@ -19,7 +20,7 @@ namespace EdgeAi.Bench.EndToEnd;
 
 /// <summary>One central-ingest run, as written to latest.json.</summary>
 internal sealed record CentralRun(string Target, int Published, long Received, long Stored, long DeadLetters, long Lost,
-    double Seconds, double EventsPerSecond, double PublisherEventsPerSecond);
+    double Seconds, double EventsPerSecond, double PublisherEventsPerSecond, string? SpoolSync = null, int? Connections = null, double? RecordsPerFsync = null);
 
 /// <summary>
 /// Central ingest: a load generator (one device connection, QoS 1, up to 1 000 in flight) publishes the same
@@ -33,7 +34,8 @@ internal static class CentralIngest
 {
     private const string Device = "edge-load";
 
-    public static async Task<IReadOnlyList<CentralRun>> RunAsync(int events, bool postgres)
+    /// <param name="consumer">Central's consumer settings (spool_sync, connections); the defaults unless the bench is told otherwise.</param>
+    public static async Task<IReadOnlyList<CentralRun>> RunAsync(int events, bool postgres, ConsumerSettings consumer)
     {
         // The first events of each run only warm up (JIT tiering, connection pools, SQLite page cache); they are stored and
         // counted for losses but not timed. A profile of a cold 20 000-event run spent 22 % of Central's CPU in the JIT.
@@ -43,7 +45,7 @@ internal static class CentralIngest
         var runs = new List<CentralRun>();
         runs.Add(await BareAsync(payloads));
         Report(runs[^1]);
-        runs.Add(await CentralAsync(payloads, "sqlite", null));
+        runs.Add(await CentralAsync(payloads, "sqlite", null, consumer));
         Report(runs[^1]);
         if (postgres)
         {
@@ -51,7 +53,7 @@ internal static class CentralIngest
             else
             {
                 await using var pg = await PostgresServer.StartNewAsync();
-                runs.Add(await CentralAsync(payloads, "postgres", pg.CreateDatabase("bench")));
+                runs.Add(await CentralAsync(payloads, "postgres", pg.CreateDatabase("bench"), consumer));
                 Report(runs[^1]);
             }
         }
@@ -60,7 +62,8 @@ internal static class CentralIngest
 
     private static void Report(CentralRun r) => Progress.Say(
         $"central: {r.Target,-8} {r.EventsPerSecond,7:0} events/s ({r.Published} published at {r.PublisherEventsPerSecond:0}/s, {r.Received} received, " +
-        $"{r.Stored} stored, {r.DeadLetters} dead letters, {r.Lost} lost) in {r.Seconds:0.0} s");
+        $"{r.Stored} stored, {r.DeadLetters} dead letters, {r.Lost} lost) in {r.Seconds:0.0} s" +
+        (r.SpoolSync is null ? "" : $"; spool {r.SpoolSync}, {r.Connections} connections" + (r.RecordsPerFsync is { } g ? $", {g:0.0} events per fsync" : "")));
 
     /// <summary>Valid, varied v1 events from one device (episodes of five, four scenarios), sequence 1..n, serialised up front.</summary>
     private static byte[][] Payloads(int n)
@@ -103,7 +106,7 @@ internal static class CentralIngest
             Math.Round(seconds, 2), Math.Round(n / seconds), Math.Round(published));
     }
 
-    private static async Task<CentralRun> CentralAsync((byte[][] Warmup, byte[][] Timed) load, string target, string? connectionString)
+    private static async Task<CentralRun> CentralAsync((byte[][] Warmup, byte[][] Timed) load, string target, string? connectionString, ConsumerSettings consumer)
     {
         var payloads = load.Timed;
         var total = load.Warmup.Length + payloads.Length;
@@ -119,6 +122,7 @@ internal static class CentralIngest
             LogLevel = "Warning",
             Mqtt = new MqttSettings { Host = broker.Host, Port = broker.Port, Username = "central", Password = broker.Passwords["central"] },
             Database = new DatabaseSettings { ConnectionString = connectionString ?? $"Data Source={Path.Combine(dir, "central.db")}" },
+            Consumer = consumer with { SpoolDirectory = Path.Combine(dir, "spool") },
             Api = new ApiSettings { Listen = $"http://127.0.0.1:{FreePort.Get()}", Token = "tok-" + secret },
             Platform = new PlatformSettings { Url = new Uri($"http://127.0.0.1:{platformPort}/"), Secret = secret, CallbackSecret = callbackSecret },
         };
@@ -140,6 +144,8 @@ internal static class CentralIngest
             await PublishAllAsync(broker, load.Warmup);
             await WaitAsync(() => Handled() >= load.Warmup.Length, TimeSpan.FromSeconds(300), pollMs: 5);
             var before = Handled();
+            var spool = app.Services.GetRequiredService<InboundSpool>();
+            var syncsBefore = spool.Syncs;
             long doneTicks = 0;
             var (start, published) = await PublishAllAsync(broker, payloads);
             await WaitAsync(() =>
@@ -152,8 +158,10 @@ internal static class CentralIngest
             var counts = await app.Services.GetRequiredService<CentralStore>().CountAsync(CancellationToken.None);
             // Rate over the timed events; received, stored and lost count the warm-up too.
             var timedStored = counts.Events - before;
+            var syncs = spool.Syncs - syncsBefore;
             return new CentralRun(target, total, metrics.Received, counts.Events, counts.DeadLetters, total - counts.Events,
-                Math.Round(seconds, 2), Math.Round(timedStored / seconds), Math.Round(published));
+                Math.Round(seconds, 2), Math.Round(timedStored / seconds), Math.Round(published),
+                consumer.SpoolSync.ToString().ToLowerInvariant(), consumer.Connections, syncs > 0 ? Math.Round((double)payloads.Length / syncs, 2) : null);
         }
         finally
         {

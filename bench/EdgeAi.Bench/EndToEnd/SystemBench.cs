@@ -44,7 +44,13 @@ internal static class SystemBench
         }
         if (only.Contains("central"))
         {
-            var runs = await CentralIngest.RunAsync(BenchArgs.Int(args, "--events", quick ? 3000 : 30000), postgres: !BenchArgs.Flag(args, "--no-postgres"));
+            var consumer = new EdgeAi.Central.Configuration.ConsumerSettings();
+            consumer = consumer with
+            {
+                Connections = BenchArgs.Int(args, "--connections", consumer.Connections),
+                SpoolSync = BenchArgs.Get(args, "--spool-sync", "fsync") == "write" ? EdgeAi.Central.Configuration.SpoolSyncMode.Write : EdgeAi.Central.Configuration.SpoolSyncMode.Fsync,
+            };
+            var runs = await CentralIngest.RunAsync(BenchArgs.Int(args, "--events", quick ? 3000 : 30000), postgres: !BenchArgs.Flag(args, "--no-postgres"), consumer);
             var bare = runs.FirstOrDefault(r => r.Target == "bare");
             var sqlite = runs.FirstOrDefault(r => r.Target == "sqlite");
             var pg = runs.FirstOrDefault(r => r.Target == "postgres");

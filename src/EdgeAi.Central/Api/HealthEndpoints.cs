@@ -32,7 +32,7 @@ internal static class HealthEndpoints
             {
                 problems.Add($"database: {ex.Message}");
             }
-            if (!mqtt.IsConnected) problems.Add($"MQTT not connected: {mqtt.Client.LastError ?? mqtt.Client.State.ToString()}");
+            if (mqtt.Disconnected is { } down) problems.Add($"MQTT not connected ({down.ClientId}): {down.LastError ?? down.State.ToString()}");
             else if (!consumer.Subscribed) problems.Add("MQTT subscriptions not granted yet");
             return problems.Count == 0
                 ? Results.Ok(new { status = "ready" })

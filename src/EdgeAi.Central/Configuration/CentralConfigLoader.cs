@@ -117,6 +117,7 @@ internal static class CentralConfigLoader
             {
                 QueueCapacity = c.Int("queue_capacity", consumer.QueueCapacity, 16, 1_000_000),
                 BatchSize = c.Int("batch_size", consumer.BatchSize, 1, 10_000),
+                Connections = c.Int("connections", consumer.Connections, 1, 32),
                 QueueMaxBytes = c.Int("queue_max_bytes", (int)consumer.QueueMaxBytes, 1 << 20, int.MaxValue),
                 MaxEvidenceBytes = c.Int("max_evidence_bytes", consumer.MaxEvidenceBytes, 1024, 64 << 20),
                 MaxJsonBytes = c.Int("max_json_bytes", consumer.MaxJsonBytes, 1024, 16 << 20),

@@ -9,6 +9,14 @@ internal sealed record ConsumerSettings
     /// <summary>Payload bytes the channel may hold before the network thread waits (with <see cref="QueueCapacity"/>, bounds memory). Default 64 MiB.</summary>
     public long QueueMaxBytes { get; init; } = 64 << 20;
 
+    /// <summary>
+    /// MQTT connections that take the shared subscriptions (all in the instance's share group; the broker deals messages
+    /// to them in turn). With <c>spool_sync=fsync</c> each message must be on disk before its connection's callback returns
+    /// (the PUBACK follows it), so one connection waits out one fsync per message; several connections share each fsync
+    /// (group commit). Default 4.
+    /// </summary>
+    public int Connections { get; init; } = 4;
+
     /// <summary>Messages written to the store per transaction, at most. Default 256.</summary>
     public int BatchSize { get; init; } = 256;
 
@@ -32,7 +40,7 @@ internal sealed record ConsumerSettings
 
     /// <summary>
     /// <see cref="SpoolSyncMode.Fsync"/> (default): each message reaches the disk before the broker gets its PUBACK, so
-    /// nothing acknowledged is lost even on power loss (about one fdatasync per message, ~3 ms on a VM disk).
+    /// nothing acknowledged is lost even on power loss (one fsync per group of messages, see <see cref="Connections"/>).
     /// <see cref="SpoolSyncMode.Write"/>: written to the OS page cache only; safe against a Central crash or SIGKILL, not
     /// against power loss of the Central host; several times the throughput.
     /// </summary>

@@ -5,20 +5,26 @@ using Microsoft.Extensions.Logging;
 namespace EdgeAi.Central.Consuming;
 
 /// <summary>
-/// Central's one MQTT connection (user "central", persistent session so the broker keeps its share of the
-/// backlog while it is away). Used by the consumer and to publish verification commands.
+/// Central's MQTT connections (user "central", persistent sessions so the broker keeps the instance's share of the
+/// backlog while it is away): <see cref="Client"/> publishes verification commands and takes the status topics;
+/// it and <c>consumer.connections − 1</c> more (client ids <c>…-c2</c>, <c>…-c3</c>, …) take the shared subscriptions.
 /// </summary>
 internal sealed class CentralMqtt : IAsyncDisposable
 {
     public CentralMqtt(CentralOptions options, ILoggerFactory loggers, TimeProvider time)
     {
-        var m = options.Mqtt;
         var id = new string(("central-" + options.InstanceId).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
-        Client = new MqttClient(new MqttClientOptions
+        if (id.Length > 60) id = id[..60];
+        Client = Connect(options.Mqtt, id, loggers, time);
+        Consumers = [Client, .. Enumerable.Range(2, Math.Max(0, options.Consumer.Connections - 1)).Select(i => Connect(options.Mqtt, $"{id}-c{i}", loggers, time))];
+    }
+
+    private static MqttClient Connect(MqttSettings m, string clientId, ILoggerFactory loggers, TimeProvider time) =>
+        new(new MqttClientOptions
         {
             Host = m.Host,
             Port = m.Port,
-            ClientId = id.Length > 64 ? id[..64] : id,
+            ClientId = clientId,
             Username = m.Username,
             Password = m.Password,
             Tls = m.TlsCaFile is { } ca ? new MqttTlsOptions(ca, m.TlsCertFile, m.TlsKeyFile) : null,
@@ -27,11 +33,20 @@ internal sealed class CentralMqtt : IAsyncDisposable
             ReconnectMinDelay = TimeSpan.FromMilliseconds(500),
             ReconnectMaxDelay = TimeSpan.FromSeconds(30),
         }, loggers.CreateLogger<MqttClient>(), time);
-    }
 
     public MqttClient Client { get; }
 
-    public bool IsConnected => Client.State == MqttConnectionState.Connected;
+    /// <summary>The connections that take the shared subscriptions, <see cref="Client"/> first.</summary>
+    public IReadOnlyList<MqttClient> Consumers { get; }
 
-    public ValueTask DisposeAsync() => Client.DisposeAsync();
+    /// <summary>Every connection is up.</summary>
+    public bool IsConnected => Consumers.All(c => c.State == MqttConnectionState.Connected);
+
+    /// <summary>The first connection that is not up, if any (for /readyz).</summary>
+    public MqttClient? Disconnected => Consumers.FirstOrDefault(c => c.State != MqttConnectionState.Connected);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in Consumers) await c.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -20,6 +20,7 @@ internal sealed partial class InboundQueue
     private readonly InboundSpool _spool;
     private readonly long _maxBytes;
     private readonly ManualResetEventSlim _room = new(true);
+    private readonly Lock _postLock = new();
     private long _bytes;
     private volatile bool _completed;
 
@@ -34,7 +35,7 @@ internal sealed partial class InboundQueue
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
-            SingleWriter = true,
+            SingleWriter = false,
         });
         _metrics = metrics;
         _time = time;
@@ -56,14 +57,36 @@ internal sealed partial class InboundQueue
 
     public int Count => _channel.Reader.Count;
 
-    /// <summary>Called on the network thread; blocks only while the queue is full. False once the queue is completed.</summary>
+    /// <summary>
+    /// Called on a network thread (one per consumer connection); blocks while the queue is full and, with
+    /// <c>spool_sync=fsync</c>, until the message's journal record is on disk. False once the queue is completed.
+    /// </summary>
     public bool Post(MqttMessage message)
     {
         _metrics.MessageReceived();
         InboundMessage item;
+        bool posted;
+        // Journal order = queue order: the processor confirms the spool up to the last sequence of each stored batch,
+        // which is only right when no earlier sequence is still behind it in the queue.
+        lock (_postLock)
+        {
+            item = Journaled(message, () => _spool.Append(message, _time.GetUtcNow()));
+            posted = Enqueue(item);
+        }
+        // The record may reach the store before it reaches the disk; either way it is durable before the PUBACK.
+        Journaled(message, () =>
+        {
+            _spool.WaitDurable(item.Sequence);
+            return item;
+        });
+        return posted;
+    }
+
+    private InboundMessage Journaled(MqttMessage message, Func<InboundMessage> journal)
+    {
         try
         {
-            item = _spool.Append(message, _time.GetUtcNow());
+            return journal();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -74,6 +97,10 @@ internal sealed partial class InboundQueue
             Environment.FailFast($"edgeai-central: cannot journal an inbound message in {_spool.Directory}: {ex.Message}");
             throw;
         }
+    }
+
+    private bool Enqueue(InboundMessage item)
+    {
         if (Volatile.Read(ref _bytes) > _maxBytes)
         {
             // The byte budget: a few large messages must not fill memory before the count limit is reached.

@@ -20,12 +20,15 @@ namespace EdgeAi.Central.Consuming;
 /// detects a torn last record (power loss); it is ignored. <see cref="Committed"/> (called after the store committed
 /// a batch) deletes segments whose records are all stored. At start, <see cref="Recover"/> returns what is left, which
 /// the processor stores again: events and evidence are de-duplicated by id, dead letters by message key.
-/// Thread-safety: <see cref="Append"/> and <see cref="Committed"/> may run on different threads (one lock).
+/// Thread-safety: <see cref="Append"/>, <see cref="WaitDurable"/> (several network threads) and <see cref="Committed"/>
+/// (the processor) may run concurrently: one lock for the files, one for the group commit.
 /// </remarks>
 internal sealed partial class InboundSpool : IDisposable
 {
     private const long SegmentBytes = 16 << 20;
     private readonly Lock _lock = new();
+    private readonly Lock _syncLock = new();
+    private long _durable;
     private readonly bool _fsync;
     private readonly ILogger _logger;
     private readonly List<(string File, long LastSequence)> _closed = [];
@@ -78,7 +81,11 @@ internal sealed partial class InboundSpool : IDisposable
         return result;
     }
 
-    /// <summary>Journals a message; returns it with its sequence number and key. On the MQTT network thread.</summary>
+    /// <summary>
+    /// Journals a message (one write(2): in the page cache, safe from a process crash, before this returns); returns it
+    /// with its sequence number and key. On an MQTT network thread. With <c>spool_sync=fsync</c> the caller then calls
+    /// <see cref="WaitDurable"/> before it lets the PUBACK go.
+    /// </summary>
     public InboundMessage Append(MqttMessage message, DateTimeOffset receivedAt)
     {
         lock (_lock)
@@ -87,11 +94,45 @@ internal sealed partial class InboundSpool : IDisposable
             var length = Encode(item);
             if (_active is null || _active.Length + length > SegmentBytes) Roll();
             _active!.Write(_buffer, 0, length);
-            if (_fsync) _active.Flush(flushToDisk: true);
             _activeLast = _next++;
             return item;
         }
     }
+
+    /// <summary>
+    /// With <c>spool_sync=fsync</c>, returns once the record <paramref name="sequence"/> is on disk (no-op otherwise).
+    /// Group commit: one caller runs fsync for every record written so far while the others wait for it and find their
+    /// record covered. One network thread alone gains nothing (each callback waits for its own fsync), so Central
+    /// consumes over several connections (<c>consumer.connections</c>): their callbacks share each fsync.
+    /// </summary>
+    public void WaitDurable(long sequence)
+    {
+        if (!_fsync) return;
+        lock (_syncLock)
+        {
+            if (Volatile.Read(ref _durable) >= sequence) return;
+            FileStream? file;
+            long last;
+            lock (_lock)
+            {
+                file = _active;
+                last = _activeLast;
+            }
+            try
+            {
+                if (file is not null) RandomAccess.FlushToDisk(file.SafeFileHandle);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The segment was rolled (Roll syncs it before closing) or deleted because all its records are stored.
+            }
+            if (last > Volatile.Read(ref _durable)) Volatile.Write(ref _durable, last);
+            Syncs++;
+        }
+    }
+
+    /// <summary>fsync calls made by <see cref="WaitDurable"/> (records per sync = group-commit factor).</summary>
+    public long Syncs { get; private set; }
 
     /// <summary>Every record up to <paramref name="sequence"/> is in the database: drop the segments that hold only such records.</summary>
     public void Committed(long sequence)
@@ -120,6 +161,7 @@ internal sealed partial class InboundSpool : IDisposable
     {
         if (_active is not null)
         {
+            if (_fsync) _active.Flush(flushToDisk: true);   // its records may be awaited in WaitDurable
             _active.Dispose();
             _closed.Add((_activeFile!, _activeLast));
         }

@@ -15,14 +15,19 @@ namespace EdgeAi.Central.Consuming;
 /// </summary>
 internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue, InboundSpool spool, CentralOptions options, ILogger<MqttConsumer> logger) : BackgroundService
 {
-    public IReadOnlyList<string> Filters { get; } =
+    /// <summary>Taken by every consumer connection: the broker deals each message to one member of the share group.</summary>
+    public IReadOnlyList<string> SharedFilters { get; } =
     [
         $"$share/{options.Mqtt.ShareGroup}/{Topics.Root}/+/events",
         $"$share/{options.Mqtt.ShareGroup}/{Topics.Root}/+/evidence/+",
         $"$share/{options.Mqtt.ShareGroup}/{Topics.Root}/+/health",
         $"$share/{options.Mqtt.ShareGroup}/{Topics.Root}/+/replies",
-        $"{Topics.Root}/+/status",
     ];
+
+    /// <summary>Taken by the first connection only (retained status messages are not delivered to shared subscriptions).</summary>
+    public string StatusFilter { get; } = $"{Topics.Root}/+/status";
+
+    public IReadOnlyList<string> Filters => [.. SharedFilters, StatusFilter];
 
     /// <summary>True once every subscription was granted.</summary>
     public bool Subscribed { get; private set; }
@@ -32,11 +37,16 @@ internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue,
         // Messages acknowledged to the broker by an earlier run but not stored (crash) go first, before any new one.
         await Task.Yield();
         foreach (var item in spool.Recover()) await queue.PostRecoveredAsync(item, stoppingToken).ConfigureAwait(false);
-        mqtt.Client.MessageReceived += OnMessage;
-        mqtt.Client.Start();
+        foreach (var client in mqtt.Consumers)
+        {
+            client.MessageReceived += OnMessage;
+            client.Start();
+        }
         try
         {
-            foreach (var f in Filters) await mqtt.Client.SubscribeAsync(f, qos: 1, stoppingToken).ConfigureAwait(false);
+            foreach (var client in mqtt.Consumers)
+                foreach (var f in SharedFilters) await client.SubscribeAsync(f, qos: 1, stoppingToken).ConfigureAwait(false);
+            await mqtt.Client.SubscribeAsync(StatusFilter, qos: 1, stoppingToken).ConfigureAwait(false);
             Subscribed = true;
             LogSubscribed(string.Join(", ", Filters));
         }

@@ -12,7 +12,6 @@ public sealed record CrowdingRuleConfig : RuleConfig
     {
         ZoneTypes = [Scenarios.ZoneTypes.Plaza, Scenarios.ZoneTypes.Street];
         ConfirmedTracksOnly = false;
-        PrivacyBlur = true;
     }
 
     public IReadOnlyList<string> PersonClasses { get; init; } = ["person"];

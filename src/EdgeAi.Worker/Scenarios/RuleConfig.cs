@@ -34,6 +34,10 @@ public abstract record RuleConfig
     /// <summary>Only confirmed tracks count (filters one-frame false positives). Default true.</summary>
     public bool ConfirmedTracksOnly { get; init; } = true;
 
-    /// <summary>Blur persons on this rule's evidence snapshots. Default false (true for crowding).</summary>
-    public bool PrivacyBlur { get; init; }
+    /// <summary>
+    /// Blur every person in view on this rule's evidence (snapshot and crop). Default true for every rule: persons near
+    /// litter, a pothole or a crowd are bystanders, and evidence is minimised unless the operator turns this off for a
+    /// rule where the platform's legal basis covers identifying persons (e.g. fishing-ban enforcement).
+    /// </summary>
+    public bool PrivacyBlur { get; init; } = true;
 }

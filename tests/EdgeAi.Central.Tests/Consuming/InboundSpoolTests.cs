@@ -50,6 +50,42 @@ public sealed class InboundSpoolTests : IDisposable
     }
 
     [Fact]
+    public async Task WaitDurable_ConcurrentConnections_ShareFsyncsAndEveryRecordIsRecovered()
+    {
+        // Eight network threads, as eight consumer connections: each journals a message and waits until it is on disk.
+        const int threads = 8, perThread = 150;
+        long syncs;
+        using (var spool = Open(SpoolSyncMode.Fsync))
+        {
+            spool.Recover();
+            var gate = new object();
+            await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+            {
+                for (var i = 0; i < perThread; i++)
+                {
+                    InboundMessage item;
+                    lock (gate) item = spool.Append(Message(t * perThread + i), DateTimeOffset.UtcNow);   // as InboundQueue: journal order = queue order
+                    spool.WaitDurable(item.Sequence);
+                }
+            })));
+            syncs = spool.Syncs;
+        }
+
+        Assert.InRange(syncs, 1, threads * perThread - 1);   // at least one fsync covered several records (group commit)
+        using var again = Open();
+        Assert.Equal(Enumerable.Range(1, threads * perThread).Select(i => (long)i), again.Recover().Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public void WaitDurable_WriteMode_NeverSyncs()
+    {
+        using var spool = Open(SpoolSyncMode.Write);
+        spool.Recover();
+        spool.WaitDurable(spool.Append(Message(1), DateTimeOffset.UtcNow).Sequence);
+        Assert.Equal(0, spool.Syncs);
+    }
+
+    [Fact]
     public void Committed_EverythingStored_NoSegmentLeftAndNothingRecovered()
     {
         using (var spool = Open())

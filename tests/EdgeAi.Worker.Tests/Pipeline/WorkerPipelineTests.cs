@@ -142,6 +142,26 @@ public sealed class WorkerPipelineTests
         Assert.Equal(0, h.Pipeline.Health["good"].DecodeErrors);
     }
 
+    [Fact]
+    public async Task Run_AudioOnlyCamera_FailsWithReason_OthersKeepTheirRate()
+    {
+        // A reachable RTSP source that carries no video (an intercom or microphone channel configured by mistake).
+        await using var server = await RtspCameraServer.StartNewAsync(new Dictionary<string, string> { ["good"] = Clip, ["audio"] = RtspCameraServer.AudioOnly });
+        await using var h = new PipelineHarness([
+            PipelineHarness.Camera("good", server.Url("good")),
+            PipelineHarness.Camera("audio", server.Url("audio")),
+        ]);
+
+        await PipelineHarness.WaitUntil(() => h.Pipeline.Health["audio"].Snapshot().State == CameraState.Failed && h.Frames("good") >= 5, Long,
+            () => Describe(h, [server]));
+
+        Assert.Equal("not a video stream", h.Pipeline.Health["audio"].Snapshot().LastError);
+        Assert.Equal(0, h.Frames("audio"));
+        var goodBefore = h.Frames("good");
+        await PipelineHarness.WaitUntil(() => h.Frames("good") >= goodBefore + 3, Long, () => Describe(h, [server]));
+        Assert.Equal(CameraState.Streaming, h.Pipeline.Health["good"].Snapshot().State);
+    }
+
     /// <summary>A copy of <paramref name="clip"/> with random bytes written into its media data (container intact,
     /// H.264 slices damaged), as a camera with a failing encoder or a lossy link would deliver. Deterministic.</summary>
     private static string CorruptedCopy(string clip)

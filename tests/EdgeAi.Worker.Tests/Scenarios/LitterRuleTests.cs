@@ -32,7 +32,7 @@ public sealed class LitterRuleTests
         Assert.Equal(10, started.Rule.Measured["stationary_s"]);
         Assert.Equal(1, started.Rule.Measured["items"]);
         Assert.Equal(10, started.Rule.Parameters["min_stationary_s"]);
-        Assert.False(started.PrivacyBlur);
+        Assert.True(started.PrivacyBlur); // evidence minimisation: on by default for every rule
     }
 
     [Fact]
