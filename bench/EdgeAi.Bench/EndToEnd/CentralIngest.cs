@@ -47,6 +47,12 @@ internal static class CentralIngest
         Report(runs[^1]);
         runs.Add(await CentralAsync(payloads, "sqlite", null, consumer));
         Report(runs[^1]);
+        if (consumer.SpoolSync == SpoolSyncMode.Fsync)
+        {
+            // The same with spool_sync=write (crash-safe, not power-loss-safe): what the per-message fsync costs.
+            runs.Add(await CentralAsync(payloads, "sqlite-spool-write", null, consumer with { SpoolSync = SpoolSyncMode.Write }));
+            Report(runs[^1]);
+        }
         if (postgres)
         {
             if (!PostgresServer.IsInstalled) Progress.Say("central: PostgreSQL 15 not installed; skipping (install the Debian package 'postgresql')");

@@ -19,6 +19,9 @@ internal sealed record BenchResults
     public double? CentralEventsPerSSqlite { get; init; }
     public double? CentralEventsPerSPostgres { get; init; }
     public double? CentralRatioVsBareSubscriber { get; init; }
+
+    /// <summary>Central on SQLite with consumer.spool_sync=write (not the default): the cost of the per-message fsync.</summary>
+    public double? CentralEventsPerSSqliteSpoolWrite { get; init; }
     public long? EventsLost { get; init; }
     public int Cores { get; init; } = Environment.ProcessorCount;
     public string Date { get; init; } = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");

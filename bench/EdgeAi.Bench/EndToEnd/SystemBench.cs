@@ -61,6 +61,7 @@ internal static class SystemBench
                 CentralEventsPerSPostgres = pg?.EventsPerSecond,
                 CentralRatioVsBareSubscriber = sqlite is not null && bare is { EventsPerSecond: > 0 } ? Math.Round(sqlite.EventsPerSecond / bare.EventsPerSecond, 3) : null,
                 EventsLost = runs.Where(r => r.Target != "bare").Sum(r => r.Lost),
+                CentralEventsPerSSqliteSpoolWrite = runs.FirstOrDefault(r => r.Target == "sqlite-spool-write")?.EventsPerSecond,
             };
         }
 
