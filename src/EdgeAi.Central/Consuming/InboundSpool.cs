@@ -21,13 +21,14 @@ namespace EdgeAi.Central.Consuming;
 /// a batch) deletes segments whose records are all stored. At start, <see cref="Recover"/> returns what is left, which
 /// the processor stores again: events and evidence are de-duplicated by id, dead letters by message key.
 /// Thread-safety: <see cref="Append"/>, <see cref="WaitDurable"/> (several network threads) and <see cref="Committed"/>
-/// (the processor) may run concurrently: one lock for the files, one for the group commit.
+/// (the processor) may run concurrently: one lock for the files, one monitor for the group commit.
 /// </remarks>
 internal sealed partial class InboundSpool : IDisposable
 {
     private const long SegmentBytes = 16 << 20;
     private readonly Lock _lock = new();
-    private readonly Lock _syncLock = new();
+    private readonly object _syncGate = new();
+    private bool _syncing;
     private long _durable;
     private readonly bool _fsync;
     private readonly ILogger _logger;
@@ -101,16 +102,26 @@ internal sealed partial class InboundSpool : IDisposable
 
     /// <summary>
     /// With <c>spool_sync=fsync</c>, returns once the record <paramref name="sequence"/> is on disk (no-op otherwise).
-    /// Group commit: one caller runs fsync for every record written so far while the others wait for it and find their
-    /// record covered. One network thread alone gains nothing (each callback waits for its own fsync), so Central
+    /// Group commit: one caller (the leader) runs fsync for every record written so far while the others wait; when it
+    /// ends, all waiters wake at once and those whose record it covered return. One network thread alone gains nothing (each callback waits for its own fsync), so Central
     /// consumes over several connections (<c>consumer.connections</c>): their callbacks share each fsync.
     /// </summary>
     public void WaitDurable(long sequence)
     {
         if (!_fsync) return;
-        lock (_syncLock)
+        lock (_syncGate)
         {
-            if (Volatile.Read(ref _durable) >= sequence) return;
+            while (true)
+            {
+                if (_durable >= sequence) return;
+                if (!_syncing) break;              // nobody is syncing: lead the next group
+                Monitor.Wait(_syncGate);           // a sync is running; when it ends, it may have covered this record
+            }
+            _syncing = true;
+        }
+        var synced = 0L;
+        try
+        {
             FileStream? file;
             long last;
             lock (_lock)
@@ -126,8 +137,19 @@ internal sealed partial class InboundSpool : IDisposable
             {
                 // The segment was rolled (Roll syncs it before closing) or deleted because all its records are stored.
             }
-            if (last > Volatile.Read(ref _durable)) Volatile.Write(ref _durable, last);
-            Syncs++;
+            synced = last;
+        }
+        finally
+        {
+            // Wake every waiter at once: those covered return, one of the rest leads the next group. After a failed
+            // fsync (IOException, passed to the caller) nothing is marked durable.
+            lock (_syncGate)
+            {
+                _syncing = false;
+                if (synced > _durable) _durable = synced;
+                Syncs++;
+                Monitor.PulseAll(_syncGate);
+            }
         }
     }
 
