@@ -112,6 +112,8 @@ public sealed partial class CameraIngest
         }
 
         LogConnecting(_camera.Id, _camera.SafeUrl, process.Id);
+        // Room for two whole frames in the pipe (up to the system's 1 MiB limit): fewer wake-ups of ffmpeg and of this reader.
+        Pipes.TryGrow(process.StandardOutput.BaseStream, 2 * FrameBytes);
         using var stderr = new StderrPump(process, _camera, _health, _options, _logger);
         var started = Stopwatch.GetTimestamp();
         long firstFrameAt = 0;
