@@ -37,7 +37,7 @@ public static class FfmpegArguments
         filters.Add($"scale={width}:{height}:force_original_aspect_ratio=decrease:flags=bilinear");
         filters.Add($"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color={PadColor}");
         filters.Add("format=gbrp");
-        if (fromFile) filters.Add("showinfo");
+        if (fromFile) filters.Add("showinfo=checksum=0");   // timestamps only: the per-plane checksums cost ~5 % of ingest speed
         args.AddRange(["-vf", string.Join(',', filters), "-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1"]);
         return args;
     }
