@@ -51,6 +51,14 @@ public sealed record CameraLocation(double Lat = 0, double Lon = 0, string? Gb28
 /// </summary>
 public sealed record DecodeOptions(string Mode = "keyframes", double Fps = 1.0)
 {
+    /// <summary>
+    /// Key-frame mode only: analyse at most about this many key frames per second (ffmpeg <c>select</c> keeps a key
+    /// frame when at least 0.9/max_fps seconds passed since the last one kept; nothing is duplicated when key frames
+    /// are sparser). Null (default): every key frame. E.g. 0.5 with a 1 s GOP = one analysed frame per 2 s, half the
+    /// scaling and inference work of every key frame.
+    /// </summary>
+    public double? MaxFps { get; init; }
+
     /// <summary>No frame for this long → ffmpeg is killed and restarted. Default 20 s (several GOPs).</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -34,6 +34,13 @@ public static class FfmpegArguments
 
         var filters = new List<string>();
         if (!keyframes) filters.Add($"fps={camera.Decode.Fps.ToString(CultureInfo.InvariantCulture)}");
+        else if (camera.Decode.MaxFps is { } maxFps)
+        {
+            // At most about max_fps key frames: keep one when 0.9/max_fps s passed since the last kept (never duplicates;
+            // the slack keeps a 0.96 s GOP at max_fps 0.5 to one frame per ~2 s rather than per 3).
+            var gap = (0.9 / maxFps).ToString("0.###", CultureInfo.InvariantCulture);
+            filters.Add($"select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,{gap})'");
+        }
         filters.Add($"scale={width}:{height}:force_original_aspect_ratio=decrease:flags=bilinear");
         filters.Add($"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color={PadColor}");
         filters.Add("format=gbrp");

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using EdgeAi.Testing;
 using EdgeAi.Worker.Configuration;
 using EdgeAi.Worker.Ingest;
 
@@ -35,6 +37,26 @@ public sealed class FfmpegStderrTests
         Assert.Contains("-skip_frame nokey -i rtsp://h/s", line);
         Assert.Contains("scale=320:320:force_original_aspect_ratio=decrease:flags=bilinear,pad=320:320:(ow-iw)/2:(oh-ih)/2:color=0x727272,format=gbrp", line);
         Assert.EndsWith("-fps_mode passthrough -f rawvideo pipe:1", line);
+    }
+
+    [Theory]
+    [InlineData(null, 20)]    // every key frame: 5 per second for 4 s
+    [InlineData(1.0, 4)]      // about one per second: t = 0, 1, 2, 3
+    [InlineData(0.5, 3)]      // about one per 2 s (0.9 × 2 s slack): t = 0, 1.8, 3.6
+    public async Task Build_KeyframesMaxFps_RealFfmpegDeliversThatManyFrames(double? maxFps, int expected)
+    {
+        var clip = Clips.TestPattern(320, 240, fps: 25, seconds: 4, gop: 5);
+        var camera = new CameraConfig { Id = "c", Url = clip, Decode = new DecodeOptions("keyframes") { MaxFps = maxFps } };
+        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in FfmpegArguments.Build(camera, 64, 64, fromFile: true)) psi.ArgumentList.Add(a);
+        using var ffmpeg = Process.Start(psi)!;
+        var stderr = ffmpeg.StandardError.ReadToEndAsync();
+        using var output = new MemoryStream();
+        await ffmpeg.StandardOutput.BaseStream.CopyToAsync(output);
+        await ffmpeg.WaitForExitAsync();
+
+        Assert.True(ffmpeg.ExitCode == 0, await stderr);
+        Assert.Equal(expected * 64 * 64 * 3, output.Length);
     }
 
     [Theory]
