@@ -20,7 +20,8 @@ namespace EdgeAi.Bench.EndToEnd;
 
 /// <summary>One central-ingest run, as written to latest.json.</summary>
 internal sealed record CentralRun(string Target, int Published, long Received, long Stored, long DeadLetters, long Lost,
-    double Seconds, double EventsPerSecond, double PublisherEventsPerSecond, string? SpoolSync = null, int? Connections = null, double? RecordsPerFsync = null);
+    double Seconds, double EventsPerSecond, double PublisherEventsPerSecond, string? SpoolSync = null, int? Connections = null, double? RecordsPerFsync = null,
+    long? Incidents = null, long? Cases = null);
 
 /// <summary>
 /// Central ingest: a load generator (one device connection, QoS 1, up to 1 000 in flight) publishes the same
@@ -68,7 +69,7 @@ internal static class CentralIngest
 
     private static void Report(CentralRun r) => Progress.Say(
         $"central: {r.Target,-8} {r.EventsPerSecond,7:0} events/s ({r.Published} published at {r.PublisherEventsPerSecond:0}/s, {r.Received} received, " +
-        $"{r.Stored} stored, {r.DeadLetters} dead letters, {r.Lost} lost) in {r.Seconds:0.0} s" +
+        $"{r.Stored} stored, {r.DeadLetters} dead letters, {r.Lost} lost" + (r.Incidents is { } inc ? $", {inc} incidents, {r.Cases} cases" : "") + $") in {r.Seconds:0.0} s" +
         (r.SpoolSync is null ? "" : $"; spool {r.SpoolSync}, {r.Connections} connections" + (r.RecordsPerFsync is { } g ? $", {g:0.0} events per fsync" : "")));
 
     /// <summary>Valid, varied v1 events from one device (episodes of five, four scenarios), sequence 1..n, serialised up front.</summary>
@@ -167,7 +168,8 @@ internal static class CentralIngest
             var syncs = spool.Syncs - syncsBefore;
             return new CentralRun(target, total, metrics.Received, counts.Events, counts.DeadLetters, total - counts.Events,
                 Math.Round(seconds, 2), Math.Round(timedStored / seconds), Math.Round(published),
-                consumer.SpoolSync.ToString().ToLowerInvariant(), consumer.Connections, syncs > 0 ? Math.Round((double)payloads.Length / syncs, 2) : null);
+                consumer.SpoolSync.ToString().ToLowerInvariant(), consumer.Connections, syncs > 0 ? Math.Round((double)payloads.Length / syncs, 2) : null,
+                counts.Incidents, counts.Cases);
         }
         finally
         {
