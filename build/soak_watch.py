@@ -100,7 +100,7 @@ def plot(samples: list, warmup: float, path: str, title: str) -> None:
     mem.axvspan(0, warmup, color="grey", alpha=0.15, label="warm-up")
     mem.set_ylabel("RSS (MiB)")
     mem.set_ylim(bottom=0)
-    mem.legend(loc="lower right")
+    mem.legend(loc="center right", fontsize=8)
     mem.set_title(title)
     fps.plot(minutes, [s["analysed_fps"] for s in samples], color="tab:green")
     fps.set_ylabel("analysed fps (all)")
