@@ -10,13 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 export EDGEAI_REPO_ROOT="$root"
 
-# Plots need Debian's matplotlib (for /usr/bin/python3); installed only here, not by `make setup`.
-if ! dpkg-query -W -f='${Status}' python3-matplotlib 2>/dev/null | grep -q "install ok installed"; then
-  echo "bench: installing python3-matplotlib (plots)"
-  sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends python3-matplotlib >/dev/null
-fi
+build/need-matplotlib.sh bench
 
 dotnet build bench/EdgeAi.Bench -c Release -v q -nologo >/dev/null
 bench=(dotnet "bench/EdgeAi.Bench/bin/Release/net10.0/EdgeAi.Bench.dll")

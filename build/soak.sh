@@ -6,12 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-if ! dpkg-query -W -f='${Status}' python3-matplotlib 2>/dev/null | grep -q "install ok installed"; then
-  echo "soak: installing python3-matplotlib (plot)"
-  sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends python3-matplotlib >/dev/null
-fi
+build/need-matplotlib.sh soak
 source build/loopback.sh
 LOOPBACK_COPIES="${SOAK_COPIES:-4}" loopback_start
 mkdir -p bench/results

@@ -70,33 +70,40 @@ internal sealed partial class InboundQueue
         // which is only right when no earlier sequence is still behind it in the queue.
         lock (_postLock)
         {
-            item = Journaled(message, () => _spool.Append(message, _time.GetUtcNow()));
+            try
+            {
+                item = _spool.Append(message, _time.GetUtcNow());
+            }
+            catch (Exception ex) when (IsJournalFailure(ex))
+            {
+                throw FailStop(ex, message);
+            }
             posted = Enqueue(item);
         }
         // The record may reach the store before it reaches the disk; either way it is durable before the PUBACK.
-        Journaled(message, () =>
+        try
         {
             _spool.WaitDurable(item.Sequence);
-            return item;
-        });
+        }
+        catch (Exception ex) when (IsJournalFailure(ex))
+        {
+            throw FailStop(ex, message);
+        }
         return posted;
     }
 
-    private InboundMessage Journaled(MqttMessage message, Func<InboundMessage> journal)
+    private static bool IsJournalFailure(Exception ex) => ex is IOException or UnauthorizedAccessException;
+
+    /// <summary>
+    /// The PUBACK goes out when this callback returns, and the message could not be made durable: stop the process
+    /// before that (fail-stop). The broker still holds the message and redelivers it after the restart; what was
+    /// journaled before is recovered from the spool. Disk full means a restart loop with this reason, never a loss.
+    /// </summary>
+    private Exception FailStop(Exception ex, MqttMessage message)
     {
-        try
-        {
-            return journal();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The PUBACK goes out when this callback returns, and the message could not be made durable: stop the process
-            // before that (fail-stop). The broker still holds the message and redelivers it after the restart; what was
-            // journaled before is recovered from the spool. Disk full means a restart loop with this reason, never a loss.
-            LogSpoolFailed(ex, message.Topic, _spool.Directory);
-            Environment.FailFast($"edgeai-central: cannot journal an inbound message in {_spool.Directory}: {ex.Message}");
-            throw;
-        }
+        LogSpoolFailed(ex, message.Topic, _spool.Directory);
+        Environment.FailFast($"edgeai-central: cannot journal an inbound message in {_spool.Directory}: {ex.Message}");
+        return ex;   // not reached
     }
 
     private bool Enqueue(InboundMessage item)
