@@ -26,8 +26,10 @@ build: setup
 
 ## test: every test, with real mosquitto, RTSP cameras, ffmpeg, ONNX Runtime, SQLite/PostgreSQL
 test: build
-	@since=$$(date +%s); \
-	dotnet test EdgeAi.sln -c $(CONFIG) --no-build -nologo --logger "console;verbosity=minimal" ; rc=$$?; \
+	@since=$$(date +%s); results=.cache/test-results; rm -rf $$results; \
+	dotnet test EdgeAi.sln -c $(CONFIG) --no-build -nologo --logger "console;verbosity=minimal" \
+	  --logger trx --results-directory $$results ; rc=$$?; \
+	/usr/bin/python3 build/test-summary.py $$results; \
 	build/check-leftovers.sh $$since || rc=1; exit $$rc
 
 ## demo: the main job on loopback — broker, four RTSP cameras, worker, central, test platform

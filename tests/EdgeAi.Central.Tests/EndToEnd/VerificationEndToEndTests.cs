@@ -10,20 +10,27 @@ namespace EdgeAi.Central.Tests.EndToEnd;
 /// <summary>resolved → verify command to the worker over MQTT → reply → verified/closed or reopened, with the platform told.</summary>
 public sealed class VerificationEndToEndTests : IAsyncLifetime
 {
+    /// <summary>For the tests where every command is answered: long enough that a slow CI machine never resends.</summary>
+    private static readonly TimeSpan AnsweredTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>For the tests that wait out the timeout: short, yet a few times a loaded machine's reply round trip.</summary>
+    private static readonly TimeSpan ExpiringTimeout = TimeSpan.FromSeconds(5);
+
     private CentralHarness _h = null!;
 
-    public async Task InitializeAsync() => _h = await CentralHarness.StartAsync(o => o with
-    {
-        Verification = o.Verification with { ReplyTimeout = TimeSpan.FromSeconds(2), MaxAttempts = 2 },
-    });
+    public Task InitializeAsync() => Task.CompletedTask;   // each test starts Central with its own reply timeout
 
     public async Task DisposeAsync()
     {
         if (_h is not null) await _h.DisposeAsync();
     }
 
-    private async Task<(string CaseId, string PlatformId, TestDevice Device)> FiledCaseAsync(CommandResult answer)
+    private async Task<(string CaseId, string PlatformId, TestDevice Device)> FiledCaseAsync(CommandResult answer, TimeSpan replyTimeout)
     {
+        _h = await CentralHarness.StartAsync(o => o with
+        {
+            Verification = o.Verification with { ReplyTimeout = replyTimeout, MaxAttempts = 2 },
+        });
         var device = await _h.DeviceAsync("edge-01");
         device.Answer = answer;
         await device.PublishAsync(TestEvents.Make("edge-01", "cam-1", TestEvents.Offset(0, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, device.NextSequence(), DateTimeOffset.UtcNow));
@@ -44,7 +51,7 @@ public sealed class VerificationEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Resolve_WorkerReportsCleared_CaseVerifiedThenClosedByPlatform()
     {
-        var (caseId, platformId, device) = await FiledCaseAsync(CommandResult.Cleared);
+        var (caseId, platformId, device) = await FiledCaseAsync(CommandResult.Cleared, AnsweredTimeout);
         Assert.Equal(200, await _h.Platform.SetStatusAsync(platformId, "dispatched", "team sent", default));
         Assert.Equal(200, await _h.Platform.SetStatusAsync(platformId, "resolved", "litter removed", default));
 
@@ -65,7 +72,7 @@ public sealed class VerificationEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Resolve_WorkerReportsStillPresent_CaseReopenedAndPlatformRedispatches()
     {
-        var (caseId, platformId, device) = await FiledCaseAsync(CommandResult.StillPresent);
+        var (caseId, platformId, device) = await FiledCaseAsync(CommandResult.StillPresent, AnsweredTimeout);
         Assert.Equal(200, await _h.Platform.SetStatusAsync(platformId, "resolved", "done", default));
 
         await Wait.UntilAsync(async () => await StateAsync(caseId) == "dispatched", "case reopened and re-dispatched",
@@ -84,7 +91,7 @@ public sealed class VerificationEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Resolve_FirstCommandUnanswered_SentAgainAfterTimeoutThenVerified()
     {
-        var (caseId, platformId, device) = await FiledCaseAsync(CommandResult.Cleared);
+        var (caseId, platformId, device) = await FiledCaseAsync(CommandResult.Cleared, ExpiringTimeout);
         device.IgnoreFirst = 1;
         Assert.Equal(200, await _h.Platform.SetStatusAsync(platformId, "resolved", "litter removed", default));
 
@@ -102,7 +109,7 @@ public sealed class VerificationEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Resolve_DeviceNeverAnswers_CommandTimesOutAfterMaxAttemptsCaseStaysResolved()
     {
-        var (caseId, platformId, device) = await FiledCaseAsync(CommandResult.Cleared);
+        var (caseId, platformId, device) = await FiledCaseAsync(CommandResult.Cleared, ExpiringTimeout);
         device.IgnoreFirst = int.MaxValue;
         Assert.Equal(200, await _h.Platform.SetStatusAsync(platformId, "resolved", "litter removed", default));
 
