@@ -19,7 +19,7 @@ static int Usage()
         usage: EdgeAi.Bench <command>
           micro [--quick] [BenchmarkDotNet options, e.g. --filter *Tracker*]   micro-benchmarks (memory diagnoser)
           system [--quick] [--only decode,inference,cameras,central] [--out FILE]
-                 [--max-cameras N] [--min-try N] [--warmup S] [--measure S] [--camera-budget-min M] [--events N] [--no-postgres]
+                 [--max-cameras N] [--min-try N] [--warmup S] [--measure S] [--camera-budget-min M] [--events N] [--central-warmup N] [--no-postgres]
                  [--connections N] [--spool-sync fsync|write]                   Central's consumer settings (defaults: 8, fsync)
                                                                       system benchmarks → bench/results/latest.json
           decode | inference | cameras | central [--quick] [options]    one part alone (JSON to the temp folder)

@@ -50,7 +50,8 @@ internal static class SystemBench
                 Connections = BenchArgs.Int(args, "--connections", consumer.Connections),
                 SpoolSync = BenchArgs.Get(args, "--spool-sync", "fsync") == "write" ? EdgeAi.Central.Configuration.SpoolSyncMode.Write : EdgeAi.Central.Configuration.SpoolSyncMode.Fsync,
             };
-            var runs = await CentralIngest.RunAsync(BenchArgs.Int(args, "--events", quick ? 3000 : 30000), postgres: !BenchArgs.Flag(args, "--no-postgres"), consumer);
+            var events = BenchArgs.Int(args, "--events", quick ? 3000 : 30000);
+            var runs = await CentralIngest.RunAsync(events, BenchArgs.Int(args, "--central-warmup", quick ? events : 40000), postgres: !BenchArgs.Flag(args, "--no-postgres"), consumer);
             var bare = runs.FirstOrDefault(r => r.Target == "bare");
             var sqlite = runs.FirstOrDefault(r => r.Target == "sqlite");
             var pg = runs.FirstOrDefault(r => r.Target == "postgres");

@@ -182,16 +182,12 @@ internal sealed partial class IncidentService
             }
 
             var touched = dirty.Values.Select(i => i.Scenario).Distinct(StringComparer.Ordinal).ToList();
-            foreach (var incident in dirty.Values)
-            {
-                var rev = revisions[incident.Scenario] + 1;
-                await batch.UpsertIncidentAsync(ToRow(incident, rev, now)).ConfigureAwait(false);
-                foreach (var c in incident.Cameras) await batch.UpsertCameraAsync(ToRow(incident.Id, c)).ConfigureAwait(false);
-                if (!incident.IsOpen) await batch.MarkEpisodesEndedAsync(incident.Id.ToString()).ConfigureAwait(false);
-            }
-            foreach (var ep in episodeRows.Values) await batch.UpsertEpisodeAsync(ep).ConfigureAwait(false);
-            foreach (var (row, evidence) in eventWrites) await batch.InsertEventAsync(row, evidence).ConfigureAwait(false);
-            foreach (var c in cameras.Values) await batch.UpsertCameraInfoAsync(c).ConfigureAwait(false);
+            await batch.UpsertIncidentsAsync(dirty.Values.Select(i => ToRow(i, revisions[i.Scenario] + 1, now)).ToList()).ConfigureAwait(false);
+            await batch.UpsertCamerasAsync(dirty.Values.SelectMany(i => i.Cameras.Select(c => ToRow(i.Id, c))).ToList()).ConfigureAwait(false);
+            foreach (var incident in dirty.Values.Where(i => !i.IsOpen)) await batch.MarkEpisodesEndedAsync(incident.Id.ToString()).ConfigureAwait(false);
+            await batch.UpsertEpisodesAsync(episodeRows.Values).ConfigureAwait(false);
+            await batch.InsertEventsAsync(eventWrites.Select(w => w.Row).ToList(), eventWrites.SelectMany(w => w.Evidence).ToList()).ConfigureAwait(false);
+            await batch.UpsertCameraInfosAsync(cameras.Values).ConfigureAwait(false);
             foreach (var (device, (seq, at)) in sequences) await batch.UpsertDeviceSequenceAsync(device, seq, at).ConfigureAwait(false);
             foreach (var incident in created) await InsertCaseAsync(batch, incident, now).ConfigureAwait(false);
             foreach (var s in touched) await batch.SetRevisionAsync(s, revisions[s] + 1).ConfigureAwait(false);
@@ -382,11 +378,8 @@ internal sealed partial class IncidentService
             await SyncAsync(batch, idx, rev, now).ConfigureAwait(false);
             var changed = await change(batch, idx).ConfigureAwait(false);
             if (changed.Count == 0) return 0;
-            foreach (var i in changed)
-            {
-                await batch.UpsertIncidentAsync(ToRow(i, rev + 1, now)).ConfigureAwait(false);
-                if (!i.IsOpen) await batch.MarkEpisodesEndedAsync(i.Id.ToString()).ConfigureAwait(false);
-            }
+            await batch.UpsertIncidentsAsync(changed.Select(i => ToRow(i, rev + 1, now)).ToList()).ConfigureAwait(false);
+            foreach (var i in changed.Where(i => !i.IsOpen)) await batch.MarkEpisodesEndedAsync(i.Id.ToString()).ConfigureAwait(false);
             await batch.SetRevisionAsync(scenario, rev + 1).ConfigureAwait(false);
             await batch.CommitAsync().ConfigureAwait(false);
             idx.Revision = rev + 1;

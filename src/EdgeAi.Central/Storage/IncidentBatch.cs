@@ -7,6 +7,10 @@ namespace EdgeAi.Central.Storage;
 /// of those scenarios happens inside one, and bumps the scenario's revision, so an instance whose cached
 /// revision matches knows its in-memory index is current.
 /// </summary>
+/// <remarks>
+/// The row writes take collections: Dapper runs a statement once per element on one command, so SQLite prepares it
+/// once per batch instead of once per row (a profile of Central's ingest had SQLite's SQL parser among its top costs).
+/// </remarks>
 internal sealed class IncidentBatch(WriteScope scope, ISqlDialect dialect, CancellationToken ct) : IAsyncDisposable
 {
     private const string OpenOrRecent = "(i.state = 'open' OR i.closed_at >= @closedAfter)";
@@ -68,43 +72,47 @@ internal sealed class IncidentBatch(WriteScope scope, ISqlDialect dialect, Cance
         return rows.ToDictionary(r => r.EpisodeId, r => r.IncidentId, StringComparer.Ordinal);
     }
 
-    public Task UpsertIncidentAsync(IncidentRow row) => scope.Connection.ExecuteAsync(Cmd(
+    public Task UpsertIncidentsAsync(IReadOnlyCollection<IncidentRow> rows) => rows.Count == 0 ? Task.CompletedTask : scope.Connection.ExecuteAsync(Cmd(
         """
         INSERT INTO incidents (incident_id, scenario, state, lat, lon, zone_id, first_seen, last_seen, closed_at, close_reason, event_count, revision, created_at, updated_at)
         VALUES (@IncidentId, @Scenario, @State, @Lat, @Lon, @ZoneId, @FirstSeen, @LastSeen, @ClosedAt, @CloseReason, @EventCount, @Revision, @CreatedAt, @UpdatedAt)
         ON CONFLICT (incident_id) DO UPDATE SET state = excluded.state, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
             closed_at = excluded.closed_at, close_reason = excluded.close_reason, event_count = excluded.event_count,
             revision = excluded.revision, updated_at = excluded.updated_at
-        """, row));
+        """, rows));
 
-    public Task UpsertCameraAsync(IncidentCameraRow row) => scope.Connection.ExecuteAsync(Cmd(
+    public Task UpsertCamerasAsync(IReadOnlyCollection<IncidentCameraRow> rows) => rows.Count == 0 ? Task.CompletedTask : scope.Connection.ExecuteAsync(Cmd(
         """
         INSERT INTO incident_cameras (incident_id, device_id, camera_id, lat, lon, zone_id, last_box, last_episode_id, first_seen, last_seen, event_count)
         VALUES (@IncidentId, @DeviceId, @CameraId, @Lat, @Lon, @ZoneId, @LastBox, @LastEpisodeId, @FirstSeen, @LastSeen, @EventCount)
         ON CONFLICT (incident_id, device_id, camera_id) DO UPDATE SET lat = excluded.lat, lon = excluded.lon, last_box = excluded.last_box,
             last_episode_id = excluded.last_episode_id, last_seen = excluded.last_seen, event_count = excluded.event_count
-        """, row));
+        """, rows));
 
-    /// <summary>Inserts the episode, or updates its last time and ended flag (once ended, stays ended).</summary>
-    public Task UpsertEpisodeAsync(EpisodeRow row) => scope.Connection.ExecuteAsync(Cmd(
+    /// <summary>Inserts each episode, or updates its last time and ended flag (once ended, stays ended).</summary>
+    public Task UpsertEpisodesAsync(IReadOnlyCollection<EpisodeRow> rows) => rows.Count == 0 ? Task.CompletedTask : scope.Connection.ExecuteAsync(Cmd(
         """
         INSERT INTO episodes (episode_id, incident_id, device_id, camera_id, ended, first_seen, last_seen)
         VALUES (@EpisodeId, @IncidentId, @DeviceId, @CameraId, @Ended, @FirstSeen, @LastSeen)
         ON CONFLICT (episode_id) DO UPDATE SET
             ended = CASE WHEN excluded.ended > episodes.ended THEN excluded.ended ELSE episodes.ended END,
             last_seen = CASE WHEN excluded.last_seen > episodes.last_seen THEN excluded.last_seen ELSE episodes.last_seen END
-        """, row));
+        """, rows));
 
     public Task MarkEpisodesEndedAsync(string incidentId) =>
         scope.Connection.ExecuteAsync(Cmd("UPDATE episodes SET ended = 1 WHERE incident_id = @incidentId AND ended = 0", new { incidentId }));
 
-    public async Task InsertEventAsync(EventRow row, IReadOnlyList<EventEvidenceRow> evidence)
+    /// <summary>Inserts the events, then their evidence references.</summary>
+    public async Task InsertEventsAsync(IReadOnlyCollection<EventRow> rows, IReadOnlyCollection<EventEvidenceRow> evidence)
     {
-        await scope.Connection.ExecuteAsync(Cmd(
-            """
-            INSERT INTO events (event_id, episode_id, incident_id, device_id, camera_id, scenario, type, sequence, detection_time, received_at, payload)
-            VALUES (@EventId, @EpisodeId, @IncidentId, @DeviceId, @CameraId, @Scenario, @Type, @Sequence, @DetectionTime, @ReceivedAt, @Payload)
-            """, row)).ConfigureAwait(false);
+        if (rows.Count > 0)
+        {
+            await scope.Connection.ExecuteAsync(Cmd(
+                """
+                INSERT INTO events (event_id, episode_id, incident_id, device_id, camera_id, scenario, type, sequence, detection_time, received_at, payload)
+                VALUES (@EventId, @EpisodeId, @IncidentId, @DeviceId, @CameraId, @Scenario, @Type, @Sequence, @DetectionTime, @ReceivedAt, @Payload)
+                """, rows)).ConfigureAwait(false);
+        }
         if (evidence.Count > 0)
         {
             await scope.Connection.ExecuteAsync(Cmd(
@@ -116,12 +124,12 @@ internal sealed class IncidentBatch(WriteScope scope, ISqlDialect dialect, Cance
         }
     }
 
-    public Task UpsertCameraInfoAsync(CameraRow row) => scope.Connection.ExecuteAsync(Cmd(
+    public Task UpsertCameraInfosAsync(IReadOnlyCollection<CameraRow> rows) => rows.Count == 0 ? Task.CompletedTask : scope.Connection.ExecuteAsync(Cmd(
         """
         INSERT INTO cameras (device_id, camera_id, name, lat, lon, last_event_at) VALUES (@DeviceId, @CameraId, @Name, @Lat, @Lon, @LastEventAt)
         ON CONFLICT (device_id, camera_id) DO UPDATE SET name = excluded.name, lat = excluded.lat, lon = excluded.lon,
             last_event_at = CASE WHEN excluded.last_event_at > cameras.last_event_at THEN excluded.last_event_at ELSE cameras.last_event_at END
-        """, row));
+        """, rows));
 
     public Task UpsertDeviceSequenceAsync(string deviceId, long sequence, long at) => scope.Connection.ExecuteAsync(Cmd(
         """
