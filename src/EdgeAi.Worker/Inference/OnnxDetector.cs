@@ -31,6 +31,7 @@ public sealed partial class OnnxDetector : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
         };
+        so.AddSessionConfigEntry(InferenceOptions.AllowSpinningKey, options.SpinWait ? "1" : "0");
         ExecutionProvider = "cpu";
         if (string.Equals(options.ExecutionProvider, "cuda", StringComparison.OrdinalIgnoreCase))
         {

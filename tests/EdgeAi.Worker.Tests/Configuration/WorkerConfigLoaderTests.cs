@@ -39,6 +39,16 @@ public sealed class WorkerConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_ModelSpinWait_OffByDefaultOnWhenSet()
+    {
+        Assert.False(WorkerConfigLoader.Load(Minimal("[]"), _ => null).Models[0].SpinWait);
+        var file = Write($$"""
+            { "device_id": "edge-1", "models": [ { "id": "demo", "manifest": "{{Manifest}}", "spin_wait": true } ], "cameras": [] }
+            """);
+        Assert.True(WorkerConfigLoader.Load(file, _ => null).Models[0].SpinWait);
+    }
+
+    [Fact]
     public void Load_ZoneRuleSection_InheritsTheCameraLevelRule()
     {
         var file = Minimal("""
