@@ -34,7 +34,7 @@ public sealed class FfmpegStderrTests
         var args = FfmpegArguments.Build(new CameraConfig { Id = "c", Url = "rtsp://h/s" }, 320, 320);
         var line = string.Join(' ', args);
         Assert.Contains("-rtsp_transport tcp -timeout 5000000", line);
-        Assert.Contains("-skip_frame nokey -i rtsp://h/s", line);
+        Assert.Contains("-threads 1 -skip_frame nokey -skip_loop_filter all -i rtsp://h/s", line);
         Assert.Contains("scale=320:320:force_original_aspect_ratio=decrease:flags=bilinear,pad=320:320:(ow-iw)/2:(oh-ih)/2:color=0x727272,format=gbrp", line);
         Assert.EndsWith("-fps_mode passthrough -f rawvideo pipe:1", line);
     }
