@@ -19,7 +19,8 @@ namespace EdgeAi.Bench.EndToEnd;
 internal sealed record CameraStep(
     int Cameras, double Seconds, double AnalysedFps, double MinCameraFps, long Dropped, long Events,
     double LatencyP50Ms, double LatencyP99Ms, double WorkerCpuPercent, double MachineCpuPercent, double RtspServerCpuPercent,
-    double BrokerCpuPercent, double RssTotalMb, double RssPerCameraMb, long OutboxDepthStart, long OutboxDepthEnd, bool Sustained, string Verdict);
+    double BrokerCpuPercent, double RssTotalMb, double RssPerCameraMb, long OutboxDepthStart, long OutboxDepthEnd, bool Sustained, string Verdict,
+    double? AnalysisP99Ms = null, double? DeliveryP99Ms = null);
 
 /// <summary>
 /// Camera scaling through the real worker pipeline: N real RTSP test cameras (tools/rtsp/rtsp_server.py, the same 1080p25
@@ -39,14 +40,15 @@ internal static class CameraScaling
 
     /// <param name="BudgetMinutes">No new step starts after this long, so `make bench` stays under 30 minutes on a slow machine.</param>
     public sealed record Options(int MaxCameras = 256, int MinTry = 64, double WarmupSeconds = 12, double MeasureSeconds = 20, int Gop = 25, int ClipSeconds = 20,
-        double BudgetMinutes = 14);
+        double BudgetMinutes = 14, int OrtThreads = 2);
 
     public static Options Parse(string[] args, bool quick) => new(
         MaxCameras: BenchArgs.Int(args, "--max-cameras", quick ? 4 : 256),
         MinTry: BenchArgs.Int(args, "--min-try", quick ? 4 : 64),
         WarmupSeconds: BenchArgs.Double(args, "--warmup", quick ? 6 : 12),
         MeasureSeconds: BenchArgs.Double(args, "--measure", quick ? 8 : 20),
-        BudgetMinutes: BenchArgs.Double(args, "--camera-budget-min", quick ? 5 : 14));
+        BudgetMinutes: BenchArgs.Double(args, "--camera-budget-min", quick ? 5 : 14),
+        OrtThreads: BenchArgs.Int(args, "--ort-threads", new InferenceOptions().Threads));
 
     public static async Task<IReadOnlyList<CameraStep>> RunAsync(Options o, ILoggerFactory loggers)
     {
@@ -56,7 +58,7 @@ internal static class CameraScaling
         await using var rtsp = await RtspCameraServer.StartNewAsync("crowd", clip);
         var dir = TestPaths.NewTempDir("bench-cam");
         var manifest = ModelManifestLoader.Load(BenchPaths.DemoManifest);
-        using var detector = new OnnxDetector(manifest, new InferenceOptions { Threads = Environment.ProcessorCount, BatchSize = 8 }, loggers.CreateLogger<OnnxDetector>());
+        using var detector = new OnnxDetector(manifest, new InferenceOptions { Threads = o.OrtThreads, BatchSize = 8 }, loggers.CreateLogger<OnnxDetector>());
         await using var outbox = EventOutbox.Open(new OutboxOptions { Path = Path.Combine(dir, "outbox.db") }, loggers.CreateLogger<EventOutbox>());
         // Central's place on the broker: a subscriber that takes every event and evidence message. Without one the broker
         // answers PUBACK 0x10 (no matching subscribers) and the publisher rightly keeps the events in the outbox.
@@ -87,7 +89,7 @@ internal static class CameraScaling
                 var step = await RunStepAsync(n, rtsp.Url("crowd"), detector, store, sink, model, outbox, latency, o, loggers);
                 steps.Add(step);
                 Progress.Say($"cameras: N={n,3}: {step.AnalysedFps:0.0} analysed fps (slowest camera {step.MinCameraFps:0.00}), dropped {step.Dropped}, " +
-                    $"p50/p99 {step.LatencyP50Ms:0}/{step.LatencyP99Ms:0} ms, worker CPU {step.WorkerCpuPercent:0}% (machine {step.MachineCpuPercent:0}%, " +
+                    $"p50/p99 {step.LatencyP50Ms:0}/{step.LatencyP99Ms:0} ms (p99 frame→event {step.AnalysisP99Ms:0}, event→PUBACK {step.DeliveryP99Ms:0}), worker CPU {step.WorkerCpuPercent:0}% (machine {step.MachineCpuPercent:0}%, " +
                     $"rtsp server {step.RtspServerCpuPercent:0}%), RSS {step.RssTotalMb:0} MB ({step.RssPerCameraMb:0.0}/camera): {step.Verdict}");
                 if (!step.Sustained && n >= o.MinTry) break;
             }
@@ -146,6 +148,9 @@ internal static class CameraScaling
             var depth1 = outbox.Depth.Events;
             var perCamera = health.Select((h, i) => (h.FramesAnalysed - a0[i]) / seconds).ToArray();
             var (p50, p99, events) = latency.Percentiles();
+            var parts = latency.PartsP99();
+            Progress.Say($"cameras: N={n,3}: worst camera p99: arrival → inference done {health.Max(h => h.PipelineLatency.Percentile(99)):0} ms, " +
+                $"analytics {health.Max(h => h.AnalyticsLatency.Percentile(99)):0} ms, inference {health.Max(h => h.InferenceLatency.Percentile(99)):0} ms/frame");
             var rss = ProcessStats.Self().RssBytes + ProcessStats.Children("ffmpeg").RssBytes;
             var minFps = perCamera.Min();
             var growing = depth1 > Math.Max(depth0, depthMid) + n;
@@ -161,7 +166,7 @@ internal static class CameraScaling
                 Math.Round(100 * (cpu1.Rtsp - cpu0.Rtsp) / seconds, 1),
                 Math.Round(100 * (cpu1.Broker - cpu0.Broker) / seconds, 1),
                 Math.Round(rss / 1048576.0, 1), Math.Round(rss / 1048576.0 / n, 2), depth0, depth1,
-                verdict.Count == 0, verdict.Count == 0 ? "sustained" : string.Join("; ", verdict));
+                verdict.Count == 0, verdict.Count == 0 ? "sustained" : string.Join("; ", verdict), Math.Round(parts.Analysis, 1), Math.Round(parts.Delivery, 1));
         }
         finally
         {
@@ -177,21 +182,43 @@ internal static class CameraScaling
     /// <summary>Remembers each event's frame arrival time until its PUBACK is taken in, and keeps the latencies.</summary>
     private sealed class LatencyProbe
     {
-        private readonly ConcurrentDictionary<Guid, DateTimeOffset> _frameTimes = new();
+        private readonly ConcurrentDictionary<Guid, (DateTimeOffset Frame, DateTimeOffset Emitted)> _times = new();
         private readonly ConcurrentQueue<double> _samples = new();
+        private readonly ConcurrentQueue<double> _analysis = new();
+        private readonly ConcurrentQueue<double> _delivery = new();
 
-        public void Emitted(EdgeEvent evt) => _frameTimes[evt.EventId] = evt.Frame.Time;
-
-        public void OnDelivered(OutboxEntry entry)
+        /// <summary>The event left the analytics: frame arrival → here is queueing, inference, tracking and rules.</summary>
+        public void Emitted(EdgeEvent evt)
         {
-            if (_frameTimes.TryRemove(entry.EventId, out var t)) _samples.Enqueue((DateTimeOffset.UtcNow - t).TotalMilliseconds);
+            var now = DateTimeOffset.UtcNow;
+            _times[evt.EventId] = (evt.Frame.Time, now);
+            _analysis.Enqueue((now - evt.Frame.Time).TotalMilliseconds);
         }
 
-        public void Reset() => _samples.Clear();
-
-        public (double P50, double P99, long Count) Percentiles()
+        /// <summary>PUBACK: emitted → here is the outbox write, the publisher and the broker.</summary>
+        public void OnDelivered(OutboxEntry entry)
         {
-            var s = _samples.ToArray();
+            if (!_times.TryRemove(entry.EventId, out var t)) return;
+            var now = DateTimeOffset.UtcNow;
+            _samples.Enqueue((now - t.Frame).TotalMilliseconds);
+            _delivery.Enqueue((now - t.Emitted).TotalMilliseconds);
+        }
+
+        public void Reset()
+        {
+            _samples.Clear();
+            _analysis.Clear();
+            _delivery.Clear();
+        }
+
+        public (double P50, double P99, long Count) Percentiles() => Of(_samples);
+
+        /// <summary>p99 of the two parts of the latency: frame → emitted, emitted → PUBACK.</summary>
+        public (double Analysis, double Delivery) PartsP99() => (Of(_analysis).P99, Of(_delivery).P99);
+
+        private static (double P50, double P99, long Count) Of(ConcurrentQueue<double> samples)
+        {
+            var s = samples.ToArray();
             if (s.Length == 0) return (0, 0, 0);
             Array.Sort(s);
             double P(double p) => s[Math.Clamp((int)Math.Ceiling(p / 100 * s.Length) - 1, 0, s.Length - 1)];

@@ -111,6 +111,7 @@ public sealed partial class CameraIngest
             return new RunResult(0, TimeSpan.Zero, $"cannot start ffmpeg: {ex.Message} (apt-get install ffmpeg)", true);
         }
 
+        if (_options.DecoderNice != 0) Priority.TrySetNice(process.Id, _options.DecoderNice);   // before ffmpeg starts its threads
         LogConnecting(_camera.Id, _camera.SafeUrl, process.Id);
         // Room for two whole frames in the pipe (up to the system's 1 MiB limit): fewer wake-ups of ffmpeg and of this reader.
         Pipes.TryGrow(process.StandardOutput.BaseStream, 2 * FrameBytes);

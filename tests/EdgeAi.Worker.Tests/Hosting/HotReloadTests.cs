@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using EdgeAi.Interop.Processes;
 using EdgeAi.Testing;
+using EdgeAi.Worker.Ingest;
 using EdgeAi.Worker.Tests.Cli;
 
 namespace EdgeAi.Worker.Tests.Hosting;
@@ -101,6 +103,7 @@ public sealed class HotReloadTests : IAsyncLifetime
         var south = FfmpegOf("south");
         var west = FfmpegOf("west");
         Assert.True(north is not null && south is not null && west is not null, "ffmpeg per camera not found");
+        Assert.Equal(new IngestOptions().DecoderNice, Priority.ReadNice(north!.Value));   // decoders yield to inference and delivery
 
         // west removed, east added, south gets a zone (rules only), north untouched.
         WriteConfig(["north", "south", "east"], southZones: true);
