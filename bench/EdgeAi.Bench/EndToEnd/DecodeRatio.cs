@@ -26,6 +26,8 @@ internal static class DecodeRatio
         var clip = BenchArgs.Get(args, "--clip", Path.Combine(root, ".cache", "clips", "bench-1080p25-20s.mp4"));
         var runs = int.Parse(BenchArgs.Get(args, "--runs", "3"), CultureInfo.InvariantCulture);
         var size = int.Parse(BenchArgs.Get(args, "--size", "320"), CultureInfo.InvariantCulture);
+        var options = new IngestOptions();
+        options = options with { DecoderNice = BenchArgs.Int(args, "--decoder-nice", options.DecoderNice) };   // the worker's setting unless told
         if (!File.Exists(clip)) Exec("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", "-t", "20", "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-bf", "0", "-pix_fmt", "yuv420p", clip]);
         var frames = 500;
         var camera = new CameraConfig { Id = "bench", Url = clip, Decode = new DecodeOptions("all", 25) };
@@ -38,7 +40,7 @@ internal static class DecodeRatio
         {
             bareDecode.Add(frames / Time(() => Exec("ffmpeg", ["-v", "error", "-i", clip, "-f", "null", "-"])));
             bareFiltered.Add(frames / Time(() => Exec("ffmpeg", ["-v", "error", "-i", clip, "-vf", filters, "-f", "null", "-"])));
-            ingest.Add(await IngestFpsAsync(camera, size));
+            ingest.Add(await IngestFpsAsync(camera, size, options));
             Progress.Say($"decode: run {r + 1}/{runs}: bare decode {bareDecode[^1]:0.0} fps, bare decode+filters {bareFiltered[^1]:0.0} fps, worker ingest {ingest[^1]:0.0} fps");
         }
         double Median(List<double> x) => x.Order().ElementAt(x.Count / 2);
@@ -49,11 +51,11 @@ internal static class DecodeRatio
         return result;
     }
 
-    private static async Task<double> IngestFpsAsync(CameraConfig camera, int size)
+    private static async Task<double> IngestFpsAsync(CameraConfig camera, int size, IngestOptions options)
     {
         var health = new CameraHealth(camera.Id);
         var queue = new FrameQueue(camera.Id, health, new FrameSignal(), capacity: 8, dropOldest: false);
-        var ingest = new CameraIngest(camera, size, size, queue.Writer, health, new IngestOptions(), NullLogger.Instance, fileClockStart: DateTimeOffset.UnixEpoch);
+        var ingest = new CameraIngest(camera, size, size, queue.Writer, health, options, NullLogger.Instance, fileClockStart: DateTimeOffset.UnixEpoch);
         var sw = Stopwatch.StartNew();
         var run = ingest.RunAsync(CancellationToken.None);
         long n = 0;
