@@ -34,8 +34,7 @@ internal static class InferenceRatio
         var geometry = LetterboxGeometry.For(1920, 1080, w, h);
         var results = new List<EdgeAi.Worker.Detection.Detection>();
 
-        using var so = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        so.AddSessionConfigEntry(InferenceOptions.AllowSpinningKey, new InferenceOptions().SpinWait ? "1" : "0");   // the worker's setting
+        using var so = OnnxDetector.CpuSessionOptions(new InferenceOptions { Threads = threads });   // the worker's settings
         using var bare = new InferenceSession(manifest.ModelPath, so);
         var input = new float[3 * w * h];
         new Preprocessor(manifest.Input).Fill(frame, input);

@@ -24,9 +24,6 @@ public sealed record InferenceOptions
     /// </summary>
     public bool SpinWait { get; init; }
 
-    /// <summary>ONNX Runtime session config key behind <see cref="SpinWait"/>.</summary>
-    public const string AllowSpinningKey = "session.intra_op.allow_spinning";
-
     /// <summary>Overrides the manifest's confidence threshold when set.</summary>
     public float? Confidence { get; init; }
 }

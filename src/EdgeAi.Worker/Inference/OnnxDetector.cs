@@ -20,18 +20,28 @@ public sealed partial class OnnxDetector : IDisposable
     private readonly string[] _outputNames;
     private readonly ILogger _logger;
 
-    public OnnxDetector(ModelManifest manifest, InferenceOptions options, ILogger logger)
+    /// <summary>
+    /// The session settings the detector runs with before any execution provider is added (threads, graph optimisation,
+    /// spinning). Also used by the inference benchmark's bare ORT loop, so both run with the same settings.
+    /// </summary>
+    public static SessionOptions CpuSessionOptions(InferenceOptions options)
     {
-        Manifest = manifest;
-        _logger = logger;
-        using var so = new SessionOptions
+        var so = new SessionOptions
         {
             IntraOpNumThreads = options.Threads,
             InterOpNumThreads = 1,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
         };
-        so.AddSessionConfigEntry(InferenceOptions.AllowSpinningKey, options.SpinWait ? "1" : "0");
+        so.AddSessionConfigEntry("session.intra_op.allow_spinning", options.SpinWait ? "1" : "0");
+        return so;
+    }
+
+    public OnnxDetector(ModelManifest manifest, InferenceOptions options, ILogger logger)
+    {
+        Manifest = manifest;
+        _logger = logger;
+        using var so = CpuSessionOptions(options);
         ExecutionProvider = "cpu";
         if (string.Equals(options.ExecutionProvider, "cuda", StringComparison.OrdinalIgnoreCase))
         {
