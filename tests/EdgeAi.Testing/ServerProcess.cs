@@ -77,10 +77,29 @@ public sealed class ServerProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (!Output.Contains(text, StringComparison.Ordinal))
         {
-            if (_process.HasExited) throw new InvalidOperationException($"{Name} exited with {_process.ExitCode} before printing '{text}':\n{Output}");
+            if (_process.HasExited)
+            {
+                // The exit is seen before the output readers have delivered the last lines (a loaded machine makes the
+                // gap long): read the pipes to their end before deciding the text never came.
+                await DrainOutputAsync();
+                if (Output.Contains(text, StringComparison.Ordinal)) return;
+                throw new InvalidOperationException($"{Name} exited with {_process.ExitCode} before printing '{text}':\n{Output}");
+            }
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"{Name} did not print '{text}' within {timeout.TotalSeconds} s:\n{Output}");
             await Task.Delay(25);
         }
+    }
+
+    /// <summary>
+    /// After the exit: waits until stdout and stderr reached end of file and every line went through the handlers
+    /// (<see cref="Process.WaitForExitAsync"/> does that for redirected streams). Bounded, because a grandchild that
+    /// inherited the pipes (an ffmpeg of a killed worker) can hold them open.
+    /// </summary>
+    private async Task DrainOutputAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try { await _process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { }
     }
 
     /// <summary>SIGTERM, then SIGKILL after <paramref name="grace"/>.</summary>
