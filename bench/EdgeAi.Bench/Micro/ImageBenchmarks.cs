@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using EdgeAi.Bench.EndToEnd;
-using EdgeAi.Interop.Jpeg;
 using EdgeAi.Models.Events;
 using EdgeAi.Worker.Detection;
 using EdgeAi.Worker.Evidence;
@@ -9,6 +8,7 @@ using EdgeAi.Worker.Inference;
 using EdgeAi.Worker.Quality;
 using EdgeAi.Worker.Scenarios;
 using EdgeAi.Worker.Tracking;
+using OpenCvSharp;
 
 namespace EdgeAi.Bench.Micro;
 
@@ -24,21 +24,23 @@ public class ImageBenchmarks
     private const int FrameCount = 8;
     private static readonly DateTimeOffset T0 = new(2026, 12, 6, 2, 0, 0, TimeSpan.Zero);
 
-    private byte[] _rgb1080 = [];
+    private byte[] _bgr1080Bytes = [];
     private byte[] _rgb360 = [];
     private byte[][] _planar320 = [];
     private LetterboxGeometry _geometry320;
     private EvidenceRenderer _renderer = null!;
     private EpisodeEvent _episode = null!;
     private TrackedObject[] _frameObjects = [];
-    private JpegCodec _jpeg = null!;
+    private Mat _bgr1080 = null!;
+    private ImageEncodingParam[] _jpeg85 = [];
+    private GrayFrame _grey = null!;
     private QualityAnalyzer _analyzer = null!;
     private int _frame;
 
     [GlobalSetup]
     public void Setup()
     {
-        _rgb1080 = Decode("scale=1920:1080", "rgb24", 1, 1920 * 1080 * 3)[0];
+        _bgr1080Bytes = Decode("scale=1920:1080", "bgr24", 1, 1920 * 1080 * 3)[0];
         _rgb360 = Decode("scale=640:360", "rgb24", 1, 640 * 360 * 3)[0];
         _geometry320 = LetterboxGeometry.For(768, 576, 320, 320);
         var g = _geometry320;
@@ -52,7 +54,9 @@ public class ImageBenchmarks
         _episode = new EpisodeEvent(EventType.Started, Guid.CreateVersion7(T0), "cam-1", "crowding", zone,
             new RuleEvaluation("crowding.min_persons", new Dictionary<string, double>(), new Dictionary<string, double>()),
             objects, T0, 768, 576, T0, true);
-        _jpeg = new JpegCodec();
+        _bgr1080 = Mat.FromPixelData(1080, 1920, MatType.CV_8UC3, _bgr1080Bytes);
+        _jpeg85 = [new ImageEncodingParam(ImwriteFlags.JpegQuality, 85)];
+        _grey = new GrayFrame();
         _analyzer = new QualityAnalyzer(new QualityOptions());
     }
 
@@ -60,24 +64,29 @@ public class ImageBenchmarks
     public void Cleanup()
     {
         _renderer.Dispose();
-        _jpeg.Dispose();
+        _bgr1080.Dispose();
+        _grey.Dispose();
+        _analyzer.Dispose();
     }
 
     /// <summary>Evidence of one event at 640×360: copy, blur two persons, zone + three boxes, snapshot JPEG (q85) + crop JPEG (q90).</summary>
     [Benchmark]
     public int EvidenceRender640() => _renderer.Render(_rgb360, 640, 360, _episode, _frameObjects).Snapshot.Length;
 
-    /// <summary>One 1920×1080 RGB frame to JPEG, quality 85, 4:2:0.</summary>
+    /// <summary>One 1920×1080 BGR frame to JPEG, quality 85, 4:2:0 (OpenCV's default sampling).</summary>
     [Benchmark]
-    public int JpegEncode1080() => _jpeg.EncodeRgb(_rgb1080, 1920, 1080, 85).Length;
+    public int JpegEncode1080()
+    {
+        Cv2.ImEncode(".jpg", _bgr1080, out var jpeg, _jpeg85);
+        return jpeg.Length;
+    }
 
     /// <summary>Quality diagnosis of one analysed frame: 320×320 letterboxed planar GBR → ~160-pixel grey copy → all checks.</summary>
     [Benchmark]
     public int QualityAnalyze320()
     {
         var frame = _planar320[_frame++ % FrameCount];
-        var image = GrayImage.FromPlanarGbr(frame, _geometry320, 160);
-        return _analyzer.Analyze(image, T0.AddSeconds(_frame)).Flags.Count;
+        return _analyzer.Analyze(_grey.From(frame, _geometry320, 160), T0.AddSeconds(_frame)).Flags.Count;
     }
 
     /// <summary>Frames of the real CCTV clip through ffmpeg's filter <paramref name="filter"/>, raw <paramref name="pixelFormat"/>.</summary>

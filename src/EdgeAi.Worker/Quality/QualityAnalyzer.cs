@@ -33,7 +33,6 @@ public sealed class QualityAnalyzer(QualityOptions options) : IDisposable
     private readonly Mat _texture = new();
     private readonly Mat _referenceView = new();
     private readonly Mat _referenceTexture = new();
-    private readonly Mat _correlation = new();
     private bool _hasPrevious;
     private bool _hasReference;
     private DateTimeOffset _unchangedSince;
@@ -78,8 +77,7 @@ public sealed class QualityAnalyzer(QualityOptions options) : IDisposable
             }
             else
             {
-                Cv2.MatchTemplate(_view, _referenceView, _correlation, TemplateMatchModes.CCoeffNormed);   // zero-mean NCC, gain and offset cancel
-                similarity = _correlation.At<float>(0, 0);
+                similarity = NormalisedCrossCorrelation(_view, _referenceView);
                 occluded = OccludedFraction();
                 occludedNow = occluded >= Options.OcclusionFractionMin;
                 if (occludedNow)
@@ -161,6 +159,21 @@ public sealed class QualityAnalyzer(QualityOptions options) : IDisposable
         Cv2.Sqrt(_texture, _texture);
     }
 
+    /// <summary>
+    /// Zero-mean normalised cross-correlation of two equally sized pictures, -1..1: 1 for the same picture, also under a
+    /// change of brightness or contrast (gain and offset cancel out); near 0 for unrelated pictures; 0 when either is flat.
+    /// From OpenCV's means, standard deviations and dot product (its TM_CCOEFF_NORMED template match gives the same
+    /// number but takes ~0.4 ms on 32×18, through a DFT).
+    /// </summary>
+    private static double NormalisedCrossCorrelation(Mat a, Mat b)
+    {
+        Cv2.MeanStdDev(a, out var meanA, out var sdA);
+        Cv2.MeanStdDev(b, out var meanB, out var sdB);
+        if (sdA.Val0 < 1e-4 || sdB.Val0 < 1e-4) return 0;
+        var covariance = a.Dot(b) / a.Total() - meanA.Val0 * meanB.Val0;
+        return Math.Clamp(covariance / (sdA.Val0 * sdB.Val0), -1, 1);
+    }
+
     /// <summary>Share of the reference's textured blocks that lost most of their texture; null when the reference has none.</summary>
     private double? OccludedFraction()
     {
@@ -187,7 +200,7 @@ public sealed class QualityAnalyzer(QualityOptions options) : IDisposable
 
     public void Dispose()
     {
-        foreach (var m in (Mat[])[_previous, _laplacian, _float, _squares, _view, _blockMeans, _blockSquares, _texture, _referenceView, _referenceTexture, _correlation])
+        foreach (var m in (Mat[])[_previous, _laplacian, _float, _squares, _view, _blockMeans, _blockSquares, _texture, _referenceView, _referenceTexture])
             m.Dispose();
     }
 }
