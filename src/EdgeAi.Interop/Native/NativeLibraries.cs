@@ -95,6 +95,6 @@ public static partial class NativeLibraries
         for (; ex is not null; ex = ex.InnerException) yield return ex;
     }
 
-    [GeneratedRegex(@"(lib[\w.+-]+?\.so(?:\.\d+)*): cannot open shared object file")]
+    [GeneratedRegex(@"(lib[\w.+-]+?\.so(?:\.\d+)*): (?:cannot open shared object file|file too short|invalid ELF header|wrong ELF class)")]
     private static partial Regex MissingSoname();
 }
