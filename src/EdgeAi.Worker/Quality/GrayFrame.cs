@@ -18,8 +18,8 @@ public sealed class GrayFrame : IDisposable
     private readonly Mat[] _planes = new Mat[3];
 
     /// <summary>
-    /// The content region of <paramref name="planarGbr"/> in grey, averaged down to
-    /// round(content width / block) × … with an integer block so the result is at most about <paramref name="targetWidth"/> wide.
+    /// The content region of <paramref name="planarGbr"/> in grey, area-averaged down by an integer factor
+    /// (content width / <paramref name="targetWidth"/>, rounded, at least 1): 320 or 640 wide content gives 160.
     /// </summary>
     public unsafe Mat From(ReadOnlySpan<byte> planarGbr, in LetterboxGeometry g, int targetWidth)
     {
