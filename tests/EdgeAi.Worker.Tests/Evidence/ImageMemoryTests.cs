@@ -3,6 +3,7 @@ using EdgeAi.Worker.Detection;
 using EdgeAi.Worker.Evidence;
 using EdgeAi.Worker.Inference;
 using EdgeAi.Worker.Quality;
+using Xunit.Abstractions;
 using static EdgeAi.Worker.Tests.Evidence.EvidenceKit;
 
 namespace EdgeAi.Worker.Tests.Evidence;
@@ -16,7 +17,7 @@ public sealed class ImageMemoryCollection;
 /// they were. Runs alone, so other tests' allocations do not blur the figures.
 /// </summary>
 [Collection(nameof(ImageMemoryCollection))]
-public sealed class ImageMemoryTests
+public sealed class ImageMemoryTests(ITestOutputHelper output)
 {
     private const long MiB = 1 << 20;
 
@@ -47,6 +48,7 @@ public sealed class ImageMemoryTests
         Run(3000);
         var allocatedPerFrame = (GC.GetAllocatedBytesForCurrentThread() - allocated0) / 3000.0;
         var (native1, managed1) = Measure();
+        output.WriteLine($"native {native0} -> {native1} bytes, managed {managed0} -> {managed1} bytes, {allocatedPerFrame:F0} managed bytes allocated per frame");
 
         Assert.True(native1 - native0 < 8 * MiB, $"native heap grew {(native1 - native0) / (double)MiB:F1} MiB over 3000 frames and 300 renders ({native0} → {native1} bytes)");
         Assert.True(managed1 - managed0 < 4 * MiB, $"managed heap grew {(managed1 - managed0) / (double)MiB:F1} MiB");
