@@ -11,7 +11,10 @@ packages=(
   ffmpeg                      # decode (one process per camera), probe, clip generation
   mosquitto mosquitto-clients # MQTT broker for tests/demo
   libmosquitto1               # MQTT client library (P/Invoke)
-  libturbojpeg0               # evidence JPEG encoding (P/Invoke)
+  # OpenCV (NuGet OpenCvSharp4.official.runtime.linux-x64: evidence JPEG, blur, drawing, quality statistics): the Debian
+  # packages of the libraries its libOpenCvSharpExtern.so links against (readelf -d NEEDED), libc/libstdc++ aside
+  libgtk-3-0 libatk1.0-0 libcairo2 libcairo-gobject2 libpango-1.0-0 libpangocairo-1.0-0 libgdk-pixbuf-2.0-0
+  libglib2.0-0 libfreetype6 libharfbuzz0b libdrm2 libatomic1 libx11-6
   gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-tools
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav  # RTSP test cameras
   python3-numpy python3-pil   # scene generator (test and demo clips)

@@ -62,7 +62,7 @@ internal static class EvalCommand
         {
             if (options.Parallel < 1) throw new EvalInputException($"--parallel: must be at least 1 (was {options.Parallel})");
             if (!(options.MatchToleranceS >= 0)) throw new EvalInputException($"--tolerance: must not be negative (was {options.MatchToleranceS})");
-            NativeLibraries.RequireTurboJpeg();
+            NativeLibraries.RequireOpenCv();
             clips = GroundTruthLoader.Discover(clipsDir, out var skipped);
             foreach (var s in skipped) Console.Error.WriteLine($"edgeai eval: skipping {s}: no ground truth beside it");
             foreach (var c in clips) ClipScenarioConfig.For(c);

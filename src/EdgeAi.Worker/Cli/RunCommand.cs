@@ -47,7 +47,7 @@ internal static class RunCommand
         try
         {
             NativeLibraries.RequireMosquitto();
-            NativeLibraries.RequireTurboJpeg();
+            NativeLibraries.RequireOpenCv();
             cfg = WorkerConfigLoader.Load(configPath);
         }
         catch (ConfigException ex)

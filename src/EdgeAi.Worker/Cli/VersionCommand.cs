@@ -11,7 +11,7 @@ internal static class VersionCommand
 {
     public static Command Create()
     {
-        var command = new Command("version", "Print EdgeAi's version and the versions of ONNX Runtime, libmosquitto, libturbojpeg and ffmpeg.");
+        var command = new Command("version", "Print EdgeAi's version and the versions of ONNX Runtime, libmosquitto, OpenCV and ffmpeg.");
         command.SetAction(_ =>
         {
             var ok = true;
@@ -23,7 +23,7 @@ internal static class VersionCommand
                 return $"{OrtEnv.Instance().GetVersionString()} (providers: {providers})";
             });
             ok &= Report("libmosquitto", () => { NativeLibraries.RequireMosquitto(); return Interop.Mqtt.MqttVersion.Get(); });
-            ok &= Report("libturbojpeg", () => { NativeLibraries.RequireTurboJpeg(); return "libturbojpeg.so.0 loaded"; });
+            ok &= Report("opencv", () => $"{NativeLibraries.RequireOpenCv()} (OpenCvSharp4)");
             ok &= Report("ffmpeg", FfmpegVersion);
             return ok ? 0 : 1;
         });

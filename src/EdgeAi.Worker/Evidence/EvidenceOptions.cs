@@ -1,3 +1,5 @@
+using OpenCvSharp;
+
 namespace EdgeAi.Worker.Evidence;
 
 /// <summary>How evidence images are drawn and encoded. Whether persons are blurred is the rule's setting
@@ -22,12 +24,18 @@ public sealed record EvidenceOptions
     /// <summary>Stroke width in pixels; 0 (default) = about 1/360 of the image's larger side, at least 2.</summary>
     public int LineThickness { get; init; }
 
+    /// <summary>Draw each object's class and confidence above its box, on a filled background. Default true.</summary>
+    public bool Labels { get; init; } = true;
+
     /// <summary>Labels treated as persons for the privacy blur. Default person.</summary>
     public IReadOnlyList<string> PersonClasses { get; init; } = ["person"];
 
-    public Rgb ZoneColor { get; init; } = Rgb.Yellow;
+    /// <summary>Zone outline colour, OpenCV order (blue, green, red). Default yellow.</summary>
+    public Scalar ZoneColor { get; init; } = new(0, 210, 255);
 
-    public Rgb ObjectColor { get; init; } = Rgb.Red;
+    /// <summary>Object box and label background colour, OpenCV order (blue, green, red). Default red; the label text is
+    /// white or black, whichever stands out more.</summary>
+    public Scalar ObjectColor { get; init; } = new(30, 30, 230);
 
     /// <summary>Returns every problem (empty when valid), each prefixed with <paramref name="path"/>.</summary>
     public IReadOnlyList<string> Validate(string path = "evidence")

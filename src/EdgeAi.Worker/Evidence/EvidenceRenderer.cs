@@ -1,24 +1,28 @@
-using EdgeAi.Interop.Jpeg;
+using System.Globalization;
 using EdgeAi.Worker.Detection;
 using EdgeAi.Worker.Scenarios;
 using EdgeAi.Worker.Tracking;
+using OpenCvSharp;
 
 namespace EdgeAi.Worker.Evidence;
 
 /// <summary>
-/// Renders evidence for an episode event from the analysed frame (packed RGB24): copies the frame, blurs persons
-/// when the event's rule asks for it, cuts a crop around the event's objects, draws the zone outline and object
-/// boxes, and encodes both as JPEG (libturbojpeg). The caller's frame is never modified. Working buffers are kept
-/// and reused. Not thread-safe: one instance per analytics stage.
+/// Renders evidence for an episode event from the analysed frame (packed RGB24) with OpenCV: copies the frame into a
+/// BGR canvas, blurs persons when the event's rule asks for it, cuts a crop around the event's objects, draws the zone
+/// outline, the object boxes and their labels (class and confidence on a filled background), and encodes both as JPEG.
+/// The caller's frame is never modified. The canvas Mat is kept and reused (reallocated only when the frame size
+/// changes); every other Mat is a header over it, disposed before the call returns. Not thread-safe: one instance per
+/// analytics stage. Dispose releases the canvas.
 /// </summary>
 internal sealed class EvidenceRenderer : IDisposable
 {
+    private const HersheyFonts Font = HersheyFonts.HersheySimplex;
+
     private readonly EvidenceOptions _options;
     private readonly HashSet<string> _persons;
-    private JpegCodec? _jpeg;
-    private byte[] _canvas = [];
-    private byte[] _crop = [];
-    private byte[] _scratch = [];
+    private readonly ImageEncodingParam[] _snapshotJpeg;
+    private readonly ImageEncodingParam[] _cropJpeg;
+    private readonly Mat _canvas = new();
 
     public EvidenceRenderer(EvidenceOptions? options = null)
     {
@@ -26,61 +30,102 @@ internal sealed class EvidenceRenderer : IDisposable
         var errors = _options.Validate();
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors), nameof(options));
         _persons = new HashSet<string>(_options.PersonClasses ?? [], StringComparer.Ordinal);
+        _snapshotJpeg = [new ImageEncodingParam(ImwriteFlags.JpegQuality, _options.SnapshotQuality)];
+        _cropJpeg = [new ImageEncodingParam(ImwriteFlags.JpegQuality, _options.CropQuality)];
     }
 
     /// <summary>
     /// Renders the snapshot and crop for <paramref name="episode"/>. <paramref name="frameObjects"/> (all objects
     /// tracked in this frame) widens the privacy blur to every person in view, not only those in the event.
     /// </summary>
-    public EvidenceImages Render(ReadOnlySpan<byte> rgb, int width, int height, EpisodeEvent episode, IReadOnlyList<TrackedObject>? frameObjects = null)
+    public unsafe EvidenceImages Render(ReadOnlySpan<byte> rgb, int width, int height, EpisodeEvent episode, IReadOnlyList<TrackedObject>? frameObjects = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ObjectDisposedException.ThrowIf(_canvas.IsDisposed, this);
         var size = width * height * 3;
         if (rgb.Length < size) throw new ArgumentException($"buffer holds {rgb.Length} bytes, {width}x{height} RGB needs {size}", nameof(rgb));
-        if (_canvas.Length < size) _canvas = new byte[size];
-        var canvas = _canvas.AsSpan(0, size);
-        rgb[..size].CopyTo(canvas);
+        fixed (byte* p = rgb)
+        {
+            using var source = Mat.FromPixelData(height, width, MatType.CV_8UC3, (IntPtr)p);   // header over the caller's bytes, only read
+            Cv2.CvtColor(source, _canvas, ColorConversionCodes.RGB2BGR);
+        }
 
         if (episode.PrivacyBlur)
         {
-            if (frameObjects is not null) BlurPersons(canvas, width, height, frameObjects);
-            BlurPersons(canvas, width, height, episode.Objects);
+            if (frameObjects is not null) BlurPersons(_canvas, frameObjects);
+            BlurPersons(_canvas, episode.Objects);
         }
 
-        _jpeg ??= new JpegCodec();
         byte[]? crop = null;
         if (_options.Crop && CropRect(episode.Objects, width, height) is var (cx, cy, cw, ch) && cw > 0)
         {
-            if (_crop.Length < cw * ch * 3) _crop = new byte[cw * ch * 3];
-            for (var y = 0; y < ch; y++)
-                canvas.Slice(((cy + y) * width + cx) * 3, cw * 3).CopyTo(_crop.AsSpan(y * cw * 3));
-            crop = _jpeg.EncodeRgb(_crop.AsSpan(0, cw * ch * 3), cw, ch, _options.CropQuality);
+            using var region = new Mat(_canvas, new Rect(cx, cy, cw, ch));
+            crop = Encode(region, _cropJpeg);
         }
 
-        Annotate(canvas, width, height, episode);
-        var snapshot = _jpeg.EncodeRgb(canvas, width, height, _options.SnapshotQuality);
-        return new EvidenceImages(snapshot, crop);
+        Annotate(_canvas, episode);
+        return new EvidenceImages(Encode(_canvas, _snapshotJpeg), crop);
     }
 
-    /// <summary>Draws the zone outline and the event's object boxes on <paramref name="canvas"/>.</summary>
-    internal void Annotate(Span<byte> canvas, int width, int height, EpisodeEvent episode)
+    private static byte[] Encode(Mat image, ImageEncodingParam[] parameters)
     {
+        Cv2.ImEncode(".jpg", image, out var jpeg, parameters);   // throws OpenCVException on failure
+        return jpeg;
+    }
+
+    /// <summary>Draws the zone outline, the event's object boxes (stroked inwards, so a box on the frame edge keeps its
+    /// width) and, when enabled, their labels on <paramref name="canvas"/> (BGR).</summary>
+    internal void Annotate(Mat canvas, EpisodeEvent episode)
+    {
+        int width = canvas.Width, height = canvas.Height;
         var t = _options.LineThickness > 0 ? _options.LineThickness : Math.Max(2, Math.Max(width, height) / 360);
         var xs = episode.Zone.Xs;
         var ys = episode.Zone.Ys;
-        for (int i = 0, j = xs.Length - 1; i < xs.Length; j = i++)
-            RgbCanvas.DrawLine(canvas, width, height, Px(xs[j], width), Px(ys[j], height), Px(xs[i], width), Px(ys[i], height), _options.ZoneColor, t);
+        var zone = new Point[xs.Length];
+        for (var i = 0; i < xs.Length; i++) zone[i] = new Point(Px(xs[i], width), Px(ys[i], height));
+        if (zone.Length > 1) Cv2.Polylines(canvas, [zone], isClosed: true, _options.ZoneColor, t, LineTypes.Link8);
+        var inset = t / 2;   // OpenCV centres a thick stroke on the rectangle's edge
         foreach (var o in episode.Objects)
         {
             var (x1, y1, x2, y2) = ToPixels(o.Box, width, height);
-            RgbCanvas.StrokeRect(canvas, width, height, x1, y1, x2 - 1, y2 - 1, _options.ObjectColor, t);
+            if (x2 <= x1 || y2 <= y1) continue;
+            Cv2.Rectangle(canvas, new Point(x1 + inset, y1 + inset), new Point(Math.Max(x1 + inset, x2 - 1 - inset), Math.Max(y1 + inset, y2 - 1 - inset)),
+                _options.ObjectColor, t, LineTypes.Link8);
         }
+        if (_options.Labels)
+            foreach (var o in episode.Objects) DrawLabel(canvas, o);
     }
 
-    /// <summary>Box-blurs every person box in <paramref name="objects"/> on <paramref name="canvas"/>.</summary>
-    internal void BlurPersons(Span<byte> canvas, int width, int height, IReadOnlyList<TrackedObject> objects)
+    /// <summary>
+    /// "class 0.87" above the box's top-left corner (inside the box when there is no room above), on a filled background
+    /// in the object colour, kept inside the image. Text height about 1/30 of the image height, never under ~8 pixels,
+    /// anti-aliased, white or black for contrast.
+    /// </summary>
+    internal void DrawLabel(Mat canvas, TrackedObject o)
     {
+        int width = canvas.Width, height = canvas.Height;
+        var (x1, y1, x2, y2) = ToPixels(o.Box, width, height);
+        if (x2 <= x1 || y2 <= y1) return;
+        var scale = Math.Max(0.35, height / 720.0);
+        var thickness = Math.Max(1, (int)Math.Round(scale * 1.5));
+        var text = string.Create(CultureInfo.InvariantCulture, $"{o.Label} {o.Confidence:0.00}");
+        var textSize = Cv2.GetTextSize(text, Font, scale, thickness, out var baseline);
+        var pad = Math.Max(2, textSize.Height / 4);
+        int boxW = textSize.Width + 2 * pad, boxH = textSize.Height + baseline + 2 * pad;
+        var top = y1 - boxH >= 0 ? y1 - boxH : y1;
+        var left = Math.Clamp(x1, 0, Math.Max(0, width - boxW));
+        Cv2.Rectangle(canvas, new Rect(left, top, boxW, boxH), _options.ObjectColor, -1, LineTypes.Link8);
+        var c = _options.ObjectColor;
+        var textColor = 0.114 * c.Val0 + 0.587 * c.Val1 + 0.299 * c.Val2 > 140 ? Scalar.Black : Scalar.White;
+        Cv2.PutText(canvas, text, new Point(left + pad, top + pad + textSize.Height), Font, scale, textColor, thickness, LineTypes.AntiAlias);
+    }
+
+    /// <summary>Blurs every person box in <paramref name="objects"/> on <paramref name="canvas"/>: two box-filter passes
+    /// of a window a quarter of the box's smaller side (at least 5 pixels), about a Gaussian; only the box's pixels change.</summary>
+    internal void BlurPersons(Mat canvas, IReadOnlyList<TrackedObject> objects)
+    {
+        int width = canvas.Width, height = canvas.Height;
         for (var i = 0; i < objects.Count; i++)
         {
             var o = objects[i];
@@ -88,10 +133,11 @@ internal sealed class EvidenceRenderer : IDisposable
             var (x1, y1, x2, y2) = ToPixels(o.Box, width, height);
             int w = x2 - x1, h = y2 - y1;
             if (w <= 0 || h <= 0) continue;
-            var need = Math.Max(w, h) * 3;
-            if (_scratch.Length < need) _scratch = new byte[Math.Max(need, _scratch.Length * 2)];
             var radius = Math.Max(2, Math.Min(w, h) / 4);
-            RgbCanvas.BoxBlur(canvas, width, height, x1, y1, x2, y2, radius, 2, _scratch);
+            var window = new Size(2 * radius + 1, 2 * radius + 1);
+            using var region = new Mat(canvas, new Rect(x1, y1, w, h));
+            Cv2.Blur(region, region, window, null, BorderTypes.Replicate);
+            Cv2.Blur(region, region, window, null, BorderTypes.Replicate);
         }
     }
 
@@ -135,5 +181,5 @@ internal sealed class EvidenceRenderer : IDisposable
             Math.Min(width, (int)MathF.Ceiling(b.X2 * width)), Math.Min(height, (int)MathF.Ceiling(b.Y2 * height)));
     }
 
-    public void Dispose() => _jpeg?.Dispose();
+    public void Dispose() => _canvas.Dispose();
 }

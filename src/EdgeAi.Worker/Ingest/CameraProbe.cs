@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using EdgeAi.Interop.Jpeg;
 using EdgeAi.Worker.Configuration;
+using OpenCvSharp;
 
 namespace EdgeAi.Worker.Ingest;
 
@@ -14,7 +14,7 @@ public sealed class ProbeException(string message) : Exception(message);
 
 /// <summary>
 /// Connects to a camera with ffprobe/ffmpeg (RTSP over TCP, socket timeout) and reports codec, resolution,
-/// frame rate and key-frame interval, and saves one snapshot JPEG through libturbojpeg.
+/// frame rate and key-frame interval, and saves one snapshot JPEG (OpenCV).
 /// </summary>
 public static class CameraProbe
 {
@@ -75,16 +75,16 @@ public static class CameraProbe
     private static async Task<int> SnapshotAsync(string[] input, int width, int height, string path, TimeSpan timeout, CancellationToken ct)
     {
         var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var x in (string[])["-v", "error", "-nostdin", .. input, "-map", "0:v:0", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"])
+        foreach (var x in (string[])["-v", "error", "-nostdin", .. input, "-map", "0:v:0", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1"])
             psi.ArgumentList.Add(x);
         using var p = Interop.Processes.ChildProcess.Start(psi);
-        var rgb = new byte[width * height * 3];
+        var bgr = new byte[width * height * 3];
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout * 3);
         var stderr = p.StandardError.ReadToEndAsync(cts.Token);
         try
         {
-            await p.StandardOutput.BaseStream.ReadExactlyAsync(rgb, cts.Token).ConfigureAwait(false);
+            await p.StandardOutput.BaseStream.ReadExactlyAsync(bgr, cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is EndOfStreamException or OperationCanceledException)
         {
@@ -92,8 +92,8 @@ public static class CameraProbe
             throw new ProbeException($"could not decode a frame for the snapshot: {(await stderr.ConfigureAwait(false)).Trim()}");
         }
         await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        using var jpeg = new JpegCodec();
-        var bytes = jpeg.EncodeRgb(rgb, width, height, 85);
+        using var image = Mat.FromPixelData(height, width, MatType.CV_8UC3, bgr);
+        Cv2.ImEncode(".jpg", image, out var bytes, [new ImageEncodingParam(ImwriteFlags.JpegQuality, 85)]);
         await File.WriteAllBytesAsync(path, bytes, ct).ConfigureAwait(false);
         return bytes.Length;
     }

@@ -1,6 +1,7 @@
 using EdgeAi.Worker.Ingest;
 using EdgeAi.Worker.Pipeline;
 using Microsoft.Extensions.Logging;
+using OpenCVException = OpenCvSharp.OpenCVException;
 
 namespace EdgeAi.Worker.Quality;
 
@@ -8,7 +9,8 @@ namespace EdgeAi.Worker.Quality;
 /// Runs the video quality diagnosis on each analysed frame (the letterboxed frame already in memory, before the
 /// inner analytics releases it), posts the report on the <see cref="QualityBoard"/>, then hands the frame on.
 /// A diagnosis failure is logged and never costs the frame its scenario analytics. Flag changes are logged once
-/// each ("raised"/"cleared"), never per frame.
+/// each ("raised"/"cleared"), never per frame. The grey copy and the analyzer's Mats are reused frame after frame and
+/// released when the camera's analytics complete.
 /// </summary>
 internal sealed partial class QualityCheckingAnalytics(
     string cameraId,
@@ -18,6 +20,7 @@ internal sealed partial class QualityCheckingAnalytics(
     ILogger<QualityCheckingAnalytics> logger) : ICameraAnalytics
 {
     private readonly QualityAnalyzer _analyzer = new(options);
+    private readonly GrayFrame _grey = new();
     private IReadOnlyList<string> _flags = [];
     private bool _failureLogged;
 
@@ -27,14 +30,25 @@ internal sealed partial class QualityCheckingAnalytics(
         await inner.ProcessAsync(frame, ct).ConfigureAwait(false);
     }
 
-    public ValueTask CompleteAsync(CancellationToken ct) => inner.CompleteAsync(ct);
+    public async ValueTask CompleteAsync(CancellationToken ct)
+    {
+        try
+        {
+            await inner.CompleteAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _grey.Dispose();
+            _analyzer.Dispose();
+        }
+    }
 
     private void Diagnose(Frame frame)
     {
         try
         {
-            var image = GrayImage.FromPlanarGbr(frame.Data.Span, frame.Geometry, options.AnalysisWidth);
-            var report = _analyzer.Analyze(image, frame.CaptureTime);
+            var grey = _grey.From(frame.Data.Span, frame.Geometry, options.AnalysisWidth);
+            var report = _analyzer.Analyze(grey, frame.CaptureTime);
             board.Set(cameraId, report);
             var raised = report.Flags.Except(_flags).ToList();
             var cleared = _flags.Except(report.Flags).ToList();
@@ -42,7 +56,7 @@ internal sealed partial class QualityCheckingAnalytics(
             if (cleared.Count > 0) LogCleared(cameraId, string.Join(",", cleared));
             _flags = report.Flags;
         }
-        catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is ArgumentException or ObjectDisposedException or IndexOutOfRangeException or OpenCVException)
         {
             if (!_failureLogged) LogFailed(ex, cameraId);
             _failureLogged = true;

@@ -2,6 +2,7 @@ using EdgeAi.Models.Events;
 using EdgeAi.Worker.Detection;
 using EdgeAi.Worker.Scenarios;
 using EdgeAi.Worker.Tracking;
+using OpenCvSharp;
 
 namespace EdgeAi.Worker.Tests.Evidence;
 
@@ -15,6 +16,13 @@ internal static class EvidenceKit
         var rgb = new byte[width * height * 3];
         new Random(seed).NextBytes(rgb);
         return rgb;
+    }
+
+    /// <summary><see cref="Noise"/> as a BGR Mat (a copy; the caller disposes it).</summary>
+    public static Mat NoiseMat(int width, int height, int seed = 1)
+    {
+        using var header = Mat.FromPixelData(height, width, MatType.CV_8UC3, Noise(width, height, seed));
+        return header.Clone();
     }
 
     public static TrackedObject Obj(long id, string label, BoxF box, float conf = 0.9f) =>

@@ -1,7 +1,7 @@
-using EdgeAi.Interop.Jpeg;
 using EdgeAi.Models.Events;
 using EdgeAi.Worker.Detection;
 using EdgeAi.Worker.Evidence;
+using OpenCvSharp;
 using static EdgeAi.Worker.Tests.Evidence.EvidenceKit;
 
 namespace EdgeAi.Worker.Tests.Evidence;
@@ -27,8 +27,8 @@ public sealed class EvidenceRecorderTests : IDisposable
         Assert.True(store.TryRead(refs[0].Id, out var snapshot));
         Assert.Equal(refs[0].Bytes, snapshot.Length);
         Assert.Equal(snapshot, blobs[0].Data.ToArray());   // the returned bytes are what was stored
-        using var jpeg = new JpegCodec();
-        Assert.Equal((320, 180), jpeg.ReadSize(snapshot));
+        using var image = Cv2.ImDecode(snapshot, ImreadModes.Color);
+        Assert.Equal((320, 180), (image.Width, image.Height));
     }
 
     public void Dispose()

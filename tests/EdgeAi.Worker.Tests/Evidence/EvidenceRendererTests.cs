@@ -1,6 +1,6 @@
-using EdgeAi.Interop.Jpeg;
 using EdgeAi.Worker.Detection;
 using EdgeAi.Worker.Evidence;
+using OpenCvSharp;
 using static EdgeAi.Worker.Tests.Evidence.EvidenceKit;
 
 namespace EdgeAi.Worker.Tests.Evidence;
@@ -9,23 +9,25 @@ public sealed class EvidenceRendererTests
 {
     private const int W = 200, H = 100;
 
-    private static bool PixelEquals(byte[] a, byte[] b, int x, int y)
+    private static bool PixelEquals(Mat a, Mat b, int x, int y) => a.At<Vec3b>(y, x) == b.At<Vec3b>(y, x);
+
+    private static byte[] Pixel(Mat image, int x, int y)
     {
-        var o = (y * W + x) * 3;
-        return a[o] == b[o] && a[o + 1] == b[o + 1] && a[o + 2] == b[o + 2];
+        var p = image.At<Vec3b>(y, x);
+        return [p.Item0, p.Item1, p.Item2];
     }
 
     [Fact]
     public void BlurPersons_ChangesPersonPixels_LeavesOthers()
     {
-        var original = Noise(W, H);
-        var canvas = (byte[])original.Clone();
+        using var original = NoiseMat(W, H);
+        using var canvas = original.Clone();
         using var renderer = new EvidenceRenderer();
         // Person at pixels x 40..80, y 20..80; a litter box at x 120..160 is not blurred.
         var person = Obj(1, "person", new BoxF(0.2f, 0.2f, 0.4f, 0.8f));
         var litter = Obj(2, "litter", new BoxF(0.6f, 0.2f, 0.8f, 0.8f));
 
-        renderer.BlurPersons(canvas, W, H, [person, litter]);
+        renderer.BlurPersons(canvas, [person, litter]);
 
         int inside = 0, changed = 0;
         for (var y = 0; y < H; y++)
@@ -45,59 +47,97 @@ public sealed class EvidenceRendererTests
     [Fact]
     public void BlurPersons_ReducesDetail()
     {
-        var canvas = Noise(W, H);
+        using var canvas = NoiseMat(W, H);
         using var renderer = new EvidenceRenderer();
 
-        renderer.BlurPersons(canvas, W, H, [Obj(1, "person", new BoxF(0.2f, 0.2f, 0.4f, 0.8f))]);
+        renderer.BlurPersons(canvas, [Obj(1, "person", new BoxF(0.2f, 0.2f, 0.4f, 0.8f))]);
 
         // Neighbouring pixels of noise differ by ~85 on average; after the blur by a few levels.
         double diff = 0;
         var n = 0;
         for (var y = 25; y < 75; y++)
             for (var x = 45; x < 74; x++, n++)
-                diff += Math.Abs(canvas[(y * W + x) * 3] - canvas[(y * W + x + 1) * 3]);
+                diff += Math.Abs(canvas.At<Vec3b>(y, x).Item0 - canvas.At<Vec3b>(y, x + 1).Item0);
         Assert.True(diff / n < 10, $"mean neighbour difference {diff / n}");
     }
 
     [Fact]
     public void Annotate_ZoneOnFrameBorderAndBoxesBeyondFrame_StaysInBoundsAndClips()
     {
-        var canvas = new byte[W * H * 3];
+        using var canvas = new Mat(H, W, MatType.CV_8UC3, Scalar.Black);
         using var renderer = new EvidenceRenderer(new EvidenceOptions { LineThickness = 5 });
         var episode = Episode([Obj(1, "litter", new BoxF(-0.5f, -0.5f, 1.5f, 1.5f)), Obj(2, "litter", new BoxF(0.9f, 0.9f, 1.2f, 1.3f))],
             blur: false, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]]);
 
-        renderer.Annotate(canvas, W, H, episode);
+        renderer.Annotate(canvas, episode);
 
-        // The clamped box covers the whole frame: its stroke (drawn after the zone) owns the corners.
-        Assert.Equal([230, 30, 30], canvas[..3]);
-        Assert.Equal([230, 30, 30], canvas[^3..]);
-        Assert.Equal(0, canvas[(50 * W + 100) * 3]);   // the middle stays untouched
+        // The clamped box covers the whole frame: its stroke (drawn after the zone) owns the corners (colours are BGR).
+        Assert.Equal([30, 30, 230], Pixel(canvas, 0, 0));
+        Assert.Equal([30, 30, 230], Pixel(canvas, W - 1, H - 1));
+        Assert.Equal([0, 0, 0], Pixel(canvas, 100, 50));   // the middle stays untouched
     }
 
     [Fact]
     public void Annotate_DrawsZoneOutline()
     {
-        var canvas = new byte[W * H * 3];
+        using var canvas = new Mat(H, W, MatType.CV_8UC3, Scalar.Black);
         using var renderer = new EvidenceRenderer(new EvidenceOptions { LineThickness = 1 });
 
-        renderer.Annotate(canvas, W, H, Episode([], blur: false));
+        renderer.Annotate(canvas, Episode([], blur: false));
 
-        // Zone corners (0.1, 0.1) → pixel (20, 10) with size-1 scaling: round(0.1 * 199) = 20, round(0.1 * 99) = 10.
-        Assert.Equal([255, 210, 0], canvas.AsSpan((10 * W + 20) * 3, 3).ToArray());
-        Assert.Equal([255, 210, 0], canvas.AsSpan((10 * W + 100) * 3, 3).ToArray());
-        Assert.Equal([0, 0, 0], canvas.AsSpan((50 * W + 100) * 3, 3).ToArray());
+        // Zone corners (0.1, 0.1) → pixel (20, 10) with size-1 scaling: round(0.1 * 199) = 20, round(0.1 * 99) = 10. Yellow in BGR.
+        Assert.Equal([0, 210, 255], Pixel(canvas, 20, 10));
+        Assert.Equal([0, 210, 255], Pixel(canvas, 100, 10));
+        Assert.Equal([0, 0, 0], Pixel(canvas, 100, 50));
     }
 
     [Fact]
-    public void DrawLine_FarOutsideEndpoints_DoesNotThrow()
+    public void Annotate_ObjectLabel_ClassAndConfidenceOnFilledBackgroundAboveTheBox()
     {
-        var canvas = new byte[W * H * 3];
-        RgbCanvas.DrawLine(canvas, W, H, -100000, -5000, 100000, 5000, Rgb.Cyan, 7);
-        RgbCanvas.DrawLine(canvas, W, H, W - 1, H - 1, W - 1, H - 1, Rgb.Cyan, 9);
-        RgbCanvas.StrokeRect(canvas, W, H, 190, 90, 500, 500, Rgb.Cyan, 20);
-        RgbCanvas.BoxBlur(canvas, W, H, -10, -10, 500, 500, 3, 2, new byte[W * 3]);
-        Assert.Equal(Rgb.Cyan.R, canvas[(50 * W + 100) * 3]);   // the long line passes the centre
+        using var canvas = new Mat(H, W, MatType.CV_8UC3, Scalar.Black);
+        using var plain = new Mat(H, W, MatType.CV_8UC3, Scalar.Black);
+        using var renderer = new EvidenceRenderer(new EvidenceOptions { LineThickness = 2 });
+        using var unlabelled = new EvidenceRenderer(new EvidenceOptions { LineThickness = 2, Labels = false });
+        var episode = Episode([Obj(1, "litter", new BoxF(0.3f, 0.5f, 0.6f, 0.9f), conf: 0.87f)], blur: false, polygon: [[0, 0.99], [0.01, 0.99]]);
+
+        renderer.Annotate(canvas, episode);
+        unlabelled.Annotate(plain, episode);
+
+        // Box top-left (60, 50). The label sits above it: a filled band in the object colour with white text in it.
+        int red = 0, white = 0, other = 0, maxX = 0, minY = H;
+        for (var y = 0; y < 50; y++)
+            for (var x = 0; x < W; x++)
+            {
+                var p = Pixel(canvas, x, y);
+                if (p is [0, 0, 0]) continue;
+                if (p is [30, 30, 230]) red++;
+                else if (p[0] > 200 && p[1] > 200 && p[2] > 200) white++;
+                else other++;   // anti-aliased text edges
+                maxX = Math.Max(maxX, x);
+                minY = Math.Min(minY, y);
+                Assert.True(x >= 60, $"label pixel at ({x},{y}) left of the box");
+            }
+        Assert.True(red > 200, $"background pixels {red}");
+        Assert.True(white > 20, $"text pixels {white}");
+        Assert.InRange(50 - minY, 8, 30);                 // a readable height at a 100-pixel-high image, not a giant banner
+        Assert.InRange(maxX - 60, 40, 120);               // "litter 0.87" is wider than a single word
+        for (var y = 50; y < H; y++)                      // below the label, the labelled and unlabelled drawings agree
+            for (var x = 0; x < W; x++)
+                Assert.True(PixelEquals(canvas, plain, x, y), $"({x},{y}) differs below the label");
+    }
+
+    [Fact]
+    public void Annotate_ObjectAtTopRightCorner_LabelInsideTheBoxAndTheImage()
+    {
+        using var canvas = new Mat(H, W, MatType.CV_8UC3, Scalar.Black);
+        using var renderer = new EvidenceRenderer(new EvidenceOptions { LineThickness = 2 });
+
+        renderer.Annotate(canvas, Episode([Obj(1, "person", new BoxF(0.9f, 0.0f, 1.0f, 0.5f), conf: 0.5f)], blur: false, polygon: [[0, 0.99], [0.01, 0.99]]));
+
+        // No room above: the band starts at the box's top, shifted left so its text is not cut off by the right edge.
+        Assert.Equal([30, 30, 230], Pixel(canvas, W - 1, 1));
+        var leftmost = Enumerable.Range(0, W).First(x => !Pixel(canvas, x, 1).SequenceEqual(new byte[] { 0, 0, 0 }));
+        Assert.True(leftmost < 180, $"label band starts at x {leftmost}: it was not moved inside the image");
     }
 
     [Fact]
@@ -111,12 +151,27 @@ public sealed class EvidenceRendererTests
         var images = renderer.Render(frame, W, H, episode);
 
         Assert.Equal(copy, frame);
-        using var jpeg = new JpegCodec();
-        Assert.Equal((W, H), jpeg.ReadSize(images.Snapshot));
+        using var snapshot = Cv2.ImDecode(images.Snapshot, ImreadModes.Color);
+        Assert.Equal((W, H), (snapshot.Width, snapshot.Height));
         Assert.NotNull(images.Crop);
-        var (cw, ch) = jpeg.ReadSize(images.Crop);
-        Assert.InRange(cw, 48, W);
-        Assert.InRange(ch, 48, H);
+        using var crop = Cv2.ImDecode(images.Crop, ImreadModes.Color);
+        Assert.InRange(crop.Width, 48, W);
+        Assert.InRange(crop.Height, 48, H);
+    }
+
+    [Fact]
+    public void Render_RgbFrame_JpegKeepsTheColours()
+    {
+        var frame = new byte[W * H * 3];
+        for (var i = 0; i < frame.Length; i += 3) (frame[i], frame[i + 1], frame[i + 2]) = ((byte)200, (byte)40, (byte)10);   // RGB: red-orange
+        using var renderer = new EvidenceRenderer(new EvidenceOptions { SnapshotQuality = 95, Crop = false });
+
+        using var snapshot = Cv2.ImDecode(renderer.Render(frame, W, H, Episode([], blur: false, polygon: [[0, 0], [0.01, 0]])).Snapshot, ImreadModes.Color);
+
+        var p = snapshot.At<Vec3b>(50, 100);   // BGR
+        Assert.InRange(p.Item2, 190, 210);
+        Assert.InRange(p.Item1, 30, 50);
+        Assert.InRange(p.Item0, 0, 20);
     }
 
     [Fact]
@@ -125,17 +180,16 @@ public sealed class EvidenceRendererTests
         var frame = Noise(W, H);
         using var renderer = new EvidenceRenderer(new EvidenceOptions { SnapshotQuality = 100, Crop = false });
         var person = Obj(1, "person", new BoxF(0.2f, 0.2f, 0.4f, 0.8f));
-        using var jpeg = new JpegCodec();
 
-        var blurred = jpeg.DecodeRgb(renderer.Render(frame, W, H, Episode([], blur: true), [person]).Snapshot, out _, out _);
-        var plain = jpeg.DecodeRgb(renderer.Render(frame, W, H, Episode([], blur: false), [person]).Snapshot, out _, out _);
+        using var blurred = Cv2.ImDecode(renderer.Render(frame, W, H, Episode([], blur: true), [person]).Snapshot, ImreadModes.Color);
+        using var plain = Cv2.ImDecode(renderer.Render(frame, W, H, Episode([], blur: false), [person]).Snapshot, ImreadModes.Color);
 
         Assert.Null(renderer.Render(frame, W, H, Episode([], blur: false)).Crop);
         double inDiff = 0, outDiff = 0;
         for (var y = 25; y < 75; y++)
         {
-            for (var x = 45; x < 75; x++) inDiff += Math.Abs(blurred[(y * W + x) * 3] - plain[(y * W + x) * 3]);
-            for (var x = 125; x < 155; x++) outDiff += Math.Abs(blurred[(y * W + x) * 3] - plain[(y * W + x) * 3]);
+            for (var x = 45; x < 75; x++) inDiff += Math.Abs(blurred.At<Vec3b>(y, x).Item0 - plain.At<Vec3b>(y, x).Item0);
+            for (var x = 125; x < 155; x++) outDiff += Math.Abs(blurred.At<Vec3b>(y, x).Item0 - plain.At<Vec3b>(y, x).Item0);
         }
         Assert.True(inDiff > 20 * outDiff + 1000, $"inside {inDiff}, outside {outDiff}");
     }

@@ -1,5 +1,6 @@
 using EdgeAi.Models.Devices;
 using EdgeAi.Worker.Quality;
+using OpenCvSharp;
 using static EdgeAi.Worker.Tests.Quality.SyntheticImages;
 
 namespace EdgeAi.Worker.Tests.Quality;
@@ -12,7 +13,7 @@ public sealed class QualityAnalyzerTests
     private static DateTimeOffset At(int second) => T0.AddSeconds(second);
 
     /// <summary>Runs frames 0..n-1 at one per second and returns every report.</summary>
-    private static List<QualityReport> Feed(QualityAnalyzer analyzer, int n, Func<int, GrayImage> frame) =>
+    private static List<QualityReport> Feed(QualityAnalyzer analyzer, int n, Func<int, Mat> frame) =>
         Enumerable.Range(0, n).Select(i => analyzer.Analyze(frame(i), At(i))).ToList();
 
     [Fact]
@@ -153,9 +154,50 @@ public sealed class QualityAnalyzerTests
         var analyzer = new QualityAnalyzer(new QualityOptions { FrozenAfter = TimeSpan.FromSeconds(2) });
         Feed(analyzer, 5, _ => Scene(13));
 
-        var resized = analyzer.Analyze(new GrayImage(80, 45, new byte[80 * 45].Select((_, i) => (byte)(i * 7 % 251)).ToArray()), At(5));
+        var resized = analyzer.Analyze(ToMat(80, 45, new byte[80 * 45].Select((_, i) => (byte)(i * 7 % 251)).ToArray()), At(5));
 
         Assert.Null(resized.Measurements.Change);
         Assert.DoesNotContain(QualityFlagNames.Frozen, resized.Flags);
+    }
+
+    [Fact]
+    public void Analyze_SinglePoint_SharpnessIsTheVarianceOfTheFourNeighbourLaplacianOverInteriorPixels()
+    {
+        // 5×5 black with one pixel at 100 in the middle: over the 3×3 interior the Laplacian 4p − (left + right + up + down)
+        // is 400 at the point, −100 at its four neighbours and 0 at the corners, mean 0, variance (400² + 4·100²) / 9.
+        // The same scale as the hand-written measure before OpenCV, so blur_sharpness_min keeps its meaning.
+        var p = new byte[25];
+        p[12] = 100;
+        using var analyzer = new QualityAnalyzer(new QualityOptions());
+
+        var report = analyzer.Analyze(ToMat(5, 5, p), T0);
+
+        Assert.Equal(Math.Round(200000 / 9.0, 3), report.Measurements.Sharpness);
+        Assert.Equal(4, report.Measurements.Brightness);                                    // 100 / 25
+        Assert.Equal(Math.Round(Math.Sqrt(100.0 * 100 / 25 - 16), 3), report.Measurements.Contrast);
+    }
+
+    [Fact]
+    public void Analyze_ChangeIsMeanAbsoluteGreyDifference()
+    {
+        using var analyzer = new QualityAnalyzer(new QualityOptions());
+        var scene = Scene(14);
+        analyzer.Analyze(scene, T0);
+
+        var report = analyzer.Analyze(Map(scene, p => p < 128 ? p + 2 : p - 1), At(1));
+
+        var pixels = Pixels(scene);
+        var expected = pixels.Average(p => p < 128 ? Math.Min(2, 255 - p) : Math.Min(1, (int)p));
+        Assert.Equal(Math.Round(expected, 3), report.Measurements.Change);
+    }
+
+    [Fact]
+    public void Analyze_WrongPictureType_ClearError()
+    {
+        using var analyzer = new QualityAnalyzer(new QualityOptions());
+        using var colour = new Mat(90, 160, MatType.CV_8UC3, Scalar.All(100));
+
+        var ex = Assert.Throws<ArgumentException>(() => analyzer.Analyze(colour, T0));
+        Assert.Contains("one-channel", ex.Message);
     }
 }
