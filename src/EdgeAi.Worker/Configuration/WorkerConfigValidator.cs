@@ -45,6 +45,7 @@ public static class WorkerConfigValidator
 
         if (c.Models.Count == 0) Add("models", "at least one model is required");
         var modelIds = new HashSet<string>(StringComparer.Ordinal);
+        var modelLabels = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         for (var i = 0; i < c.Models.Count; i++)
         {
             var m = c.Models[i];
@@ -58,7 +59,8 @@ public static class WorkerConfigValidator
             if (string.IsNullOrWhiteSpace(m.Manifest)) continue;
             try
             {
-                ModelManifestLoader.Load(Abs(m.Manifest));
+                var manifest = ModelManifestLoader.Load(Abs(m.Manifest));
+                modelLabels.TryAdd(m.Id, manifest.Labels);
             }
             catch (ModelManifestException ex)
             {
@@ -88,6 +90,10 @@ public static class WorkerConfigValidator
             if (cam.Hwaccel is not ("none" or "cuda" or "vaapi")) Add($"{key}.hwaccel", $"'{cam.Hwaccel}' must be none, cuda or vaapi");
             if (cam.Model is { } mid && !modelIds.Contains(mid)) Add($"{key}.model", $"unknown model '{mid}' (models: {string.Join(", ", modelIds)})");
             foreach (var e in ScenarioConfigValidator.Validate(cam.Scenarios, $"{key}.scenarios")) errors.Add(Parse(e));
+            // The camera's model (its own or the first) must have the classes its rules name.
+            var modelId = cam.Model ?? (c.Models.Count > 0 ? c.Models[0].Id : null);
+            if (modelId is not null && modelLabels.TryGetValue(modelId, out var labels))
+                foreach (var e in ScenarioConfigValidator.ValidateClasses(cam.Scenarios, labels, modelId, $"{key}.scenarios")) errors.Add(Parse(e));
             if (cam.Quality is { } quality) foreach (var e in quality.Validate($"{key}.quality")) errors.Add(Parse(e));
         }
         return errors;

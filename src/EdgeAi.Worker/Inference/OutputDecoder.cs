@@ -56,8 +56,8 @@ public sealed class OutputDecoder
         {
             case "yolov8":
                 if (rows < 5) return $"yolov8 output is [4+classes, anchors]; [{rows},{cols}] has {rows} rows";
-                if (rows - 4 != labelCount) return $"yolov8 output has {rows - 4} classes ([{rows},{cols}]), the manifest lists {labelCount} labels";
                 if (cols < rows) return $"[{rows},{cols}] looks transposed for yolov8 ([4+classes, anchors]); is it yolov5/yolox ([anchors, 5+classes])?";
+                if (rows - 4 != labelCount) return $"yolov8 output has {rows - 4} classes ([{rows},{cols}]), the manifest lists {labelCount} labels";
                 return null;
             case "yolov5" or "yolox":
                 if (cols < 6) return $"{_layout} output is [anchors, 5+classes]; [{rows},{cols}] has {cols} columns";
