@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using EdgeAi.Interop.Jpeg;
 using EdgeAi.Worker.Evidence;
