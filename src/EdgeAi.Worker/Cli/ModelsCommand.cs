@@ -65,6 +65,9 @@ internal static class ModelsCommand
                 $"{detector.InputType} letterbox {manifest.Input.Letterbox} pad {manifest.Input.PadValue}, output {manifest.Output.Layout} {detector.OutputType}, " +
                 $"{manifest.Labels.Count} labels ({Shorten(manifest.Labels)}), {detector.ExecutionProvider}, " +
                 $"one frame in {clock.Elapsed.TotalMilliseconds:0.0} ms, {results[0].Count} detections on a blank frame";
+            if (manifest.Output.Layout == "yolov5" && detector.OutputDims is var (rows, cols)
+                && rows == new[] { 8, 16, 32 }.Sum(s => (w / s) * (h / s)))
+                line += $"; note: [{rows},{cols}] is one row per grid cell, as a raw YOLOX head gives (YOLOv5 has 3 per cell): if boxes are wrong, try output.layout yolox (check with --image)";
             if (image is not null)
             {
                 var run = await DetectCommand.DetectAsync(detector, image, 1, null, ct).ConfigureAwait(false);

@@ -99,6 +99,7 @@ public sealed partial class OnnxDetector : IDisposable
                 throw Mismatch("output.layout", $"model output '{manifest.Output.Name}' has shape [{string.Join(",", od)}]; {manifest.Output.Layout} needs [batch, a, b]");
             if (od[1] > 0 && od[2] > 0 && _decoder.ShapeProblem(od[1], od[2], manifest.Labels.Count) is { } problem)
                 throw Mismatch("output.layout", problem);
+            if (od[1] > 0 && od[2] > 0) OutputDims = ((int)od[1], (int)od[2]);
             InputType = _inputType == TensorElementType.Float16 ? "float16" : "float32";
             OutputType = outType == TensorElementType.Float16 ? "float16" : "float32";
 
@@ -119,6 +120,9 @@ public sealed partial class OnnxDetector : IDisposable
 
     /// <summary>Element type of the model's image input ("float32" or "float16": converted at the boundary).</summary>
     public string InputType { get; } = "float32";
+
+    /// <summary>Per-image output dimensions when the model states them (null for dynamic axes).</summary>
+    public (int Rows, int Cols)? OutputDims { get; }
 
     /// <summary>Element type of the model's output ("float32" or "float16": converted at the boundary).</summary>
     public string OutputType { get; } = "float32";
