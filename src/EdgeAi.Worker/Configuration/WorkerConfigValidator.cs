@@ -3,6 +3,7 @@ using EdgeAi.Models.Events;
 using EdgeAi.Observability.Logging;
 using EdgeAi.Worker.Inference;
 using EdgeAi.Worker.Scenarios;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAi.Worker.Configuration;
 
@@ -12,7 +13,9 @@ namespace EdgeAi.Worker.Configuration;
 /// </summary>
 public static class WorkerConfigValidator
 {
-    public static IReadOnlyList<ConfigError> Validate(WorkerConfig c, string baseDir)
+    /// <param name="loadModels">Also load each model into ONNX Runtime and check its input/output types and shapes against
+    /// the manifest (what the detector would refuse at start).</param>
+    public static IReadOnlyList<ConfigError> Validate(WorkerConfig c, string baseDir, bool loadModels = false)
     {
         var errors = new List<ConfigError>();
         void Add(string path, string reason) => errors.Add(new ConfigError(path, reason));
@@ -61,6 +64,10 @@ public static class WorkerConfigValidator
             {
                 var manifest = ModelManifestLoader.Load(Abs(m.Manifest));
                 modelLabels.TryAdd(m.Id, manifest.Labels);
+                if (loadModels)
+                {
+                    using var detector = new OnnxDetector(manifest, new InferenceOptions { Threads = 1, BatchSize = 1 }, NullLogger.Instance);
+                }
             }
             catch (ModelManifestException ex)
             {

@@ -146,7 +146,7 @@ public static class ScenarioConfigValidator
     /// Checks every class a rule names against the labels of the camera's model: a class the model does not have can never
     /// be detected, so the rule would never fire and nobody would be told. Returns "path: problem" like
     /// <see cref="Validate"/>, with the closest label as a suggestion. A rule's default class list is accepted as long as the
-    /// model has one of its classes (the defaults name several models' spellings).
+    /// model has one of its classes (the defaults name several models' spellings). Only rules that watch a zone are checked.
     /// </summary>
     public static IReadOnlyList<string> ValidateClasses(ScenarioConfig config, IReadOnlyList<string> labels, string modelId, string path = "")
     {
@@ -166,23 +166,42 @@ public static class ScenarioConfigValidator
                 errors.Add($"{key}[{i}]: '{classes[i]}' is not a class of model '{modelId}'{hint}; the rule can never see it ({labels.Count} labels: {Shorten(labels)})");
             }
         }
-        void Rules(LitterRuleConfig? l, RoadCollapseRuleConfig? r, IllegalFishingRuleConfig? f, CrowdingRuleConfig? c, string rp)
+        // Only rules that apply to at least one zone of this camera (as ScenarioEngine decides it): a rule that watches no
+        // zone cannot fire whatever its classes, and the built-in defaults are on for every camera.
+        var zones = config.Zones ?? [];
+        var checkedRules = new HashSet<RuleConfig>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < zones.Count; i++)
         {
-            if (l is not null) { Check(l.Classes, LitterDefaults.Classes, $"{rp}litter.classes"); Check(l.PersonClasses, LitterDefaults.PersonClasses, $"{rp}litter.personClasses"); }
-            if (r is not null) Check(r.Classes, RoadDefaults.Classes, $"{rp}roadCollapse.classes");
-            if (f is not null)
+            if (zones[i] is not { } z) continue;
+            var zp = $"{p}zones[{i}].";
+            if (Applies(config.Litter, z.Litter, z) is LitterRuleConfig l && checkedRules.Add(l))
             {
+                var rp = ReferenceEquals(l, z.Litter) ? zp : p;
+                Check(l.Classes, LitterDefaults.Classes, $"{rp}litter.classes");
+                Check(l.PersonClasses, LitterDefaults.PersonClasses, $"{rp}litter.personClasses");
+            }
+            if (Applies(config.RoadCollapse, z.RoadCollapse, z) is RoadCollapseRuleConfig r && checkedRules.Add(r))
+                Check(r.Classes, RoadDefaults.Classes, $"{(ReferenceEquals(r, z.RoadCollapse) ? zp : p)}roadCollapse.classes");
+            if (Applies(config.IllegalFishing, z.IllegalFishing, z) is IllegalFishingRuleConfig f && checkedRules.Add(f))
+            {
+                var rp = ReferenceEquals(f, z.IllegalFishing) ? zp : p;
                 Check(f.PersonClasses, FishingDefaults.PersonClasses, $"{rp}illegalFishing.personClasses");
                 Check(f.GearClasses, FishingDefaults.GearClasses, $"{rp}illegalFishing.gearClasses");
                 Check(f.BoatClasses, FishingDefaults.BoatClasses, $"{rp}illegalFishing.boatClasses");
             }
-            if (c is not null) Check(c.PersonClasses, CrowdingDefaults.PersonClasses, $"{rp}crowding.personClasses");
+            if (Applies(config.Crowding, z.Crowding, z) is CrowdingRuleConfig c && checkedRules.Add(c))
+                Check(c.PersonClasses, CrowdingDefaults.PersonClasses, $"{(ReferenceEquals(c, z.Crowding) ? zp : p)}crowding.personClasses");
         }
-        var zones = config.Zones ?? [];
-        for (var i = 0; i < zones.Count; i++)
-            if (zones[i] is { } z) Rules(z.Litter, z.RoadCollapse, z.IllegalFishing, z.Crowding, $"{p}zones[{i}].");
-        Rules(config.Litter, config.RoadCollapse, config.IllegalFishing, config.Crowding, p);
         return errors;
+    }
+
+    /// <summary>The zone's own rule if it has one (enabled or not), else the camera's when it targets this zone (as ScenarioEngine).</summary>
+    private static RuleConfig? Applies(RuleConfig? camera, RuleConfig? zoneOverride, ZoneConfig zone)
+    {
+        if (zoneOverride is not null) return zoneOverride.Enabled ? zoneOverride : null;
+        if (camera is null || !camera.Enabled) return null;
+        var targeted = camera.Zones is { Count: > 0 } ids ? ids.Contains(zone.Id) : camera.ZoneTypes?.Contains(zone.Type) == true;
+        return targeted ? camera : null;
     }
 
     private static readonly LitterRuleConfig LitterDefaults = new();
