@@ -48,6 +48,9 @@ internal static class DetectCommand
         FittedFrame? busiest = null;
         IReadOnlyList<Detection.Detection> busiestDets = [];
         int sw = 0, sh = 0;
+        // One blank run first: ONNX Runtime's first Run allocates and plans (~10x a steady frame), which is not the
+        // per-frame cost the engineer wants to see.
+        detector.Detect([new byte[m.Input.Width * m.Input.Height * 3]], [LetterboxGeometry.Identity(m.Input.Width, m.Input.Height)], [[]]);
         await foreach (var f in FfmpegFrameReader.ReadAsync(input, m.Input.Width, m.Input.Height, m.Input.Fit, fps, maxFrames, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false))
         {
             (sw, sh) = (f.SourceWidth, f.SourceHeight);
