@@ -5,7 +5,7 @@ namespace EdgeAi.Worker.Cli;
 
 /// <summary>
 /// <c>edgeai config validate FILE</c>: checks a worker config file without starting anything — shape, values,
-/// model manifests and files — and prints every problem as <c>file:line: key: reason</c> on stderr.
+/// model manifests and files, each model's tensors against its manifest, rule classes against the camera's model labels — and prints every problem as <c>file:line: key: reason</c> on stderr.
 /// Exit 0 when valid, 78 (EX_CONFIG) otherwise; the same messages <c>edgeai run</c> refuses to start with.
 /// </summary>
 internal static class ConfigCommand
@@ -20,7 +20,7 @@ internal static class ConfigCommand
 
     private static int Validate(string path)
     {
-        var errors = WorkerConfigLoader.Check(path);
+        var errors = WorkerConfigLoader.Check(path, loadModels: true);
         if (errors.Count == 0)
         {
             Console.WriteLine($"{Path.GetFullPath(path)}: valid");

@@ -15,6 +15,7 @@ internal static class EdgeAiCommandLine
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(DetectCommand.Create());
         return root;
     }
 }

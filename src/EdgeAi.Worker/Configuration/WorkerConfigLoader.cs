@@ -39,9 +39,11 @@ public static class WorkerConfigLoader
     }
 
     /// <summary>Every problem in the file, formatted; empty when it is valid.</summary>
-    public static IReadOnlyList<string> Check(string path) => Read(path).Errors;
+    /// <param name="loadModels">Also load each model into ONNX Runtime and check its tensors against its manifest
+    /// (<c>edgeai config validate</c>; <c>run</c> does the same when it creates the detectors).</param>
+    public static IReadOnlyList<string> Check(string path, bool loadModels = false) => Read(path, loadModels).Errors;
 
-    private static (WorkerConfig? Config, IReadOnlyList<string> Errors, string Full) Read(string path)
+    private static (WorkerConfig? Config, IReadOnlyList<string> Errors, string Full) Read(string path, bool loadModels = false)
     {
         var full = Path.GetFullPath(path);
         if (!File.Exists(full)) return (null, [$"{full}: config file not found"], full);
@@ -80,7 +82,7 @@ public static class WorkerConfigLoader
             // The shape check should have caught it; report rather than crash.
             return (null, [.. shape.Errors.Select(e => e.Format(full, lines.LineOf(e.Path))), $"{full}: {ex.Path ?? "$"}: {FirstSentence(ex.Message)}"], full);
         }
-        var meaning = WorkerConfigValidator.Validate(config, Path.GetDirectoryName(full)!)
+        var meaning = WorkerConfigValidator.Validate(config, Path.GetDirectoryName(full)!, loadModels)
             .Where(e => !shape.Errors.Any(s => s.Covers(e.Path)));
         var errors = shape.Errors.Concat(meaning)
             .Select(e => (Error: e, Line: lines.LineOf(e.Path)))

@@ -3,6 +3,7 @@ using EdgeAi.Models.Events;
 using EdgeAi.Observability.Logging;
 using EdgeAi.Worker.Inference;
 using EdgeAi.Worker.Scenarios;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAi.Worker.Configuration;
 
@@ -12,7 +13,9 @@ namespace EdgeAi.Worker.Configuration;
 /// </summary>
 public static class WorkerConfigValidator
 {
-    public static IReadOnlyList<ConfigError> Validate(WorkerConfig c, string baseDir)
+    /// <param name="loadModels">Also load each model into ONNX Runtime and check its input/output types and shapes against
+    /// the manifest (what the detector would refuse at start).</param>
+    public static IReadOnlyList<ConfigError> Validate(WorkerConfig c, string baseDir, bool loadModels = false)
     {
         var errors = new List<ConfigError>();
         void Add(string path, string reason) => errors.Add(new ConfigError(path, reason));
@@ -45,6 +48,7 @@ public static class WorkerConfigValidator
 
         if (c.Models.Count == 0) Add("models", "at least one model is required");
         var modelIds = new HashSet<string>(StringComparer.Ordinal);
+        var modelLabels = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         for (var i = 0; i < c.Models.Count; i++)
         {
             var m = c.Models[i];
@@ -58,7 +62,12 @@ public static class WorkerConfigValidator
             if (string.IsNullOrWhiteSpace(m.Manifest)) continue;
             try
             {
-                ModelManifestLoader.Load(Abs(m.Manifest));
+                var manifest = ModelManifestLoader.Load(Abs(m.Manifest));
+                modelLabels.TryAdd(m.Id, manifest.Labels);
+                if (loadModels)
+                {
+                    using var detector = new OnnxDetector(manifest, new InferenceOptions { Threads = 1, BatchSize = 1 }, NullLogger.Instance);
+                }
             }
             catch (ModelManifestException ex)
             {
@@ -88,6 +97,10 @@ public static class WorkerConfigValidator
             if (cam.Hwaccel is not ("none" or "cuda" or "vaapi")) Add($"{key}.hwaccel", $"'{cam.Hwaccel}' must be none, cuda or vaapi");
             if (cam.Model is { } mid && !modelIds.Contains(mid)) Add($"{key}.model", $"unknown model '{mid}' (models: {string.Join(", ", modelIds)})");
             foreach (var e in ScenarioConfigValidator.Validate(cam.Scenarios, $"{key}.scenarios")) errors.Add(Parse(e));
+            // The camera's model (its own or the first) must have the classes its rules name.
+            var modelId = cam.Model ?? (c.Models.Count > 0 ? c.Models[0].Id : null);
+            if (modelId is not null && modelLabels.TryGetValue(modelId, out var labels))
+                foreach (var e in ScenarioConfigValidator.ValidateClasses(cam.Scenarios, labels, modelId, $"{key}.scenarios")) errors.Add(Parse(e));
             if (cam.Quality is { } quality) foreach (var e in quality.Validate($"{key}.quality")) errors.Add(Parse(e));
         }
         return errors;

@@ -31,12 +31,15 @@ public sealed partial class CameraIngest
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset? _fileClockStart;
+    private readonly ImageFit _fit;
     private long _sequence;
 
     /// <param name="fileClockStart">Set for file mode: the wall-clock time of the clip's first frame.</param>
+    /// <param name="fit">The model's letterbox mode and pad value (default centred, 114).</param>
     public CameraIngest(CameraConfig camera, int width, int height, ChannelWriter<Frame> output, CameraHealth health,
-        IngestOptions options, ILogger logger, TimeProvider? time = null, DateTimeOffset? fileClockStart = null)
+        IngestOptions options, ILogger logger, TimeProvider? time = null, DateTimeOffset? fileClockStart = null, ImageFit? fit = null)
     {
+        _fit = fit ?? ImageFit.Default;
         _camera = camera;
         _width = width;
         _height = height;
@@ -99,7 +102,7 @@ public sealed partial class CameraIngest
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in FfmpegArguments.Build(_camera, _width, _height, FileMode)) psi.ArgumentList.Add(a);
+        foreach (var a in FfmpegArguments.Build(_camera, _width, _height, FileMode, _fit)) psi.ArgumentList.Add(a);
 
         Process process;
         try
@@ -125,7 +128,7 @@ public sealed partial class CameraIngest
         {
             stall.CancelAfter(_camera.Decode.StallTimeout + _camera.Decode.SocketTimeout);
             var source = await stderr.SourceInfo.WaitAsync(stall.Token).ConfigureAwait(false);
-            var geometry = LetterboxGeometry.For(source.Width, source.Height, _width, _height);
+            var geometry = LetterboxGeometry.For(source.Width, source.Height, _width, _height, _fit.Mode);
             var stdout = process.StandardOutput.BaseStream;
             while (true)
             {

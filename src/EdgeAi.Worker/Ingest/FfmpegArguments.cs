@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeAi.Worker.Configuration;
+using EdgeAi.Worker.Inference;
 
 namespace EdgeAi.Worker.Ingest;
 
@@ -10,12 +11,14 @@ namespace EdgeAi.Worker.Ingest;
 /// </summary>
 public static class FfmpegArguments
 {
-    /// <summary>Letterbox pad value 114 (as the detectors were trained), for all three channels.</summary>
+    /// <summary>Default letterbox pad value 114 (as most detectors were trained), for all three channels.</summary>
     public const string PadColor = "0x727272";
 
     /// <param name="fromFile">A clip file read as fast as possible (eval) rather than a live camera: adds
     /// <c>showinfo</c> so every frame's stream timestamp can be read from stderr.</param>
-    public static IReadOnlyList<string> Build(CameraConfig camera, int width, int height, bool fromFile = false)
+    /// <param name="fit">The model's letterbox mode and pad value (manifest <c>input.letterbox</c>, <c>input.pad_value</c>);
+    /// default centred with 114.</param>
+    public static IReadOnlyList<string> Build(CameraConfig camera, int width, int height, bool fromFile = false, ImageFit? fit = null)
     {
         var args = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info" };
         switch (camera.Hwaccel)
@@ -46,11 +49,28 @@ public static class FfmpegArguments
             var gap = (0.9 / maxFps).ToString("0.###", CultureInfo.InvariantCulture);
             filters.Add($"select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,{gap})'");
         }
-        filters.Add($"scale={width}:{height}:force_original_aspect_ratio=decrease:flags=bilinear");
-        filters.Add($"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color={PadColor}");
+        filters.AddRange(FitFilters(width, height, fit ?? ImageFit.Default));
         filters.Add("format=gbrp");
         if (fromFile) filters.Add("showinfo=checksum=0");   // timestamps only: the per-plane checksums cost ~5 % of ingest speed
         args.AddRange(["-vf", string.Join(',', filters), "-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1"]);
         return args;
+    }
+
+    /// <summary>
+    /// The scale (and pad) filters that fit a frame into a <paramref name="width"/>×<paramref name="height"/> model input
+    /// as <see cref="LetterboxGeometry.For"/> computes it: centred or top-left letterbox with the pad value, or a stretch.
+    /// </summary>
+    public static IEnumerable<string> FitFilters(int width, int height, ImageFit fit)
+    {
+        if (fit.Mode == LetterboxMode.Stretch)
+        {
+            yield return $"scale={width}:{height}:flags=bilinear";
+            yield break;
+        }
+        yield return $"scale={width}:{height}:force_original_aspect_ratio=decrease:flags=bilinear";
+        var color = $"0x{fit.PadValue:x2}{fit.PadValue:x2}{fit.PadValue:x2}";
+        yield return fit.Mode == LetterboxMode.TopLeft
+            ? $"pad={width}:{height}:0:0:color={color}"
+            : $"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color={color}";
     }
 }

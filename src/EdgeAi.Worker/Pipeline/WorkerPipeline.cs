@@ -182,7 +182,7 @@ public sealed partial class WorkerPipeline
 
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
         var ingest = new CameraIngest(camera, detector.Manifest.Input.Width, detector.Manifest.Input.Height, queue.Writer, health, _ingest,
-            _loggers.CreateLogger<CameraIngest>(), fileClockStart: _fileClockStarts?.GetValueOrDefault(camera.Id));
+            _loggers.CreateLogger<CameraIngest>(), fileClockStart: _fileClockStarts?.GetValueOrDefault(camera.Id), fit: detector.Manifest.Input.Fit);
         var slot = new AnalyticsSlot(_analyticsFactory(camera));
         return new CameraRun(camera, stop, RunIngestAsync(ingest, queue, stop.Token), RunAnalyticsAsync(camera.Id, slot, results.Reader, _drain.Token), slot);
     }

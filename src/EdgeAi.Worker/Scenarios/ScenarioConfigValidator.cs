@@ -142,6 +142,104 @@ public static class ScenarioConfigValidator
         if (r.MaxDensity is { } d && !(double.IsFinite(d) && d > 0)) errors.Add($"{rp}.maxDensity: must be a positive number of persons per m² (was {d})");
     }
 
+    /// <summary>
+    /// Checks every class a rule names against the labels of the camera's model: a class the model does not have can never
+    /// be detected, so the rule would never fire and nobody would be told. Returns "path: problem" like
+    /// <see cref="Validate"/>, with the closest label as a suggestion. A rule's default class list is accepted as long as the
+    /// model has one of its classes (the defaults name several models' spellings). Only rules that watch a zone are checked.
+    /// </summary>
+    public static IReadOnlyList<string> ValidateClasses(ScenarioConfig config, IReadOnlyList<string> labels, string modelId, string path = "")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var p = path.Length == 0 ? "" : path + ".";
+        var errors = new List<string>();
+        var known = new HashSet<string>(labels, StringComparer.Ordinal);
+        void Check(IReadOnlyList<string>? classes, IReadOnlyList<string> defaults, string key)
+        {
+            if (classes is null || classes.Count == 0) return;
+            var anyKnown = classes.Any(known.Contains);
+            if (anyKnown && classes.SequenceEqual(defaults)) return;
+            for (var i = 0; i < classes.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(classes[i]) || known.Contains(classes[i])) continue;
+                var hint = Closest(classes[i], labels) is { } c ? $" (did you mean '{c}'?)" : "";
+                errors.Add($"{key}[{i}]: '{classes[i]}' is not a class of model '{modelId}'{hint}; the rule can never see it ({labels.Count} labels: {Shorten(labels)})");
+            }
+        }
+        // Only rules that apply to at least one zone of this camera (as ScenarioEngine decides it): a rule that watches no
+        // zone cannot fire whatever its classes, and the built-in defaults are on for every camera.
+        var zones = config.Zones ?? [];
+        var checkedRules = new HashSet<RuleConfig>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < zones.Count; i++)
+        {
+            if (zones[i] is not { } z) continue;
+            var zp = $"{p}zones[{i}].";
+            if (Applies(config.Litter, z.Litter, z) is LitterRuleConfig l && checkedRules.Add(l))
+            {
+                var rp = ReferenceEquals(l, z.Litter) ? zp : p;
+                Check(l.Classes, LitterDefaults.Classes, $"{rp}litter.classes");
+                Check(l.PersonClasses, LitterDefaults.PersonClasses, $"{rp}litter.personClasses");
+            }
+            if (Applies(config.RoadCollapse, z.RoadCollapse, z) is RoadCollapseRuleConfig r && checkedRules.Add(r))
+                Check(r.Classes, RoadDefaults.Classes, $"{(ReferenceEquals(r, z.RoadCollapse) ? zp : p)}roadCollapse.classes");
+            if (Applies(config.IllegalFishing, z.IllegalFishing, z) is IllegalFishingRuleConfig f && checkedRules.Add(f))
+            {
+                var rp = ReferenceEquals(f, z.IllegalFishing) ? zp : p;
+                Check(f.PersonClasses, FishingDefaults.PersonClasses, $"{rp}illegalFishing.personClasses");
+                Check(f.GearClasses, FishingDefaults.GearClasses, $"{rp}illegalFishing.gearClasses");
+                Check(f.BoatClasses, FishingDefaults.BoatClasses, $"{rp}illegalFishing.boatClasses");
+            }
+            if (Applies(config.Crowding, z.Crowding, z) is CrowdingRuleConfig c && checkedRules.Add(c))
+                Check(c.PersonClasses, CrowdingDefaults.PersonClasses, $"{(ReferenceEquals(c, z.Crowding) ? zp : p)}crowding.personClasses");
+        }
+        return errors;
+    }
+
+    /// <summary>The zone's own rule if it has one (enabled or not), else the camera's when it targets this zone (as ScenarioEngine).</summary>
+    private static RuleConfig? Applies(RuleConfig? camera, RuleConfig? zoneOverride, ZoneConfig zone)
+    {
+        if (zoneOverride is not null) return zoneOverride.Enabled ? zoneOverride : null;
+        if (camera is null || !camera.Enabled) return null;
+        var targeted = camera.Zones is { Count: > 0 } ids ? ids.Contains(zone.Id) : camera.ZoneTypes?.Contains(zone.Type) == true;
+        return targeted ? camera : null;
+    }
+
+    private static readonly LitterRuleConfig LitterDefaults = new();
+    private static readonly RoadCollapseRuleConfig RoadDefaults = new();
+    private static readonly IllegalFishingRuleConfig FishingDefaults = new();
+    private static readonly CrowdingRuleConfig CrowdingDefaults = new();
+
+    private static string Shorten(IReadOnlyList<string> labels) =>
+        labels.Count <= 10 ? string.Join(", ", labels) : string.Join(", ", labels.Take(8)) + ", …";
+
+    /// <summary>The label closest to <paramref name="name"/> (case, plural, a typo or two), or null when none is close.</summary>
+    internal static string? Closest(string name, IReadOnlyList<string> labels)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var l in labels)
+        {
+            var d = Levenshtein(name.ToLowerInvariant().Replace(' ', '_'), l.ToLowerInvariant().Replace(' ', '_'));
+            if (d < bestDistance) (best, bestDistance) = (l, d);
+        }
+        return bestDistance <= Math.Max(1, name.Length / 4) ? best : null;
+    }
+
+    private static int Levenshtein(string a, string b)
+    {
+        var prev = new int[b.Length + 1];
+        var cur = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++) prev[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            cur[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (prev, cur) = (cur, prev);
+        }
+        return prev[b.Length];
+    }
+
     private static readonly TimeSpan OneDay = TimeSpan.FromDays(1);
     private static readonly TimeSpan OneWeek = TimeSpan.FromDays(7);
 

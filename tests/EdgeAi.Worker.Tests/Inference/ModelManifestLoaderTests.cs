@@ -51,7 +51,7 @@ public sealed class ModelManifestLoaderTests : IDisposable
     {
         var path = CopyTiny(j => j.Replace("\"yolov8\"", "\"yolov9x\"").Replace("\"confidence\": 0.5", "\"confidence\": 1.5"));
         var ex = Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(path));
-        Assert.Contains("output.layout: 'yolov9x' is not one of yolov8, yolov5, end2end", ex.Message);
+        Assert.Contains("output.layout: 'yolov9x' is not one of yolov8, yolov5, yolox, end2end, rtdetr", ex.Message);
         Assert.Contains("thresholds.confidence: 1.5 must be in (0, 1)", ex.Message);
     }
 
