@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
-using EdgeAi.Interop.Jpeg;
 using EdgeAi.Worker.Evidence;
 using EdgeAi.Worker.Inference;
 using EdgeAi.Worker.Ingest;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenCvSharp;
 
 namespace EdgeAi.Worker.Cli;
 
@@ -137,24 +137,38 @@ internal static class DetectCommand
         stdout.WriteByte((byte)'\n');
     }
 
-    private static readonly Rgb[] Palette = [new(255, 64, 64), new(64, 200, 255), new(255, 200, 0), new(120, 255, 120), new(255, 120, 255), new(255, 255, 255)];
+    /// <summary>Box colours (BGR), one per class id modulo the palette.</summary>
+    private static readonly Scalar[] Palette = [new(64, 64, 255), new(255, 200, 64), new(0, 200, 255), new(120, 255, 120), new(255, 120, 255), new(255, 255, 255)];
 
     /// <summary>
-    /// The frame as the model saw it (letterbox content, the evidence images' resolution) with each detection's box in
-    /// a colour per class, as JPEG. A thin call over the evidence drawing and encoder.
+    /// The frame as the model saw it (letterbox content, the evidence images' resolution) with each detection's box and
+    /// "class 0.87" label in a colour per class, as JPEG (OpenCV, like the evidence renderer).
     /// </summary>
-    internal static byte[] Annotate(FittedFrame frame, IReadOnlyList<Detection.Detection> detections)
+    internal static unsafe byte[] Annotate(FittedFrame frame, IReadOnlyList<Detection.Detection> detections)
     {
         var g = frame.Geometry;
         var rgb = FramePixels.ContentToRgb(frame.Planar, g);
         int w = g.ContentWidth, h = g.ContentHeight;
+        using var canvas = new Mat();
+        fixed (byte* p = rgb)
+        {
+            using var source = Mat.FromPixelData(h, w, MatType.CV_8UC3, (IntPtr)p);
+            Cv2.CvtColor(source, canvas, ColorConversionCodes.RGB2BGR);
+        }
         var t = Math.Max(1, Math.Max(w, h) / 320);
+        var scale = Math.Max(0.35, h / 720.0);
         foreach (var d in detections)
         {
-            RgbCanvas.StrokeRect(rgb, w, h, (int)(d.Box.X1 * w), (int)(d.Box.Y1 * h), (int)(d.Box.X2 * w) - 1, (int)(d.Box.Y2 * h) - 1,
-                Palette[d.ClassId % Palette.Length], t);
+            var colour = Palette[d.ClassId % Palette.Length];
+            var (x1, y1) = ((int)(d.Box.X1 * w), (int)(d.Box.Y1 * h));
+            Cv2.Rectangle(canvas, new Point(x1, y1), new Point((int)(d.Box.X2 * w) - 1, (int)(d.Box.Y2 * h) - 1), colour, t);
+            var text = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d.Label} {d.Confidence:0.00}");
+            var size = Cv2.GetTextSize(text, HersheyFonts.HersheySimplex, scale, 1, out var baseline);
+            var top = Math.Max(0, y1 - size.Height - baseline - 2);
+            Cv2.Rectangle(canvas, new Rect(x1, top, size.Width + 4, size.Height + baseline + 2), colour, -1);
+            Cv2.PutText(canvas, text, new Point(x1 + 2, top + size.Height + 1), HersheyFonts.HersheySimplex, scale, Scalar.Black, 1, LineTypes.AntiAlias);
         }
-        using var jpeg = new JpegCodec();
-        return jpeg.EncodeRgb(rgb, w, h, 90);
+        Cv2.ImEncode(".jpg", canvas, out var jpeg, [new ImageEncodingParam(ImwriteFlags.JpegQuality, 90)]);
+        return jpeg;
     }
 }
