@@ -48,6 +48,7 @@ internal static class VersionCommand
     private static string OnnxRuntimeVersion()
     {
         var lines = new List<string> { OrtEnv.Instance().GetVersionString() };
+        OrtEnv.Instance().EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;   // each failure's reason is printed below instead
         foreach (var p in ExecutionProviders.Probe())
         {
             var verdict = p.Loads switch

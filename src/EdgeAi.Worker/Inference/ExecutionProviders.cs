@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeAi.Worker.Inference;
@@ -91,10 +92,34 @@ public static class ExecutionProviders
             }
             catch (Exception ex) when (IsUnavailable(ex))
             {
-                probes.Add(new ProviderProbe(ortName, false, FirstLine(ex.Message)));
+                probes.Add(new ProviderProbe(ortName, false, Explain(provider, ex)));
             }
         }
         return probes;
+    }
+
+    /// <summary>
+    /// Why <paramref name="provider"/> failed, for logs and health. ONNX Runtime's exception says only "Failed to load shared
+    /// library" (the reason goes to its own log), so the provider library beside libonnxruntime.so is opened here to get
+    /// the loader's message, e.g. <c>libcublasLt.so.13: cannot open shared object file</c>; missing, it is the CPU build.
+    /// </summary>
+    public static string Explain(string provider, Exception ex)
+    {
+        var reason = FirstLine(ex.Message);
+        if (provider is not (Cuda or TensorRt)) return reason;
+        var file = $"libonnxruntime_providers_{(provider == Cuda ? "cuda" : "tensorrt")}.so";
+        var path = Path.Combine(AppContext.BaseDirectory, file);
+        if (!File.Exists(path)) return $"{reason} ({file} is not beside the binaries: this is the CPU build of ONNX Runtime; build with `make build GPU=1`)";
+        try
+        {
+            NativeLibrary.Free(NativeLibrary.Load(path));
+            return reason;   // the library loads: the failure is elsewhere (no GPU, driver), and ONNX Runtime's message says it
+        }
+        catch (DllNotFoundException load)
+        {
+            var missing = load.Message.Split(':').Select(p => p.Trim()).FirstOrDefault(p => p.Contains(".so.", StringComparison.Ordinal) && !p.Contains('/'));
+            return missing is null ? $"{reason}: {FirstLine(load.Message)}" : $"{reason}: {file} needs {missing}, which cannot be loaded (CUDA/cuDNN/TensorRT runtime libraries on the library path?)";
+        }
     }
 
     internal static string FirstLine(string message) => message.Split('\n')[0].Trim();

@@ -57,7 +57,7 @@ public sealed partial class OnnxDetector : IDisposable
             catch (Exception ex) when (ExecutionProviders.IsUnavailable(ex))
             {
                 FellBackToCpu = true;
-                FallbackReason = ExecutionProviders.FirstLine(ex.Message);
+                FallbackReason = ExecutionProviders.Explain(requested, ex);
                 LogProviderFallback(manifest.Name, requested, options.GpuDeviceId, FallbackReason);
             }
         }
