@@ -6,20 +6,20 @@ DOTNET_CLI_TELEMETRY_OPTOUT := 1
 DOTNET_NOLOGO := 1
 export DOTNET_CLI_TELEMETRY_OPTOUT DOTNET_NOLOGO
 
-.PHONY: setup setup-gpu build test demo bench soak train clips clean
+.PHONY: setup build test demo bench soak train clips clean
 
-## setup: install missing Debian packages, fetch ONNX Runtime (npm), restore NuGet — idempotent
+## setup: install missing Debian packages, restore NuGet — idempotent
 setup:
 	@build/setup.sh
 
-## setup-gpu: also fetch the CUDA/TensorRT execution providers (for a GPU edge box)
-setup-gpu: setup
-	@build/fetch-onnxruntime.sh --gpu
-
 ## build: compile everything; runnable apphosts at bin/edgeai and bin/edgeai-central
+##        GPU=1: ONNX Runtime's Linux CUDA/TensorRT build (Microsoft.ML.OnnxRuntime.Gpu.Linux) instead of the CPU one;
+##        ORT_VERSION=1.x.y: another ONNX Runtime version (e.g. for a box with an older CUDA, see README)
+ORT_PROPS := $(if $(GPU),-p:EdgeAiGpu=true) $(if $(ORT_VERSION),-p:EdgeAiOrtVersion=$(ORT_VERSION))
 build: setup
-	dotnet build EdgeAi.sln -c $(CONFIG) --no-restore -v q -nologo
-	dotnet publish src/EdgeAi.Worker -c $(CONFIG) --no-build -v q -nologo -o bin/worker
+	dotnet build EdgeAi.sln -c $(CONFIG) $(if $(strip $(ORT_PROPS)),$(ORT_PROPS),--no-restore) -v q -nologo
+	rm -rf bin/worker
+	dotnet publish src/EdgeAi.Worker -c $(CONFIG) $(ORT_PROPS) --no-build -v q -nologo -o bin/worker
 	dotnet publish src/EdgeAi.Central -c $(CONFIG) --no-build -v q -nologo -o bin/central
 	@ln -sfn worker/edgeai bin/edgeai && ln -sfn central/edgeai-central bin/edgeai-central
 	@echo "built: bin/edgeai, bin/edgeai-central"
@@ -57,4 +57,4 @@ eval: build
 	bin/edgeai eval --clips .cache/clips/eval --json models/demo/eval.json --plots .cache/eval/plots
 
 clean:
-	rm -rf bin artifacts */*/bin */*/obj third_party/*/bin third_party/*/obj
+	rm -rf bin artifacts */*/bin */*/obj

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent machine setup for EdgeAi: installs the Debian packages that are missing (and only those),
-# fetches ONNX Runtime from npm into .cache/, restores NuGet packages. Safe to run again and again.
+# restores NuGet packages. Safe to run again and again.
 #   build/setup.sh            what `make test` and `make demo` need
 #   build/setup.sh --train    also PyTorch and ONNX for models/train_detector.py (several hundred MB)
 set -euo pipefail
@@ -41,7 +41,6 @@ else
   echo "setup: Debian packages present"
 fi
 
-build/fetch-onnxruntime.sh
 if [[ ! -d tools/browser/node_modules/playwright-core ]]; then
   (cd tools/browser && npm ci --silent --no-audit --no-fund 2>/dev/null || npm install --silent --no-audit --no-fund)
 fi

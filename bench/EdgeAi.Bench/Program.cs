@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "inference" => await SystemBench.RunAsync(["--only", "inference", "--out", Path.Combine(Path.GetTempPath(), "edgeai-bench-inference.json"), .. args[1..]]),
     "cameras" => await SystemBench.RunAsync(["--only", "cameras", "--out", Path.Combine(Path.GetTempPath(), "edgeai-bench-cameras.json"), .. args[1..]]),
     "central" => await SystemBench.RunAsync(["--only", "central", "--out", Path.Combine(Path.GetTempPath(), "edgeai-bench-central.json"), .. args[1..]]),
+    "gpu" => await GpuCheck.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -23,6 +24,8 @@ static int Usage()
                  [--connections N] [--spool-sync fsync|write]                   Central's consumer settings (defaults: 8, fsync)
                                                                       system benchmarks → bench/results/latest.json
           decode | inference | cameras | central [--quick] [options]    one part alone (JSON to the temp folder)
+          gpu --out FILE [--provider cuda|tensorrt|cpu] [--hwaccel cuda|none] [--gpu-device-id N] [--seconds S]
+                 inference ratio on the provider + a 1080p RTSP camera through the worker's ingest with -hwaccel (bench/gpu-check.sh)
         """);
     return 2;
 }

@@ -52,7 +52,7 @@ public sealed class CameraFlappingTests
             for (var i = 3; i < samples.Count; i += 3)
                 Assert.True(samples[i].Analysed[id] > samples[i - 3].Analysed[id], $"{id} stopped analysing around {samples[i].At}\n{report}");
 
-        // The flapping camera kept being retried. Its backoff grows (1 s doubling to the cap) because 5 s up is never
+        // The flapping camera kept being retried. Its backoff grows (exponential from ~1 s to the cap) because 5 s up is never
         // the healthy period that resets it, so it reconnects in some of the up windows, not all.
         var flapping = (await system.CameraHealthAsync())["cam-litter"];
         Assert.True(flapping.GetProperty("reconnects").GetInt64() >= 3, $"reconnects {flapping}\n{report}");

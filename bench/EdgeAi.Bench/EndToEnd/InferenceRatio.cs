@@ -7,12 +7,15 @@ using Microsoft.ML.OnnxRuntime;
 namespace EdgeAi.Bench.EndToEnd;
 
 /// <summary>Inference-ratio medians (ms/frame) and the ratio written to latest.json.</summary>
-internal sealed record InferenceResult(double Ratio, double StageMs, double BareMs, int Threads, string Provider, string Model);
+internal sealed record InferenceResult(double Ratio, double StageMs, double BareMs, int Threads, string Provider, string Model,
+    string? RequestedProvider = null, string? FallbackReason = null);
 
 /// <summary>
 /// Milliseconds per frame of the worker's inference stage work (preprocess + Run + decode + NMS through
 /// <see cref="OnnxDetector"/>) against a bare ONNX Runtime <c>Run</c> loop on the same model, input size and
-/// thread count, batch 1, alternating blocks.
+/// thread count, batch 1, alternating blocks. <c>--provider cuda|tensorrt [--gpu-device-id N]</c> runs both on that GPU
+/// provider (the bare session gets it through the same <see cref="ExecutionProviders.Append"/>); a detector that fell back
+/// to CPU is reported with provider "cpu" and the reason, so a caller that needs the GPU can tell.
 /// </summary>
 internal static class InferenceRatio
 {
@@ -22,11 +25,15 @@ internal static class InferenceRatio
         var manifestPath = BenchArgs.Get(args, "--manifest", Path.Combine(root, "models", "demo", "edgeai-demo.manifest.json"));
         var frames = int.Parse(BenchArgs.Get(args, "--frames", "200"), CultureInfo.InvariantCulture);
         var threads = int.Parse(BenchArgs.Get(args, "--threads", "2"), CultureInfo.InvariantCulture);
+        var provider = BenchArgs.Get(args, "--provider", ExecutionProviders.Cpu);
+        var device = BenchArgs.Int(args, "--gpu-device-id", 0);
         var manifest = ModelManifestLoader.Load(manifestPath);
         var w = manifest.Input.Width;
         var h = manifest.Input.Height;
 
-        using var detector = new OnnxDetector(manifest, new InferenceOptions { Threads = threads, BatchSize = 1 }, NullLogger.Instance);
+        var options = new InferenceOptions { Threads = threads, BatchSize = 1, ExecutionProvider = provider, GpuDeviceId = device };
+        using var detector = new OnnxDetector(manifest, options, NullLogger.Instance);
+        if (detector.FellBackToCpu) Progress.Say($"inference: {provider} unavailable, both loops run on CPU: {detector.FallbackReason}");
         // A real frame (the camera-scaling crowd scene, letterboxed by ffmpeg exactly as ingest does): random noise would make
         // the decoder and NMS work on thousands of meaningless candidates, which no camera produces.
         var clip = BenchClip.Crowd1080p25(25, 20);
@@ -34,7 +41,8 @@ internal static class InferenceRatio
         var geometry = LetterboxGeometry.For(1920, 1080, w, h);
         var results = new List<EdgeAi.Worker.Detection.Detection>();
 
-        using var so = OnnxDetector.CpuSessionOptions(new InferenceOptions { Threads = threads });   // the worker's settings
+        using var so = OnnxDetector.CpuSessionOptions(options);   // the worker's settings
+        ExecutionProviders.Append(so, detector.ExecutionProvider, device);   // and the provider the detector got
         using var bare = new InferenceSession(manifest.ModelPath, so);
         var input = new float[3 * w * h];
         new Preprocessor(manifest.Input).Fill(frame, input);
@@ -56,7 +64,8 @@ internal static class InferenceRatio
         var b = bareMs.Order().ElementAt(2);
         Progress.Say($"inference: {results.Count} detections on the test frame");
         Progress.Say($"inference: model {manifest.Name} {w}x{h}, {threads} threads, {detector.ExecutionProvider}: worker stage {s:0.00} ms/frame, bare ORT Run {b:0.00} ms/frame, inference_ratio (bare/stage) = {b / s:0.000}");
-        return new InferenceResult(Math.Round(b / s, 3), Math.Round(s, 3), Math.Round(b, 3), threads, detector.ExecutionProvider, $"{manifest.Name} {w}x{h}");
+        return new InferenceResult(Math.Round(b / s, 3), Math.Round(s, 3), Math.Round(b, 3), threads, detector.ExecutionProvider, $"{manifest.Name} {w}x{h}",
+            provider, detector.FallbackReason);
     }
 
     /// <summary>One frame of <paramref name="clip"/> through the worker's own ffmpeg filters (scale, letterbox, planar GBR).</summary>

@@ -21,11 +21,13 @@ internal static class ModelsCommand
     public static Command Create()
     {
         var manifests = new Argument<string[]>("manifest") { Description = "Model manifest files (e.g. models/demo/edgeai-demo.manifest.json)", Arity = ArgumentArity.OneOrMore };
-        var provider = new Option<string>("--execution-provider") { Description = "cpu or cuda (cuda falls back to cpu and says so)", DefaultValueFactory = _ => "cpu" };
+        var provider = new Option<string>("--execution-provider") { Description = "cpu, cuda or tensorrt (a GPU provider that cannot run here falls back to cpu and says so)", DefaultValueFactory = _ => ExecutionProviders.Cpu };
+        provider.AcceptOnlyFromAmong([.. ExecutionProviders.Names]);
+        var device = new Option<int>("--gpu-device-id") { Description = "GPU for cuda and tensorrt", DefaultValueFactory = _ => 0 };
         var image = new Option<string?>("--image") { Description = "A real picture (or clip: its first frame) from the camera to run through the model as well" };
         var verify = new Command("verify", "Check model manifests (sha256, shapes), load each model and run a blank frame and, with --image, a real picture through it.")
-            { manifests, provider, image };
-        verify.SetAction((parse, ct) => VerifyAllAsync(parse.GetValue(manifests)!, parse.GetValue(provider)!, parse.GetValue(image), ct));
+            { manifests, provider, device, image };
+        verify.SetAction((parse, ct) => VerifyAllAsync(parse.GetValue(manifests)!, parse.GetValue(provider)!, parse.GetValue(device), parse.GetValue(image), ct));
 
         var model = new Argument<string>("model") { Description = "The .onnx file (YOLOv8/YOLO11, YOLOv5, YOLOX, end-to-end, RT-DETR export)" };
         var labels = new Option<string?>("--labels") { Description = "Class names, one per line (default: the model's Ultralytics 'names' metadata)" };
@@ -38,23 +40,23 @@ internal static class ModelsCommand
         return new Command("models", "Inspect and import detection models.") { verify, import };
     }
 
-    private static async Task<int> VerifyAllAsync(IEnumerable<string> manifests, string provider, string? image, CancellationToken ct)
+    private static async Task<int> VerifyAllAsync(IEnumerable<string> manifests, string provider, int deviceId, string? image, CancellationToken ct)
     {
         var failures = 0;
         foreach (var path in manifests)
         {
-            if (!await VerifyAsync(path, provider, image, ct).ConfigureAwait(false)) failures++;
+            if (!await VerifyAsync(path, provider, image, ct, deviceId).ConfigureAwait(false)) failures++;
         }
         return failures == 0 ? 0 : RunCommand.ExitConfig;
     }
 
     /// <summary>Verifies one manifest; prints <c>ok</c> on stdout or <c>FAIL key: reason</c> on stderr.</summary>
-    internal static async Task<bool> VerifyAsync(string path, string provider, string? image, CancellationToken ct)
+    internal static async Task<bool> VerifyAsync(string path, string provider, string? image, CancellationToken ct, int deviceId = 0)
     {
         try
         {
             var manifest = ModelManifestLoader.Load(path);
-            using var detector = new OnnxDetector(manifest, new InferenceOptions { ExecutionProvider = provider, Threads = 1, BatchSize = 1 }, NullLogger.Instance);
+            using var detector = new OnnxDetector(manifest, new InferenceOptions { ExecutionProvider = provider, GpuDeviceId = deviceId, Threads = 1, BatchSize = 1 }, NullLogger.Instance);
             var (w, h) = (manifest.Input.Width, manifest.Input.Height);
             var frame = new byte[w * h * 3];
             Array.Fill(frame, (byte)114);   // the letterbox grey: a frame with nothing in it
@@ -63,7 +65,8 @@ internal static class ModelsCommand
             detector.Detect([frame], [LetterboxGeometry.Identity(w, h)], results);
             var line = $"ok    {path}: {manifest.Name} {manifest.Version}, sha256 {manifest.Sha256[..12]}…, input {w}x{h} {manifest.Input.Color} " +
                 $"{detector.InputType} letterbox {manifest.Input.Letterbox} pad {manifest.Input.PadValue}, output {manifest.Output.Layout} {detector.OutputType}, " +
-                $"{manifest.Labels.Count} labels ({Shorten(manifest.Labels)}), {detector.ExecutionProvider}, " +
+                $"{manifest.Labels.Count} labels ({Shorten(manifest.Labels)}), {detector.ExecutionProvider}" +
+                (detector.FellBackToCpu ? $" ({provider} unavailable: {detector.FallbackReason})" : "") + ", " +
                 $"one frame in {clock.Elapsed.TotalMilliseconds:0.0} ms, {results[0].Count} detections on a blank frame";
             if (manifest.Output.Layout == "yolov5" && detector.OutputDims is var (rows, cols)
                 && rows == new[] { 8, 16, 32 }.Sum(s => (w / s) * (h / s)))

@@ -87,7 +87,7 @@ internal static class RunCommand
             foreach (var m in cfg.Models)
             {
                 var manifest = ModelManifestLoader.Load(m.Manifest);
-                detectors[m.Id] = new OnnxDetector(manifest, new InferenceOptions { ExecutionProvider = m.ExecutionProvider, Threads = m.Threads, BatchSize = m.BatchSize, SpinWait = m.SpinWait },
+                detectors[m.Id] = new OnnxDetector(manifest, new InferenceOptions { ExecutionProvider = m.ExecutionProvider, GpuDeviceId = m.GpuDeviceId, Threads = m.Threads, BatchSize = m.BatchSize, SpinWait = m.SpinWait },
                     loggers.CreateLogger<OnnxDetector>());
             }
             state.Models = detectors.ToDictionary(d => d.Key, d => d.Value.ExecutionProvider);

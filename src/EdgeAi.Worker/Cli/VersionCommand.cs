@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using EdgeAi.Interop.Native;
+using EdgeAi.Worker.Inference;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeAi.Worker.Cli;
@@ -17,11 +18,7 @@ internal static class VersionCommand
             var ok = true;
             Console.WriteLine($"edgeai           {typeof(VersionCommand).Assembly.GetName().Version}");
             Console.WriteLine($".NET             {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier})");
-            ok &= Report("onnxruntime", () =>
-            {
-                var providers = string.Join(",", OrtEnv.Instance().GetAvailableProviders());
-                return $"{OrtEnv.Instance().GetVersionString()} (providers: {providers})";
-            });
+            ok &= Report("onnxruntime", OnnxRuntimeVersion);
             ok &= Report("libmosquitto", () => { NativeLibraries.RequireMosquitto(); return Interop.Mqtt.MqttVersion.Get(); });
             ok &= Report("opencv", () => $"{NativeLibraries.RequireOpenCv()} (OpenCvSharp4)");
             ok &= Report("ffmpeg", FfmpegVersion);
@@ -42,6 +39,27 @@ internal static class VersionCommand
             Console.WriteLine($"{name,-16} MISSING: {ex.Message}");
             return false;
         }
+    }
+
+    /// <summary>
+    /// The ONNX Runtime version, then one line per provider it lists with whether a session with it really loads and runs
+    /// (the GPU build lists CUDA and TensorRT even where their libraries or the GPU are missing).
+    /// </summary>
+    private static string OnnxRuntimeVersion()
+    {
+        var lines = new List<string> { OrtEnv.Instance().GetVersionString() };
+        OrtEnv.Instance().EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;   // each failure's reason is printed below instead
+        foreach (var p in ExecutionProviders.Probe())
+        {
+            var verdict = p.Loads switch
+            {
+                true => "loads",
+                false => $"does not load: {p.Detail}",
+                null => "listed (not selectable in EdgeAi)",
+            };
+            lines.Add($"  provider       {p.OrtName}: {verdict}");
+        }
+        return string.Join(Environment.NewLine, lines);
     }
 
     private static string FfmpegVersion()

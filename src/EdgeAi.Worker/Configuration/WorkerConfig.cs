@@ -51,4 +51,7 @@ public sealed record MqttTlsConfig(string CaFile, string? CertFile = null, strin
 public sealed record OutboxConfig(string Path = "/var/lib/edgeai/outbox.db", long MaxBytes = 1L << 30, double MaxAgeHours = 168);
 
 /// <param name="Manifest">Path to the model manifest JSON (relative paths are relative to the config file).</param>
-public sealed record ModelConfig(string Id, string Manifest, string ExecutionProvider = "cpu", int Threads = 2, int BatchSize = 4, double BatchWaitMs = 20, bool SpinWait = false);
+/// <param name="ExecutionProvider">cpu, cuda or tensorrt; a GPU provider that cannot run here falls back to CPU and says so.</param>
+/// <param name="GpuDeviceId">GPU (CUDA device ordinal) for cuda and tensorrt.</param>
+public sealed record ModelConfig(string Id, string Manifest, string ExecutionProvider = "cpu", int Threads = 2, int BatchSize = 4, double BatchWaitMs = 20, bool SpinWait = false,
+    int GpuDeviceId = 0);

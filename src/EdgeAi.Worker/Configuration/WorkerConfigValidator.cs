@@ -55,7 +55,8 @@ public static class WorkerConfigValidator
             var key = $"models[{i}]";
             if (!EdgeEventValidator.IsValidId(m.Id)) Add($"{key}.id", $"'{m.Id}' must be 1-64 characters of [A-Za-z0-9._-]");
             else if (!modelIds.Add(m.Id)) Add($"{key}.id", $"duplicate model id '{m.Id}'");
-            if (m.ExecutionProvider is not ("cpu" or "cuda")) Add($"{key}.execution_provider", $"'{m.ExecutionProvider}' must be cpu or cuda");
+            if (!ExecutionProviders.Names.Contains(m.ExecutionProvider)) Add($"{key}.execution_provider", $"'{m.ExecutionProvider}' must be one of {string.Join(", ", ExecutionProviders.Names)}");
+            if (m.GpuDeviceId is < 0 or > 63) Add($"{key}.gpu_device_id", $"{m.GpuDeviceId} must be 0..63");
             if (m.Threads is < 1 or > 64) Add($"{key}.threads", $"{m.Threads} must be 1..64");
             if (m.BatchSize is < 1 or > 64) Add($"{key}.batch_size", $"{m.BatchSize} must be 1..64");
             if (!(m.BatchWaitMs >= 0 && m.BatchWaitMs <= 1000)) Add($"{key}.batch_wait_ms", $"{m.BatchWaitMs} must be 0..1000");

@@ -3,10 +3,14 @@ namespace EdgeAi.Worker.Inference;
 /// <summary>How a model is run. Defaults: CPU, 2 intra-op threads, batches of up to 4 frames, 20 ms batch wait.</summary>
 public sealed record InferenceOptions
 {
-    /// <summary>"cpu" (default) or "cuda". CUDA falls back to CPU with a warning and a health flag when unavailable.</summary>
-    public string ExecutionProvider { get; init; } = "cpu";
+    /// <summary>
+    /// "cpu" (default), "cuda" or "tensorrt" (<see cref="ExecutionProviders"/>). A GPU provider that cannot run here falls
+    /// back to CPU with a warning; health then reports the provider in use, "cpu".
+    /// </summary>
+    public string ExecutionProvider { get; init; } = ExecutionProviders.Cpu;
 
-    public int CudaDeviceId { get; init; }
+    /// <summary>GPU (CUDA device ordinal) the CUDA or TensorRT provider runs on. Default 0.</summary>
+    public int GpuDeviceId { get; init; }
 
     /// <summary>ONNX Runtime intra-op threads. Default 2.</summary>
     public int Threads { get; init; } = 2;

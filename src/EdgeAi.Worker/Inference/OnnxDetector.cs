@@ -46,30 +46,38 @@ public sealed partial class OnnxDetector : IDisposable
     {
         Manifest = manifest;
         _logger = logger;
-        using var so = CpuSessionOptions(options);
-        ExecutionProvider = "cpu";
-        if (string.Equals(options.ExecutionProvider, "cuda", StringComparison.OrdinalIgnoreCase))
+        var requested = options.ExecutionProvider.ToLowerInvariant();
+        ExecutionProvider = ExecutionProviders.Cpu;
+        if (requested != ExecutionProviders.Cpu)
         {
+            // The provider's library (and the CUDA/TensorRT libraries it links) load when it is added, the GPU when the
+            // session is created: either can fail on a box without them, and either way the model runs on CPU instead.
             try
             {
-                so.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                ExecutionProvider = "cuda";
+                using var gpu = CpuSessionOptions(options);
+                ExecutionProviders.Append(gpu, requested, options.GpuDeviceId);
+                _session = new InferenceSession(manifest.ModelPath, gpu);
+                ExecutionProvider = requested;
             }
-            catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            catch (Exception ex) when (ExecutionProviders.IsUnavailable(ex))
             {
                 FellBackToCpu = true;
-                FallbackReason = ex.Message.Split('\n')[0];
-                LogCudaFallback(manifest.Name, FallbackReason);
+                FallbackReason = ExecutionProviders.Explain(requested, ex);
+                LogProviderFallback(manifest.Name, requested, options.GpuDeviceId, FallbackReason);
             }
         }
 
-        try
+        if (_session is null)
         {
-            _session = new InferenceSession(manifest.ModelPath, so);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw new ModelManifestException($"{manifest.ModelPath}: ONNX Runtime cannot load the model: {ex.Message}");
+            using var so = CpuSessionOptions(options);
+            try
+            {
+                _session = new InferenceSession(manifest.ModelPath, so);
+            }
+            catch (OnnxRuntimeException ex)
+            {
+                throw new ModelManifestException($"{manifest.ModelPath}: ONNX Runtime cannot load the model: {ex.Message}");
+            }
         }
 
         try
@@ -129,10 +137,10 @@ public sealed partial class OnnxDetector : IDisposable
 
     public ModelManifest Manifest { get; }
 
-    /// <summary>"cpu" or "cuda": the provider actually in use.</summary>
+    /// <summary>"cpu", "cuda" or "tensorrt": the provider actually in use.</summary>
     public string ExecutionProvider { get; }
 
-    /// <summary>CUDA was asked for but is unavailable; running on CPU.</summary>
+    /// <summary>A GPU provider was asked for but cannot run here; running on CPU (<see cref="FallbackReason"/> says why).</summary>
     public bool FellBackToCpu { get; }
 
     public string? FallbackReason { get; }
@@ -208,6 +216,6 @@ public sealed partial class OnnxDetector : IDisposable
         _runOptions.Dispose();
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Model {Model}: CUDA execution provider unavailable, falling back to CPU: {Reason}")]
-    private partial void LogCudaFallback(string model, string reason);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Model {Model}: execution provider {Provider} (GPU {DeviceId}) unavailable, falling back to CPU: {Reason}")]
+    private partial void LogProviderFallback(string model, string provider, int deviceId, string reason);
 }

@@ -14,7 +14,7 @@ namespace EdgeAi.Worker.Ingest;
 /// the gateway), reads fixed-size planar frames from its stdout into pooled buffers and writes them to the
 /// camera's frame channel. States: connecting → streaming → backoff → failed (with reason). A stall watchdog
 /// kills ffmpeg when no frame arrives for <see cref="DecodeOptions.StallTimeout"/>; reconnects back off
-/// exponentially with jitter and reset after a healthy period.
+/// exponentially with jitter and reset after a healthy period (<see cref="ReconnectBackoff"/>, a Polly retry strategy).
 /// </summary>
 /// <remarks>
 /// Live mode (RTSP) retries forever and stamps frames with the wall clock. File mode (eval) reads a clip once
@@ -58,28 +58,26 @@ public sealed partial class CameraIngest
     /// <summary>Runs until cancelled (live) or the clip ends (file). Never throws for camera faults.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        var delay = _options.BackoffMin;
-        var failures = 0;
         try
         {
-            while (!ct.IsCancellationRequested)
+            if (FileMode)
             {
-                _health.SetState(CameraState.Connecting);
-                var run = await RunOnceAsync(ct).ConfigureAwait(false);
-                if (ct.IsCancellationRequested || (FileMode && run.Frames > 0)) break;
-
-                failures = run.Frames > 0 ? 0 : failures + 1;
-                if (run.Streamed >= _options.HealthyPeriod) delay = _options.BackoffMin;
-                var failed = run.Permanent || failures >= _options.FailedAfterAttempts;
-                if (failed && run.Permanent) delay = _options.BackoffMax;
-                _health.SetState(failed ? CameraState.Failed : CameraState.Backoff, run.Reason);
-                _health.Reconnected();
-                var wait = IngestOptions.Jitter(delay, Random.Shared);
-                LogRetry(_camera.Id, failed ? "failed" : "backoff", run.Reason, wait.TotalSeconds);
-                if (FileMode) break;
-                await Task.Delay(wait, _time, ct).ConfigureAwait(false);
-                delay = _options.Next(delay);
+                // A clip is read once: a failure is reported, not retried.
+                var run = await ConnectAsync(ct).ConfigureAwait(false);
+                if (run.Frames == 0 && !ct.IsCancellationRequested)
+                {
+                    _health.SetState(CameraState.Failed, run.Reason);
+                    LogClipFailed(_camera.Id, run.Reason);
+                }
+                return;
             }
+            var backoff = new ReconnectBackoff(_options, _time, notice =>
+            {
+                _health.SetState(notice.Failed ? CameraState.Failed : CameraState.Backoff, notice.Ended.Reason);
+                _health.Reconnected();
+                LogRetry(_camera.Id, notice.Failed ? "failed" : "backoff", notice.Ended.Reason, notice.Delay.TotalSeconds);
+            });
+            await backoff.RunAsync(ConnectAsync, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -92,9 +90,13 @@ public sealed partial class CameraIngest
         }
     }
 
-    private readonly record struct RunResult(long Frames, TimeSpan Streamed, string Reason, bool Permanent);
+    private async ValueTask<ConnectionAttempt> ConnectAsync(CancellationToken ct)
+    {
+        _health.SetState(CameraState.Connecting);
+        return await RunOnceAsync(ct).ConfigureAwait(false);
+    }
 
-    private async Task<RunResult> RunOnceAsync(CancellationToken ct)
+    private async Task<ConnectionAttempt> RunOnceAsync(CancellationToken ct)
     {
         var psi = new ProcessStartInfo("ffmpeg")
         {
@@ -111,7 +113,7 @@ public sealed partial class CameraIngest
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            return new RunResult(0, TimeSpan.Zero, $"cannot start ffmpeg: {ex.Message} (apt-get install ffmpeg)", true);
+            return new ConnectionAttempt(0, TimeSpan.Zero, $"cannot start ffmpeg: {ex.Message} (apt-get install ffmpeg)", true);
         }
 
         if (_options.DecoderNice != 0) Priority.TrySetNice(process.Id, _options.DecoderNice);   // before ffmpeg starts its threads
@@ -184,7 +186,7 @@ public sealed partial class CameraIngest
         var (reason, permanent) = stallReason is not null ? (stallReason, false) : FfmpegStderr.Classify(stderr.LastLines, exitCode);
         if (stallReason is not null) _health.DecodeError();
         var streamed = firstFrameAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(firstFrameAt);
-        return new RunResult(frames, streamed, reason, permanent && frames == 0);
+        return new ConnectionAttempt(frames, streamed, reason, permanent && frames == 0);
     }
 
     /// <summary>SIGTERM first (ffmpeg flushes and exits), SIGKILL if it has not exited after 2 s.</summary>
@@ -217,4 +219,7 @@ public sealed partial class CameraIngest
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Camera {CameraId}: ingest stopped")]
     private partial void LogStopped(string cameraId);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Camera {CameraId}: clip gave no frame: {Reason}")]
+    private partial void LogClipFailed(string cameraId, string reason);
 }

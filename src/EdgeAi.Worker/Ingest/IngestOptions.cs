@@ -1,9 +1,15 @@
 namespace EdgeAi.Worker.Ingest;
 
-/// <summary>Reconnect policy shared by all cameras. Defaults: 1 s doubling to 60 s, ±20 % jitter, reset after 30 s healthy.</summary>
+/// <summary>
+/// Reconnect policy shared by all cameras (<see cref="ReconnectBackoff"/>). Defaults: exponential from 1 s (median doubling,
+/// Polly's decorrelated jitter) capped at 60 s, permanent faults at the cap, reset after 30 s of stable stream.
+/// </summary>
 public sealed record IngestOptions
 {
+    /// <summary>Median delay before the first reconnect; the n-th waits about this × 2^n. Default 1 s.</summary>
     public TimeSpan BackoffMin { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest delay between reconnects, and the delay after a permanent fault. Default 60 s.</summary>
     public TimeSpan BackoffMax { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>A run that streamed at least this long resets the backoff to <see cref="BackoffMin"/>.</summary>
@@ -21,10 +27,4 @@ public sealed record IngestOptions
     /// the decoders, at equal priority, made single inference runs take up to 40× their usual time.
     /// </summary>
     public int DecoderNice { get; init; } = 10;
-
-    /// <summary>Next delay after <paramref name="current"/>: doubled, capped.</summary>
-    public TimeSpan Next(TimeSpan current) => TimeSpan.FromTicks(Math.Min(current.Ticks * 2, BackoffMax.Ticks));
-
-    /// <summary><paramref name="delay"/> with ±20 % jitter so cameras behind one failed switch do not reconnect in lock-step.</summary>
-    public static TimeSpan Jitter(TimeSpan delay, Random random) => delay * (0.8 + random.NextDouble() * 0.4);
 }

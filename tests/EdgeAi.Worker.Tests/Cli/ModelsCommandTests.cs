@@ -19,6 +19,26 @@ public sealed class ModelsCommandTests
     }
 
     [Fact]
+    public async Task Verify_TensorRtWithoutGpu_RunsOnCpuAndSaysWhy()
+    {
+        var (code, stdout, stderr) = await EdgeAiCli.RunAsync(["models", "verify", Demo, "--execution-provider", "tensorrt", "--gpu-device-id", "0"]);
+
+        Assert.True(code == 0, $"exit {code}: {stderr}{stdout}");
+        if (stdout.Contains(", tensorrt, ")) return;   // a GPU box with TensorRT: nothing to fall back from
+        Assert.Contains(", cpu (tensorrt unavailable: ", stdout);
+    }
+
+    [Fact]
+    public async Task Verify_UnknownProvider_RefusedWithTheChoices()
+    {
+        var (code, _, stderr) = await EdgeAiCli.RunAsync(["models", "verify", Demo, "--execution-provider", "gpu"]);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("'gpu'", stderr);
+        Assert.Contains("tensorrt", stderr);
+    }
+
+    [Fact]
     public async Task Verify_ModelFileChangedAfterTheManifest_FailsNamingTheSha256()
     {
         var dir = TestPaths.NewTempDir("models-verify");

@@ -98,6 +98,30 @@ public sealed class WorkerConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_ModelExecutionProvider_CpuByDefaultTensorRtOnGpuOneWhenSet()
+    {
+        var m = WorkerConfigLoader.Load(Minimal("[]"), _ => null).Models[0];
+        Assert.Equal(("cpu", 0), (m.ExecutionProvider, m.GpuDeviceId));
+        var file = Write($$"""
+            { "device_id": "edge-1", "models": [ { "id": "demo", "manifest": "{{Manifest}}", "execution_provider": "tensorrt", "gpu_device_id": 1 } ], "cameras": [] }
+            """);
+        m = WorkerConfigLoader.Load(file, _ => null).Models[0];
+        Assert.Equal(("tensorrt", 1), (m.ExecutionProvider, m.GpuDeviceId));
+    }
+
+    [Fact]
+    public void Check_UnknownExecutionProviderAndNegativeGpu_BothRefusedWithTheChoices()
+    {
+        var file = Write($$"""
+            { "device_id": "edge-1",
+              "models": [ { "id": "demo", "manifest": "{{Manifest}}", "execution_provider": "gpu", "gpu_device_id": -1 } ], "cameras": [] }
+            """);
+        var errors = WorkerConfigLoader.Check(file);
+        Assert.Contains(errors, e => e.Contains("models[0].execution_provider: 'gpu' must be one of cpu, cuda, tensorrt"));
+        Assert.Contains(errors, e => e.Contains("models[0].gpu_device_id: -1 must be 0..63"));
+    }
+
+    [Fact]
     public void Load_NoCameras_IsValid() => Assert.Empty(WorkerConfigLoader.Load(Minimal("[]"), _ => null).Cameras);
 
     [Fact]

@@ -64,15 +64,19 @@ public sealed class ModelManifestLoaderTests : IDisposable
         Assert.Contains("input.width/height: model input is 64x64, manifest says 96x64", ex.Message);
     }
 
-    [Fact]
-    public void OnnxDetector_CudaRequestedWithoutGpu_FallsBackToCpuWithFlag()
+    [Theory]
+    [InlineData("cuda")]
+    [InlineData("tensorrt")]
+    public void OnnxDetector_GpuProviderRequestedWithoutGpu_FallsBackToCpuWithFlag(string provider)
     {
         var m = ModelManifestLoader.Load(CopyTiny());
-        using var d = new OnnxDetector(m, new InferenceOptions { ExecutionProvider = "cuda" }, NullLogger.Instance);
-        if (d.ExecutionProvider == "cuda") return;   // a GPU box: nothing to fall back from
+        using var d = new OnnxDetector(m, new InferenceOptions { ExecutionProvider = provider, GpuDeviceId = 0 }, NullLogger.Instance);
+        if (d.ExecutionProvider == provider) return;   // a GPU box with this provider: nothing to fall back from
         Assert.True(d.FellBackToCpu);
         Assert.Equal("cpu", d.ExecutionProvider);
         Assert.False(string.IsNullOrEmpty(d.FallbackReason));
+        var results = new List<EdgeAi.Worker.Detection.Detection>();
+        d.Detect([new byte[d.FrameBytes]], [LetterboxGeometry.Identity(m.Input.Width, m.Input.Height)], [results]);   // and it runs on CPU
     }
 
     public void Dispose() => Directory.Delete(_dir, true);

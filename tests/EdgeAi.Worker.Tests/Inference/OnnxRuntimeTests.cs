@@ -4,7 +4,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace EdgeAi.Worker.Tests.Inference;
 
-/// <summary>ONNX Runtime built from the npm package's official C# sources runs real arithmetic.</summary>
+/// <summary>ONNX Runtime from NuGet (Microsoft.ML.OnnxRuntime, its linux-x64 libonnxruntime.so beside the tests) runs real arithmetic.</summary>
 public sealed class OnnxRuntimeTests
 {
     [Fact]
@@ -36,9 +36,31 @@ public sealed class OnnxRuntimeTests
     }
 
     [Fact]
-    public void OrtEnv_Version_Is129()
+    public void OrtEnv_Version_Is132()
     {
-        Assert.StartsWith("1.29", OrtEnv.Instance().GetVersionString());
+        Assert.StartsWith("1.32", OrtEnv.Instance().GetVersionString());
         Assert.Contains("CPUExecutionProvider", OrtEnv.Instance().GetAvailableProviders());
+    }
+
+    [Fact]
+    public void Output_NoOtherPlatformsNatives_OnlyLinuxX64()
+    {
+        // RuntimeIdentifier=linux-x64: one libonnxruntime.so beside the binaries, no runtimes/ tree, no Windows DLLs.
+        var dir = AppContext.BaseDirectory;
+        Assert.True(File.Exists(Path.Combine(dir, "libonnxruntime.so")));
+        Assert.False(Directory.Exists(Path.Combine(dir, "runtimes")), "runtimes/ holds other platforms' natives");
+        Assert.Empty(Directory.GetFiles(dir, "onnxruntime*.dll"));
+    }
+
+    [Fact]
+    public void Probe_CpuBuild_CpuProviderLoadsAndRunsTheProbeModel()
+    {
+        var probes = EdgeAi.Worker.Inference.ExecutionProviders.Probe();
+
+        var cpu = Assert.Single(probes, p => p.OrtName == "CPUExecutionProvider");
+        Assert.True(cpu.Loads, cpu.Detail);
+        // A GPU provider is either absent from this build, or listed and then really tried: never reported as loading
+        // without a session having run on it.
+        Assert.All(probes.Where(p => p.OrtName != "CPUExecutionProvider" && p.Loads == false), p => Assert.False(string.IsNullOrEmpty(p.Detail)));
     }
 }
