@@ -63,14 +63,16 @@ public sealed class WorkerMetricsTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("histogram", parsed.Types["edgeai_pipeline_latency_ms"]);
         Assert.Equal("counter", parsed.Types["edgeai_outbox_shed_events"]);
 
-        // Scrape cost (reported, not asserted: the machine is shared).
+        // Scrape cost (reported, not asserted: the machine is shared): the best of 20 batches of 25 scrapes.
         for (var i = 0; i < 50; i++) await Scrape();
-        const int n = 500;
-        long chars = 0;
+        var best = double.MaxValue;
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        var sw = Stopwatch.StartNew();
-        for (var i = 0; i < n; i++) chars += (await Scrape()).Length;
-        sw.Stop();
-        output.WriteLine($"scrape of 16 cameras: {sw.Elapsed.TotalMicroseconds / n:F0} µs, {(GC.GetAllocatedBytesForCurrentThread() - allocated) / n / 1024} KiB allocated, {chars / n} chars");
+        for (var batch = 0; batch < 20; batch++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < 25; i++) await Scrape();
+            best = Math.Min(best, sw.Elapsed.TotalMicroseconds / 25);
+        }
+        output.WriteLine($"scrape of 16 cameras: best {best:F0} µs, {(GC.GetAllocatedBytesForCurrentThread() - allocated) / 500 / 1024} KiB allocated, {text.Length} chars");
     }
 }
