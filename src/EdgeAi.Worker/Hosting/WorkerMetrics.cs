@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using EdgeAi.Worker.Health;
 using Prometheus;
 
@@ -24,8 +25,7 @@ internal sealed class WorkerMetrics
     private readonly Counter _framesIn, _framesAnalysed, _framesDropped, _reconnects, _decodeErrors, _shedEvents, _shedEvidence;
     private readonly Gauge _streaming, _cameraState, _lastFrameAge, _cameras, _outboxEvents, _outboxEvidence, _outboxBytes, _outboxOldest,
         _mqttConnected, _ready, _uptime;
-    private readonly Counter[] _perCameraCounters;
-    private readonly Gauge[] _perCameraGauges;
+    private readonly ConcurrentDictionary<string, CameraSeries> _series = new(StringComparer.Ordinal);
 
     public WorkerMetrics(WorkerState state)
     {
@@ -45,8 +45,6 @@ internal sealed class WorkerMetrics
         _cameraState = f.CreateGauge("edgeai_camera_state", "1 for the camera's current ingest state, 0 for the others", "camera", "state");
         _lastFrameAge = f.CreateGauge("edgeai_camera_last_frame_age_seconds", "Seconds since the camera's last frame", "camera");
         _cameras = f.CreateGauge("edgeai_cameras", "Cameras running");
-        _perCameraCounters = [_framesIn, _framesAnalysed, _framesDropped, _reconnects, _decodeErrors];
-        _perCameraGauges = [_streaming, _cameraState, _lastFrameAge];
 
         _outboxEvents = f.CreateGauge("edgeai_outbox_events", "Events waiting in the durable outbox");
         _outboxEvidence = f.CreateGauge("edgeai_outbox_evidence_blobs", "Evidence images waiting in the outbox");
@@ -80,22 +78,12 @@ internal sealed class WorkerMetrics
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var h in cameras)
         {
-            var id = h.CameraId;
-            ids.Add(id);
-            _framesIn.WithLabels(id).IncTo(h.FramesIn);
-            _framesAnalysed.WithLabels(id).IncTo(h.FramesAnalysed);
-            _framesDropped.WithLabels(id).IncTo(h.Dropped);
-            _reconnects.WithLabels(id).IncTo(h.Reconnects);
-            _decodeErrors.WithLabels(id).IncTo(h.DecodeErrors);
-            var current = h.State;
-            _streaming.WithLabels(id).Set(current == CameraState.Streaming ? 1 : 0);
-            for (var i = 0; i < States.Length; i++) _cameraState.WithLabels(id, StateNames[i]).Set(States[i] == current ? 1 : 0);
-            if (h.LastFrameAgeSeconds is { } age) _lastFrameAge.WithLabels(id).Set(age);
-            else _lastFrameAge.RemoveLabelled(id);
+            ids.Add(h.CameraId);
+            _series.GetOrAdd(h.CameraId, id => new CameraSeries(this, id)).Set(h);
         }
         // Cameras removed by a reload leave (their histograms stay: they are cumulative and a camera may come back).
-        foreach (var family in _perCameraCounters) RemoveOthers(family, ids);
-        foreach (var family in _perCameraGauges) RemoveOthers(family, ids);
+        foreach (var id in _series.Keys)
+            if (!ids.Contains(id) && _series.TryRemove(id, out var gone)) gone.Remove();
         _cameras.Set(cameras.Count);
 
         var now = DateTimeOffset.UtcNow;
@@ -112,10 +100,34 @@ internal sealed class WorkerMetrics
         _uptime.Set((now - _state.Started).TotalSeconds);
     }
 
-    /// <summary>Drops the series whose first label (camera) is not in <paramref name="cameras"/>.</summary>
-    private static void RemoveOthers<TChild>(Collector<TChild> family, HashSet<string> cameras) where TChild : ChildBase
+    /// <summary>One camera's counter and gauge series, looked up once rather than at every scrape.</summary>
+    private sealed class CameraSeries(WorkerMetrics m, string id)
     {
-        foreach (var labels in family.GetAllLabelValues().ToList())   // a copy: removing takes the lock that listing holds
-            if (!cameras.Contains(labels[0])) family.RemoveLabelled(labels);
+        private readonly Counter.Child _in = m._framesIn.WithLabels(id), _analysed = m._framesAnalysed.WithLabels(id),
+            _dropped = m._framesDropped.WithLabels(id), _reconnects = m._reconnects.WithLabels(id), _decodeErrors = m._decodeErrors.WithLabels(id);
+        private readonly Gauge.Child _streaming = m._streaming.WithLabels(id);
+        private readonly Gauge.Child[] _states = StateNames.Select(s => m._cameraState.WithLabels(id, s)).ToArray();
+
+        public void Set(CameraHealth h)
+        {
+            _in.IncTo(h.FramesIn);
+            _analysed.IncTo(h.FramesAnalysed);
+            _dropped.IncTo(h.Dropped);
+            _reconnects.IncTo(h.Reconnects);
+            _decodeErrors.IncTo(h.DecodeErrors);
+            var current = h.State;
+            _streaming.Set(current == CameraState.Streaming ? 1 : 0);
+            for (var i = 0; i < States.Length; i++) _states[i].Set(States[i] == current ? 1 : 0);
+            if (h.LastFrameAgeSeconds is { } age) m._lastFrameAge.WithLabels(id).Set(age);
+            else m._lastFrameAge.RemoveLabelled(id);
+        }
+
+        public void Remove()
+        {
+            foreach (var c in new[] { m._framesIn, m._framesAnalysed, m._framesDropped, m._reconnects, m._decodeErrors }) c.RemoveLabelled(id);
+            m._streaming.RemoveLabelled(id);
+            m._lastFrameAge.RemoveLabelled(id);
+            foreach (var s in StateNames) m._cameraState.RemoveLabelled(id, s);
+        }
     }
 }
