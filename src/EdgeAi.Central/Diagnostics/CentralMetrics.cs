@@ -1,40 +1,48 @@
-using System.Diagnostics.Metrics;
+using Prometheus;
 
 namespace EdgeAi.Central.Diagnostics;
 
 /// <summary>
-/// Central's counters, published on the "EdgeAi.Central" meter (for /metrics) and readable directly (stats API, tests).
-/// Thread-safe.
+/// Central's counters and gauges (prometheus-net, one <see cref="Registry"/> per instance, so tests can host several
+/// Centrals in one process), served at /metrics and readable directly (stats API, tests). Thread-safe.
 /// </summary>
-internal sealed class CentralMetrics : IDisposable
+internal sealed class CentralMetrics
 {
-    public const string MeterName = "EdgeAi.Central";
-
-    private readonly Meter _meter = new(MeterName);
-    private long _received, _eventsAccepted, _duplicates, _deadLetters, _incidentsOpened, _casesFiled, _filingFailures, _queueFullWaits, _evidenceStored, _verificationResent, _verificationTimedOut, _evidencePruned, _deadLettersPruned;
-    private readonly Counter<long> _deadLetterCounter;
+    private readonly Counter _received, _eventsAccepted, _duplicates, _deadLettersByReason, _incidentsOpened, _casesFiled, _filingFailures,
+        _queueFullWaits, _verificationResent, _verificationTimedOut, _evidencePruned, _deadLettersPruned;
+    private readonly Gauge _queueDepth, _cases, _openIncidents, _outboxPending, _mqttConnected;
+    private long _deadLetters, _evidenceStored;
 
     public CentralMetrics()
     {
-        _meter.CreateObservableCounter("edgeai_central_messages_received_total", () => Volatile.Read(ref _received), description: "MQTT messages taken from the broker");
-        _meter.CreateObservableCounter("edgeai_central_events_accepted_total", () => Volatile.Read(ref _eventsAccepted), description: "Valid new events stored");
-        _meter.CreateObservableCounter("edgeai_central_events_duplicate_total", () => Volatile.Read(ref _duplicates), description: "Redelivered events ignored by event id");
-        _deadLetterCounter = _meter.CreateCounter<long>("edgeai_central_dead_letters_total", description: "Rejected messages stored in the dead-letter table, by reason class");
-        _meter.CreateObservableCounter("edgeai_central_incidents_opened_total", () => Volatile.Read(ref _incidentsOpened), description: "Incidents opened");
-        _meter.CreateObservableCounter("edgeai_central_cases_filed_total", () => Volatile.Read(ref _casesFiled), description: "Cases acknowledged by the platform");
-        _meter.CreateObservableCounter("edgeai_central_outbox_failures_total", () => Volatile.Read(ref _filingFailures), description: "Failed outbox attempts (platform or broker)");
-        _meter.CreateObservableCounter("edgeai_central_queue_full_waits_total", () => Volatile.Read(ref _queueFullWaits), description: "Times the MQTT thread waited for room in the inbound queue");
-        _meter.CreateObservableCounter("edgeai_central_verification_resent_total", () => Volatile.Read(ref _verificationResent), description: "Verification commands sent again after no reply");
-        _meter.CreateObservableCounter("edgeai_central_verification_timeouts_total", () => Volatile.Read(ref _verificationTimedOut), description: "Verification commands given up without a reply");
-        _meter.CreateObservableCounter("edgeai_central_evidence_pruned_total", () => Volatile.Read(ref _evidencePruned), description: "Evidence images deleted by the retention limits");
-        _meter.CreateObservableCounter("edgeai_central_dead_letters_pruned_total", () => Volatile.Read(ref _deadLettersPruned), description: "Dead letters deleted by the retention limits");
-        _meter.CreateObservableGauge("edgeai_central_queue_depth", () => QueueDepth?.Invoke() ?? 0, description: "Messages between the MQTT thread and the store");
-        _meter.CreateObservableGauge("edgeai_central_cases", () => Cases.Select(kv => new Measurement<long>(kv.Value, new KeyValuePair<string, object?>("state", kv.Key))),
-            description: "Cases by state (counted in the store at each scrape)");
-        _meter.CreateObservableGauge("edgeai_central_open_incidents", () => OpenIncidents, description: "Incidents not yet closed (counted in the store at each scrape)");
-        _meter.CreateObservableGauge("edgeai_central_outbox_pending", () => OutboxPending, description: "Platform/broker outbox rows still to send");
-        _meter.CreateObservableGauge("edgeai_central_mqtt_connected", () => MqttConnected?.Invoke() == true ? 1 : 0, description: "1 while connected to the broker");
+        var f = Metrics.WithCustomRegistry(Registry);
+        _received = f.CreateCounter("edgeai_central_messages_received_total", "MQTT messages taken from the broker");
+        _eventsAccepted = f.CreateCounter("edgeai_central_events_accepted_total", "Valid new events stored");
+        _duplicates = f.CreateCounter("edgeai_central_events_duplicate_total", "Redelivered events ignored by event id");
+        _deadLettersByReason = f.CreateCounter("edgeai_central_dead_letters_total", "Rejected messages stored in the dead-letter table, by reason class", "reason");
+        _incidentsOpened = f.CreateCounter("edgeai_central_incidents_opened_total", "Incidents opened");
+        _casesFiled = f.CreateCounter("edgeai_central_cases_filed_total", "Cases acknowledged by the platform");
+        _filingFailures = f.CreateCounter("edgeai_central_outbox_failures_total", "Failed outbox attempts (platform or broker)");
+        _queueFullWaits = f.CreateCounter("edgeai_central_queue_full_waits_total", "Times the MQTT thread waited for room in the inbound queue");
+        _verificationResent = f.CreateCounter("edgeai_central_verification_resent_total", "Verification commands sent again after no reply");
+        _verificationTimedOut = f.CreateCounter("edgeai_central_verification_timeouts_total", "Verification commands given up without a reply");
+        _evidencePruned = f.CreateCounter("edgeai_central_evidence_pruned_total", "Evidence images deleted by the retention limits");
+        _deadLettersPruned = f.CreateCounter("edgeai_central_dead_letters_pruned_total", "Dead letters deleted by the retention limits");
+        _queueDepth = f.CreateGauge("edgeai_central_queue_depth", "Messages between the MQTT thread and the store");
+        _cases = f.CreateGauge("edgeai_central_cases", "Cases by state (counted in the store at each scrape)", "state");
+        _openIncidents = f.CreateGauge("edgeai_central_open_incidents", "Incidents not yet closed (counted in the store at each scrape)");
+        _outboxPending = f.CreateGauge("edgeai_central_outbox_pending", "Platform/broker outbox rows still to send");
+        _mqttConnected = f.CreateGauge("edgeai_central_mqtt_connected", "1 while connected to the broker");
+        foreach (var (state, n) in Cases) _cases.WithLabels(state).Set(n);   // every state from the first scrape, 0 included
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            _queueDepth.Set(QueueDepth?.Invoke() ?? 0);
+            _mqttConnected.Set(MqttConnected?.Invoke() == true ? 1 : 0);
+        });
     }
+
+    /// <summary>This instance's metrics (what /metrics serves); the host adds a before-collect callback that counts cases in the store.</summary>
+    public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
 
     /// <summary>Cases by state: every known state, 0 included, so a dashboard query never sees a series vanish.</summary>
     public IReadOnlyDictionary<string, long> Cases { get; private set; } = WithAllStates(new Dictionary<string, long>());
@@ -49,7 +57,11 @@ internal sealed class CentralMetrics : IDisposable
     /// <summary>Store counts for the gauges; refreshed before each /metrics scrape and by the systemd status loop.</summary>
     public void SetCounts(Storage.StoreCounts counts)
     {
-        Cases = WithAllStates(counts.CasesByState);
+        var cases = WithAllStates(counts.CasesByState);
+        foreach (var (state, n) in cases) _cases.WithLabels(state).Set(n);
+        _openIncidents.Set(counts.OpenIncidents);
+        _outboxPending.Set(counts.OutboxPending);
+        Cases = cases;
         OpenIncidents = counts.OpenIncidents;
         OutboxPending = counts.OutboxPending;
     }
@@ -64,43 +76,41 @@ internal sealed class CentralMetrics : IDisposable
     /// <summary>Set by the inbound queue.</summary>
     public Func<int>? QueueDepth { get; set; }
 
-    public long Received => Volatile.Read(ref _received);
-    public long EventsAccepted => Volatile.Read(ref _eventsAccepted);
-    public long Duplicates => Volatile.Read(ref _duplicates);
-    public long DeadLetters => Volatile.Read(ref _deadLetters);
-    public long IncidentsOpened => Volatile.Read(ref _incidentsOpened);
-    public long CasesFiled => Volatile.Read(ref _casesFiled);
-    public long OutboxFailures => Volatile.Read(ref _filingFailures);
-    public long QueueFullWaits => Volatile.Read(ref _queueFullWaits);
-    public long EvidenceStored => Volatile.Read(ref _evidenceStored);
+    public long Received => (long)_received.Value;
+    public long EventsAccepted => (long)_eventsAccepted.Value;
+    public long Duplicates => (long)_duplicates.Value;
+    public long DeadLetters => Interlocked.Read(ref _deadLetters);
+    public long IncidentsOpened => (long)_incidentsOpened.Value;
+    public long CasesFiled => (long)_casesFiled.Value;
+    public long OutboxFailures => (long)_filingFailures.Value;
+    public long QueueFullWaits => (long)_queueFullWaits.Value;
+    public long EvidenceStored => Interlocked.Read(ref _evidenceStored);
 
-    public long VerificationResends => Volatile.Read(ref _verificationResent);
-    public long VerificationTimeouts => Volatile.Read(ref _verificationTimedOut);
-    public long EvidencePruned => Volatile.Read(ref _evidencePruned);
-    public long DeadLettersPruned => Volatile.Read(ref _deadLettersPruned);
+    public long VerificationResends => (long)_verificationResent.Value;
+    public long VerificationTimeouts => (long)_verificationTimedOut.Value;
+    public long EvidencePruned => (long)_evidencePruned.Value;
+    public long DeadLettersPruned => (long)_deadLettersPruned.Value;
 
-    public void VerificationResent() => Interlocked.Increment(ref _verificationResent);
-    public void VerificationTimedOut() => Interlocked.Increment(ref _verificationTimedOut);
+    public void VerificationResent() => _verificationResent.Inc();
+    public void VerificationTimedOut() => _verificationTimedOut.Inc();
     public void Pruned(long evidence, long deadLetters)
     {
-        Interlocked.Add(ref _evidencePruned, evidence);
-        Interlocked.Add(ref _deadLettersPruned, deadLetters);
+        _evidencePruned.Inc(evidence);
+        _deadLettersPruned.Inc(deadLetters);
     }
 
-    public void MessageReceived() => Interlocked.Increment(ref _received);
-    public void EventsStored(int n) => Interlocked.Add(ref _eventsAccepted, n);
-    public void DuplicatesIgnored(int n) => Interlocked.Add(ref _duplicates, n);
-    public void IncidentOpened(int n) => Interlocked.Add(ref _incidentsOpened, n);
-    public void CaseFiled() => Interlocked.Increment(ref _casesFiled);
-    public void OutboxFailed() => Interlocked.Increment(ref _filingFailures);
-    public void QueueFull() => Interlocked.Increment(ref _queueFullWaits);
+    public void MessageReceived() => _received.Inc();
+    public void EventsStored(int n) => _eventsAccepted.Inc(n);
+    public void DuplicatesIgnored(int n) => _duplicates.Inc(n);
+    public void IncidentOpened(int n) => _incidentsOpened.Inc(n);
+    public void CaseFiled() => _casesFiled.Inc();
+    public void OutboxFailed() => _filingFailures.Inc();
+    public void QueueFull() => _queueFullWaits.Inc();
     public void EvidenceSaved() => Interlocked.Increment(ref _evidenceStored);
 
     public void DeadLettered(string reasonClass)
     {
         Interlocked.Increment(ref _deadLetters);
-        _deadLetterCounter.Add(1, new KeyValuePair<string, object?>("reason", reasonClass));
+        _deadLettersByReason.WithLabels(reasonClass).Inc();
     }
-
-    public void Dispose() => _meter.Dispose();
 }

@@ -8,6 +8,7 @@ using EdgeAi.Central.Diagnostics;
 using EdgeAi.Observability.Logging;
 using EdgeAi.Observability.Metrics;
 using EdgeAi.Observability.Systemd;
+using Microsoft.Extensions.Hosting;
 using Serilog;
 
 namespace EdgeAi.Central.Hosting;
@@ -27,7 +28,7 @@ internal static class CentralApp
             .Enrich.WithProperty("Instance", options.InstanceId);
         logging?.Invoke(log);
         builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(log.CreateLogger(), dispose: true);
+        builder.Services.AddSerilog(log.CreateLogger(), dispose: true);
 
         var clock = time ?? TimeProvider.System;
         builder.Services
@@ -37,9 +38,11 @@ internal static class CentralApp
             .AddCentralConsumer()
             .AddCentralApi()
             .AddCentralDashboard();
-        builder.Services.AddSingleton(_ => new PrometheusExporter(CentralMetrics.MeterName));
-        builder.Services.AddSingleton<SystemdNotifier>();
-        builder.Services.AddHostedService<SystemdStatusService>();
+        // systemd: READY=1/STOPPING=1 from the package's lifetime; WATCHDOG=1 and STATUS= while CentralProgress sees progress.
+        builder.Services.AddSingleton<CentralProgress>();
+        builder.Services.AddSingleton<IServiceProgress>(sp => sp.GetRequiredService<CentralProgress>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CentralProgress>());
+        builder.Services.AddEdgeAiSystemd<CentralProgress>();
 
         var app = builder.Build();
         app.UseAuthentication();
@@ -50,8 +53,8 @@ internal static class CentralApp
         var store = app.Services.GetRequiredService<Storage.CentralStore>();
         var mqtt = app.Services.GetRequiredService<Consuming.CentralMqtt>();
         metrics.MqttConnected = () => mqtt.IsConnected;
-        app.MapPrometheusMetrics(app.Services.GetRequiredService<PrometheusExporter>(),
-            async ct => metrics.SetCounts(await store.CountAsync(ct))).AllowAnonymous();
+        metrics.Registry.AddBeforeCollectCallback(async ct => metrics.SetCounts(await store.CountAsync(ct)));
+        app.MapPrometheusMetrics(metrics.Registry).AllowAnonymous();
         app.MapPlatformCallback();
         app.MapCentralApi();
         app.MapDashboard();

@@ -1,19 +1,25 @@
 using Serilog;
 using Serilog.Events;
-using Serilog.Formatting.Json;
+using Serilog.Formatting.Compact;
 
 namespace EdgeAi.Observability.Logging;
 
 /// <summary>How a service logs: level, console format, optional file. The same keys in both services' configs.</summary>
 /// <param name="Level">Verbose, Debug, Information (default), Warning or Error.</param>
-/// <param name="Json">One JSON object per line on stdout (journald keeps them as the MESSAGE field); default plain text.</param>
+/// <param name="Json">One JSON object per line on stdout (journald keeps them as the MESSAGE field), in Serilog's compact
+/// format (CLEF: <c>@t</c> time, <c>@m</c> rendered message, <c>@i</c> message template hash, <c>@l</c> level unless Information,
+/// <c>@x</c> exception, then the properties by name); default plain text.</param>
 /// <param name="File">Optional log file, rolled daily, 14 files kept; null = stdout only (journald).</param>
 public sealed record LoggingOptions(string Level = "Information", bool Json = false, string? File = null)
 {
     public static readonly string[] Levels = ["Verbose", "Debug", "Information", "Warning", "Error"];
 }
 
-/// <summary>Builds the Serilog logger both services use, so their logs look the same to journald and to a file.</summary>
+/// <summary>
+/// Builds the Serilog logger both services use, so their logs look the same to journald and to a file. JSON lines are
+/// written by Serilog.Formatting.Compact's <see cref="RenderedCompactJsonFormatter"/> (the message rendered, so
+/// <c>journalctl -o cat | grep</c> finds what the text format shows).
+/// </summary>
 public static class EdgeAiLogging
 {
     private const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
@@ -28,10 +34,10 @@ public static class EdgeAiLogging
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Service", service);
         config = options.Json
-            ? config.WriteTo.Console(new JsonFormatter(renderMessage: true))
+            ? config.WriteTo.Console(new RenderedCompactJsonFormatter())
             : config.WriteTo.Console(outputTemplate: TextTemplate);
         if (options.File is { Length: > 0 } file)
-            config = config.WriteTo.File(new JsonFormatter(renderMessage: true), file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14);
+            config = config.WriteTo.File(new RenderedCompactJsonFormatter(), file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14);
         return config;
     }
 }

@@ -16,10 +16,9 @@ using EdgeAi.Worker.Quality;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using EdgeAi.Observability.Logging;
-using EdgeAi.Observability.Metrics;
-using EdgeAi.Observability.Systemd;
 using EdgeAi.Worker.Hosting;
-using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace EdgeAi.Worker.Cli;
 
@@ -67,23 +66,25 @@ internal static class RunCommand
         using var loggers = LoggerFactory.Create(b => b.AddSerilog(serilogLogger));
         var log = loggers.CreateLogger("EdgeAi.Worker");
 
-        using var notifier = new SystemdNotifier();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        stop.Token.Register(notifier.Stopping);   // systemd: shutdown has begun (SIGTERM, Ctrl-C)
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         var state = new WorkerState(cfg);
-        using var metrics = new WorkerMetrics(state);
-        using var exporter = new PrometheusExporter(WorkerMetrics.MeterName);
-        WebApplication? http = null;
+        var metrics = new WorkerMetrics(state);
+        // One host: HTTP endpoints, systemd (READY=1/STOPPING=1; its lifetime turns SIGTERM into a stop), watchdog.
+        var gate = new StartupGate();
+        using var host = WorkerHost.Build(state, metrics, serilogLogger, gate);
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var onStopping = lifetime.ApplicationStopping.Register(stop.Cancel);   // SIGTERM (or SIGINT) through the host's lifetime
+        using var onStop = stop.Token.Register(lifetime.StopApplication);            // Ctrl-C through the command line: STOPPING=1 too
+        var hostStart = host.StartAsync(CancellationToken.None);
+        var listening = false;
         var detectors = new Dictionary<string, OnnxDetector>();
         try
         {
-            if (cfg.Http.Enabled)
-            {
-                // Up before the models load, so /healthz answers and /readyz says what is still missing.
-                http = await WorkerHttpServer.StartAsync(state, exporter, loggers, stop.Token);
-                log.LogInformation("Status page and /metrics on {Url}", cfg.Http.Url);
-            }
+            // Up before the models load, so /healthz answers and /readyz says what is still missing.
+            await Task.WhenAny(gate.Listening, hostStart);
+            if (hostStart.IsFaulted) await hostStart;   // start failed, e.g. http.listen in use
+            listening = true;
+            if (cfg.Http.Enabled) log.LogInformation("Status page and /metrics on {Url}", cfg.Http.Url);
             foreach (var m in cfg.Models)
             {
                 var manifest = ModelManifestLoader.Load(m.Manifest);
@@ -134,11 +135,9 @@ internal static class RunCommand
             var reloads = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
             using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; reloads.Writer.TryWrite(true); });
             var reloading = ReloadLoopAsync(configPath, cfg, detectors.Keys.ToHashSet(), pipeline, reloads.Reader, log, stop.Token);
-            notifier.Ready(state.StatusLine());
-            var systemd = notifier.RunAsync(state.StatusLine, TimeSpan.FromSeconds(5), stop.Token);
+            gate.Open();   // the host finishes starting: READY=1
             await running;
             await reloading;
-            await systemd;
             await delivery.StopAsync(CancellationToken.None);
             log.LogInformation("EdgeAi worker stopped; outbox depth {Depth}", outbox.Depth);
             return 0;
@@ -148,7 +147,7 @@ internal static class RunCommand
             Console.Error.WriteLine($"edgeai: {ex.Message}");
             return ExitConfig;
         }
-        catch (IOException ex) when (http is null && cfg.Http.Enabled)
+        catch (IOException ex) when (!listening && cfg.Http.Enabled)
         {
             // Kestrel could not bind (address in use, no such interface).
             Console.Error.WriteLine($"edgeai: http.listen {cfg.Http.Listen}: {ex.Message}");
@@ -157,7 +156,9 @@ internal static class RunCommand
         finally
         {
             state.Pipeline = null;
-            if (http is not null) await http.DisposeAsync();
+            gate.Abandon();
+            await hostStart.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await host.StopAsync(CancellationToken.None);   // STOPPING=1 if no signal said so yet
             foreach (var d in detectors.Values) d.Dispose();
         }
     }

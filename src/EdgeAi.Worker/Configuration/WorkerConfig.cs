@@ -32,7 +32,15 @@ public sealed record WorkerConfig
 
     /// <summary>Video quality diagnosis thresholds for every camera (a camera's own <c>quality</c> section replaces it).</summary>
     public Quality.QualityOptions Quality { get; init; } = new();
+
+    /// <summary>When the systemd watchdog counts the worker as hung (no pings, so systemd restarts it).</summary>
+    public WatchdogConfig Watchdog { get; init; } = new();
 }
+
+/// <summary>What counts as a hung worker under systemd's watchdog (WatchdogSec=): pings stop while either holds.</summary>
+/// <param name="PipelineStallS">Frames keep arriving but none has been analysed for this long (a wedged inference stage). Default 60.</param>
+/// <param name="DeliveryStallS">Connected to the broker with events in the outbox, but the oldest has not been acknowledged for this long. Default 300.</param>
+public sealed record WatchdogConfig(double PipelineStallS = 60, double DeliveryStallS = 300);
 
 /// <param name="Listen">host:port or http://host:port; port 0 picks a free port (tests). Keep it on loopback or a management network.</param>
 /// <param name="Enabled">Default true.</param>

@@ -45,6 +45,8 @@ public static class WorkerConfigValidator
         if (!LoggingOptions.Levels.Contains(c.Logging.Level)) Add("logging.level", $"'{c.Logging.Level}' must be one of {string.Join(", ", LoggingOptions.Levels)}");
         if (c.Logging.File is { Length: 0 }) Add("logging.file", "must not be empty (leave it out to log to stdout only)");
         if (!(c.HealthIntervalS >= 1 && c.HealthIntervalS <= 3600)) Add("health_interval_s", $"{c.HealthIntervalS} must be between 1 and 3600 seconds");
+        if (!(c.Watchdog.PipelineStallS >= 1 && c.Watchdog.PipelineStallS <= 86400)) Add("watchdog.pipeline_stall_s", $"{c.Watchdog.PipelineStallS} must be between 1 and 86400 seconds");
+        if (!(c.Watchdog.DeliveryStallS >= 1 && c.Watchdog.DeliveryStallS <= 86400)) Add("watchdog.delivery_stall_s", $"{c.Watchdog.DeliveryStallS} must be between 1 and 86400 seconds");
 
         if (c.Models.Count == 0) Add("models", "at least one model is required");
         var modelIds = new HashSet<string>(StringComparer.Ordinal);

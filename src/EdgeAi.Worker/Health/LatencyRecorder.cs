@@ -1,26 +1,18 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
-
 namespace EdgeAi.Worker.Health;
 
 /// <summary>
 /// Keeps the last <c>capacity</c> latency samples (ms) for p50/p99; thread-safe, allocation-free on record.
-/// When <see cref="Attach"/>ed, each sample also goes to a metrics histogram (Prometheus /metrics).
+/// When <see cref="Attach"/>ed, each sample also goes to an observer (the camera's /metrics histogram).
 /// </summary>
 public sealed class LatencyRecorder(int capacity = 512)
 {
     private readonly double[] _samples = new double[capacity];
     private readonly Lock _lock = new();
     private long _count;
-    private volatile Histogram<double>? _histogram;
-    private TagList _tags;
+    private volatile Action<double>? _observer;
 
-    /// <summary>Also records every sample into <paramref name="histogram"/> with <paramref name="tags"/> (e.g. camera=…).</summary>
-    public void Attach(Histogram<double> histogram, TagList tags)
-    {
-        _tags = tags;
-        _histogram = histogram;
-    }
+    /// <summary>Also hands every sample to <paramref name="observer"/> (e.g. a prometheus-net histogram's Observe).</summary>
+    public void Attach(Action<double> observer) => _observer = observer;
 
     public long Count => Interlocked.Read(ref _count);
 
@@ -31,7 +23,7 @@ public sealed class LatencyRecorder(int capacity = 512)
             _samples[_count % _samples.Length] = milliseconds;
             _count++;
         }
-        _histogram?.Record(milliseconds, _tags);
+        _observer?.Invoke(milliseconds);
     }
 
     /// <summary>Percentile (0..100) over the retained samples; 0 when none.</summary>

@@ -1,14 +1,12 @@
 using EdgeAi.Models.Events;
 using EdgeAi.Observability.Metrics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeAi.Worker.Hosting;
 
 /// <summary>
-/// The worker's local HTTP server (Kestrel), for the engineer on site and for monitoring:
+/// The worker's local HTTP endpoints (Kestrel, on <see cref="WorkerHost"/>), for the engineer on site and for monitoring:
 /// <c>/healthz</c> (alive), <c>/readyz</c> (models loaded, outbox open, a camera streaming or none configured; 503
 /// with the reasons otherwise), <c>/metrics</c> (Prometheus), <c>/api/health</c> (per-camera JSON, the same snapshot
 /// as the MQTT health topic) and <c>/</c> (a status page). No authentication: it listens on loopback by default
@@ -16,14 +14,8 @@ namespace EdgeAi.Worker.Hosting;
 /// </summary>
 internal static class WorkerHttpServer
 {
-    public static async Task<WebApplication> StartAsync(WorkerState state, PrometheusExporter exporter, ILoggerFactory loggers, CancellationToken ct)
+    public static void Map(WebApplication app, WorkerState state, WorkerMetrics metrics)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseUrls(state.Config.Http.Url);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
-        builder.Logging.ClearProviders();
-
-        var app = builder.Build();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapGet("/readyz", () =>
         {
@@ -33,9 +25,7 @@ internal static class WorkerHttpServer
                 : Results.Json(new { status = "not ready", problems }, statusCode: StatusCodes.Status503ServiceUnavailable);
         });
         app.MapGet("/api/health", () => Results.Json(state.Health(), EdgeAiJsonContext.Default.DeviceHealth));
-        app.MapPrometheusMetrics(exporter);
+        app.MapPrometheusMetrics(metrics.Registry);
         app.MapGet("/", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));
-        await app.StartAsync(ct).ConfigureAwait(false);
-        return app;
     }
 }

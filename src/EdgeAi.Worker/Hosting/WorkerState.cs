@@ -40,6 +40,8 @@ internal sealed class WorkerState(WorkerConfig config)
 
     public string MqttState => _mqtt?.State.ToString().ToLowerInvariant() ?? "not started";
 
+    public bool MqttConnected => _mqtt?.State == MqttConnectionState.Connected;
+
     /// <summary>Why the worker is not ready; empty when it is (models loaded, outbox open, a camera streaming or none configured).</summary>
     public IReadOnlyList<string> NotReadyReasons()
     {

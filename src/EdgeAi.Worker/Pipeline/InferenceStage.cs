@@ -144,6 +144,7 @@ public sealed partial class InferenceStage
         }
         for (var i = 0; i < _batch.Count; i++) _results[i].Clear();
 
+        TestHooks.BlockWhileInferenceHung(ct);
         var start = Stopwatch.GetTimestamp();
         try
         {

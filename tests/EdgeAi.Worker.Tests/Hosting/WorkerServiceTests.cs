@@ -9,7 +9,8 @@ namespace EdgeAi.Worker.Tests.Hosting;
 
 /// <summary>
 /// The real <c>edgeai run</c> process with a real broker and real RTSP cameras: its HTTP endpoints, its Prometheus
-/// /metrics (checked with the prometheus_client text parser) and its sd_notify messages to a test notify socket.
+/// /metrics (checked with the prometheus_client text parser) and its sd_notify messages to a test notify socket,
+/// including the watchdog withholding its pings while the inference stage hangs (test-only hook EDGEAI_TEST_HANG_INFERENCE).
 /// </summary>
 public sealed class WorkerServiceTests : IAsyncLifetime
 {
@@ -22,6 +23,7 @@ public sealed class WorkerServiceTests : IAsyncLifetime
     private Socket _notify = null!;
     private ServerProcess _worker = null!;
     private readonly List<string> _notifications = [];
+    private string HangFile => Path.Combine(_dir, "hang-inference");
 
     private string Url(string path) => $"http://127.0.0.1:{_httpPort}{path}";
 
@@ -45,6 +47,7 @@ public sealed class WorkerServiceTests : IAsyncLifetime
               "evidence": { "directory": "evidence" },
               "http": { "listen": "127.0.0.1:{{_httpPort}}" },
               "logging": { "json": true },
+              "watchdog": { "pipeline_stall_s": 5 },
               "models": [ { "id": "demo", "manifest": "{{TestPaths.InRepo("models", "demo", "edgeai-demo.manifest.json")}}", "threads": 1, "batch_size": 2 } ],
               "cameras": [
                 { "id": "north", "url": "{{_cameras.Url("north")}}" },
@@ -56,6 +59,7 @@ public sealed class WorkerServiceTests : IAsyncLifetime
         {
             ["NOTIFY_SOCKET"] = socketPath,
             ["WATCHDOG_USEC"] = "2000000",
+            ["EDGEAI_TEST_HANG_INFERENCE"] = HangFile,
             ["EDGEAI_MQTT_PASSWORD"] = _broker.Passwords["edge-svc"],
         });
     }
@@ -113,6 +117,32 @@ public sealed class WorkerServiceTests : IAsyncLifetime
 
         await _worker.StopAsync(TimeSpan.FromSeconds(30));
         await Eventually.UntilAsync(() => Notifications.Contains("STOPPING=1"), TimeSpan.FromSeconds(10), () => $"no STOPPING=1: {Notifications}\n{_worker.Output}");
+    }
+
+    private int Count(Func<string, bool> match) { lock (_notifications) return _notifications.Count(match); }
+
+    [Fact]
+    public async Task Watchdog_InferenceStageHangs_PingsStopThenResumeWhenItMovesAgain()
+    {
+        // Healthy: frames analysed, pings flow.
+        await WaitReadyAsync();
+        await Eventually.UntilAsync(() => Count(n => n.Contains("WATCHDOG=1") && n.Contains("2/2 cameras streaming")) >= 2,
+            Patience, () => $"no pings while streaming: {Notifications}\n{_worker.Output}");
+
+        File.WriteAllText(HangFile, "");   // every inference stage now blocks before its detector
+        await Eventually.UntilAsync(() => Notifications.Contains("(stalled: frames arriving but none analysed"), Patience,
+            () => $"no stall reported: {Notifications}\n{_worker.Output}");
+        int stalledAt;
+        lock (_notifications) stalledAt = _notifications.FindIndex(n => n.Contains("(stalled:"));
+        // The next notifications (one per half watchdog period) carry the status but no ping: systemd would restart it.
+        await Eventually.UntilAsync(() => Count(_ => true) >= stalledAt + 4, Patience, () => $"too few notifications: {Notifications}");
+        lock (_notifications)
+            Assert.All(_notifications.Skip(stalledAt).Take(4), n => Assert.DoesNotContain("WATCHDOG=1", n));
+        Assert.Contains("watchdog pings withheld", _worker.Output);
+
+        File.Delete(HangFile);   // it moves again: pings come back
+        await Eventually.UntilAsync(() => { lock (_notifications) return _notifications.Skip(stalledAt).Any(n => n.Contains("WATCHDOG=1")); },
+            Patience, () => $"pings did not resume: {Notifications}\n{_worker.Output}");
     }
 
     [Fact]

@@ -1,0 +1,50 @@
+using EdgeAi.Observability.Systemd;
+
+namespace EdgeAi.Worker.Hosting;
+
+/// <summary>
+/// Whether the worker is making progress, for the systemd watchdog (<see cref="SystemdWatchdog"/>): it is hung when
+/// frames keep arriving but none has been analysed for <see cref="Configuration.WatchdogConfig.PipelineStallS"/> (a
+/// wedged inference stage), or when it is connected to the broker with events in the outbox but the oldest has not
+/// been acknowledged for <see cref="Configuration.WatchdogConfig.DeliveryStallS"/> (wedged delivery). Cameras that are
+/// all offline, no camera configured, or a broker that is down are not hangs: a restart would not help there.
+/// Called from one thread at a time (the watchdog loop).
+/// </summary>
+internal sealed class WorkerProgress(WorkerState state, TimeProvider time) : IServiceProgress
+{
+    private long _analysed = -1, _arrived = -1;
+    private DateTimeOffset _analysedAt, _arrivedAt;
+    private DateTimeOffset? _oldest, _oldestSince;
+
+    public ServiceProgress Check()
+    {
+        var now = time.GetUtcNow();
+        var limits = state.Config.Watchdog;
+        string? stalled = null;
+
+        if (state.Pipeline is not null)
+        {
+            long analysed = 0, arrived = 0;
+            foreach (var c in state.Cameras)
+            {
+                analysed += c.FramesAnalysed;
+                arrived += c.FramesIn;
+            }
+            if (analysed != _analysed) (_analysed, _analysedAt) = (analysed, now);
+            if (arrived != _arrived) (_arrived, _arrivedAt) = (arrived, now);
+            var stall = TimeSpan.FromSeconds(limits.PipelineStallS);
+            if (now - _analysedAt >= stall && now - _arrivedAt < stall)
+                stalled = $"frames arriving but none analysed for {(now - _analysedAt).TotalSeconds:F0} s";
+        }
+
+        if (state.Outbox?.Depth is { Events: > 0 } depth && state.MqttConnected)
+        {
+            if (_oldestSince is null || depth.OldestEnqueuedAt != _oldest) (_oldest, _oldestSince) = (depth.OldestEnqueuedAt, now);
+            else if (now - _oldestSince.Value >= TimeSpan.FromSeconds(limits.DeliveryStallS))
+                stalled ??= $"connected with {depth.Events} events in the outbox but none acknowledged for {(now - _oldestSince.Value).TotalSeconds:F0} s";
+        }
+        else _oldestSince = null;
+
+        return new ServiceProgress(state.StatusLine(), stalled);
+    }
+}
