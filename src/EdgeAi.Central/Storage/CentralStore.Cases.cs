@@ -65,13 +65,16 @@ internal sealed partial class CentralStore
         return true;
     }
 
-    /// <summary>Records a failed attempt and when to try again; for a filing also on the case (visible in the API).</summary>
-    public async Task RetryOutboxAsync(OutboxRow item, string error, DateTimeOffset nextAttempt, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Records a failed attempt and when to try again, the lease kept until <paramref name="lockedUntil"/> (the owner retries
+    /// in process; past it, after a crash, any instance may); for a filing also on the case (visible in the API).
+    /// </summary>
+    public async Task RetryOutboxAsync(OutboxRow item, string error, DateTimeOffset nextAttempt, DateTimeOffset? lockedUntil, DateTimeOffset now, CancellationToken ct)
     {
         await using var w = await Dialect.BeginWriteAsync(["case:" + item.CaseId], ct).ConfigureAwait(false);
         await w.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @next, locked_until = NULL WHERE id = @id",
-            new { id = item.Id, error, next = UnixMs.From(nextAttempt) }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+            "UPDATE outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @next, locked_until = @until WHERE id = @id",
+            new { id = item.Id, error, next = UnixMs.From(nextAttempt), until = lockedUntil is { } u ? UnixMs.From(u) : (long?)null }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
         if (item.Kind == OutboxKinds.File)
         {
             await w.Connection.ExecuteAsync(new CommandDefinition(
