@@ -29,7 +29,7 @@ internal sealed class FilingBuilder(CentralStore store, MediaLinks media, Centra
             Category = new CaseCategory(c.CategoryClass, c.CategorySubclass, c.CategoryCode),
             Title = $"{c.CategorySubclass}（{c.Scenario}）",
             Description = string.Create(CultureInfo.InvariantCulture,
-                $"{c.CategoryClass}/{c.CategorySubclass}: detected by EdgeAi cameras {where} since {first:yyyy-MM-dd HH:mm:ss} UTC ({incident.EventCount} events). Incident {c.IncidentId}."),
+                $"{c.CategoryClass}/{c.CategorySubclass}: detected by EdgeAi cameras {where} since {first:yyyy-MM-dd HH:mm:ss} UTC ({incident.EventCount} events). Incident {c.IncidentId}.{(c.GridCode is null ? "" : $" Grid {c.GridCode}.")}{(c.Department is null ? "" : $" Department: {c.Department}.")}{(c.ReviewNote is null ? "" : $" Reviewer: {c.ReviewNote}")}"),
             Lat = incident.Lat,
             Lon = incident.Lon,
             Cameras = cameras.Select(x => new CaseCamera(x.DeviceId, x.CameraId, x.Lat, x.Lon, x.ZoneId)).ToList(),
@@ -38,6 +38,10 @@ internal sealed class FilingBuilder(CentralStore store, MediaLinks media, Centra
             EventCount = incident.EventCount,
             Evidence = evidence.Select(e => new CaseMedia(e.EvidenceId, media.Create(e.EvidenceId, now), e.Sha256, e.ContentType)).ToList(),
             CallbackUrl = options.Platform.CallbackSecret is null ? null : CallbackUrl,
+            Grid = c.GridCode is null ? null : options.Grids.Map.Get(c.GridCode) is { } g ? new CaseGrid(g.Code, g.Name, g.Street, g.Community) : new CaseGrid(c.GridCode, c.GridCode, null, null),
+            Department = c.Department,
+            Deadline = UnixMs.ToTime(c.DeadlineAt),
+            ReviewNote = c.ReviewNote,
         };
     }
 }

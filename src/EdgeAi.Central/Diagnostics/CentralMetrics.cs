@@ -13,6 +13,8 @@ internal sealed class CentralMetrics : IDisposable
     private readonly Meter _meter = new(MeterName);
     private long _received, _eventsAccepted, _duplicates, _deadLetters, _incidentsOpened, _casesFiled, _filingFailures, _queueFullWaits, _evidenceStored, _verificationResent, _verificationTimedOut, _evidencePruned, _deadLettersPruned;
     private readonly Counter<long> _deadLetterCounter;
+    private readonly Counter<long> _reviewCounter, _escalationCounter;
+    private long _escalations, _dismissals;
 
     public CentralMetrics()
     {
@@ -28,6 +30,8 @@ internal sealed class CentralMetrics : IDisposable
         _meter.CreateObservableCounter("edgeai_central_verification_timeouts_total", () => Volatile.Read(ref _verificationTimedOut), description: "Verification commands given up without a reply");
         _meter.CreateObservableCounter("edgeai_central_evidence_pruned_total", () => Volatile.Read(ref _evidencePruned), description: "Evidence images deleted by the retention limits");
         _meter.CreateObservableCounter("edgeai_central_dead_letters_pruned_total", () => Volatile.Read(ref _deadLettersPruned), description: "Dead letters deleted by the retention limits");
+        _reviewCounter = _meter.CreateCounter<long>("edgeai_central_reviews_total", description: "Review decisions on held or recorded cases, by outcome and dismissal reason");
+        _escalationCounter = _meter.CreateCounter<long>("edgeai_central_escalations_total", description: "Cases escalated (督办), by reason: overdue or reopened");
         _meter.CreateObservableGauge("edgeai_central_queue_depth", () => QueueDepth?.Invoke() ?? 0, description: "Messages between the MQTT thread and the store");
         _meter.CreateObservableGauge("edgeai_central_cases", () => Cases.Select(kv => new Measurement<long>(kv.Value, new KeyValuePair<string, object?>("state", kv.Key))),
             description: "Cases by state (counted in the store at each scrape)");
@@ -100,6 +104,21 @@ internal sealed class CentralMetrics : IDisposable
     {
         Interlocked.Increment(ref _deadLetters);
         _deadLetterCounter.Add(1, new KeyValuePair<string, object?>("reason", reasonClass));
+    }
+
+    public long Escalations => Volatile.Read(ref _escalations);
+    public long Dismissals => Volatile.Read(ref _dismissals);
+
+    public void Reviewed(string outcome, string? reason)
+    {
+        if (outcome == "dismissed") Interlocked.Increment(ref _dismissals);
+        _reviewCounter.Add(1, new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("reason", reason ?? ""));
+    }
+
+    public void Escalated(string reason)
+    {
+        Interlocked.Increment(ref _escalations);
+        _escalationCounter.Add(1, new KeyValuePair<string, object?>("reason", reason));
     }
 
     public void Dispose() => _meter.Dispose();

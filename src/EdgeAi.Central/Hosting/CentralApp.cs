@@ -54,6 +54,7 @@ internal static class CentralApp
             async ct => metrics.SetCounts(await store.CountAsync(ct))).AllowAnonymous();
         app.MapPlatformCallback();
         app.MapCentralApi();
+        app.MapCaseLoopApi();
         app.MapDashboard();
         return app;
     }
