@@ -113,8 +113,14 @@ public sealed class CaseLoopEndToEndTests
     public async Task Review_Dismissed_NeverFiledAndCountedByCameraRuleAndModel()
     {
         await using var h = await CentralHarness.StartAsync(o => Loop(o));
-        // east of the border: grid G-B, routed by its street (the litter rule names G-A only)
-        await PublishAsync(h, Scenarios.Litter, TestEvents.Offset(0, 500), "cam-9");
+        // east of the border: grid G-B, routed by its street (the litter rule names G-A only); with an evidence image
+        var device = await h.DeviceAsync("edge-01");
+        var jpeg = TestEvents.Jpeg();
+        var evidenceId = "ev-" + Guid.NewGuid().ToString("N")[..12];
+        var e = TestEvents.Make("edge-01", "cam-9", TestEvents.Offset(0, 500), Scenarios.Litter, UuidV7.New(), EventType.Started, device.NextSequence(), DateTimeOffset.UtcNow,
+            box: [0.1, 0.2, 0.3, 0.4], evidence: [new EvidenceRef(evidenceId, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(jpeg)), jpeg.Length, "image/jpeg")]);
+        await device.PublishRawAsync(Topics.Evidence("edge-01", evidenceId), jpeg, "image/jpeg", UuidV7.ToBytes(e.EventId));
+        await device.PublishAsync(e);
         var held = await OnlyCaseAsync(h, "held");
         Assert.Equal("G-B", held.GetProperty("grid_code").GetString());
         Assert.Equal("街道办S-1", held.GetProperty("department").GetString());
@@ -149,6 +155,30 @@ public sealed class CaseLoopEndToEndTests
         Assert.Equal(0, h.Platform.FilingRequests);
         var metrics = await h.Api.GetStringAsync("/metrics");
         Assert.Contains("edgeai_central_reviews_total", metrics);
+
+        // export-feedback: the dismissed evidence with its label and box, once
+        await Wait.UntilAsync(async () => await h.Store.GetEvidenceAsync(evidenceId, default) is not null, "the evidence stored");
+        var dir = EdgeAi.Testing.TestPaths.NewTempDir("feedback");
+        try
+        {
+            var exporter = new EdgeAi.Central.Cases.FeedbackExporter(h.Store);
+            var summary = await exporter.ExportAsync(dir, null, default);
+            Assert.Equal((1, 0, 1, 1), (summary.Cases, summary.Confirmed, summary.Dismissed, summary.Images));
+            Assert.Equal(jpeg, await File.ReadAllBytesAsync(Path.Combine(dir, "images", evidenceId + ".jpg")));
+            using var line = JsonDocument.Parse(Assert.Single(await File.ReadAllLinesAsync(Path.Combine(dir, "feedback.jsonl"))));
+            Assert.Equal("dismissed", line.RootElement.GetProperty("outcome").GetString());
+            Assert.Equal("false_detection", line.RootElement.GetProperty("reason").GetString());
+            Assert.Equal("cam-9", line.RootElement.GetProperty("camera_id").GetString());
+            var obj = line.RootElement.GetProperty("objects")[0];
+            Assert.Equal("person", obj.GetProperty("label").GetString());
+            Assert.Equal([0.1, 0.2, 0.3, 0.4], obj.GetProperty("box").EnumerateArray().Select(x => x.GetDouble()).ToArray());
+            Assert.Equal(0, (await exporter.ExportAsync(dir, null, default)).Images);   // again: nothing new
+            Assert.Single(await File.ReadAllLinesAsync(Path.Combine(dir, "feedback.jsonl")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]
