@@ -232,6 +232,17 @@ internal static class CentralConfigLoader
         }
 
         var (review, grids, routing, supervision) = ReadCaseLoop(r);
+        var deviceFaults = new DeviceFaultSettings();
+        if (r.Section("device_faults") is { } df)
+        {
+            deviceFaults = new DeviceFaultSettings
+            {
+                After = df.Seconds("after_s", deviceFaults.After, 1, 7 * 86400),
+                FileCases = df.Bool("file_cases", deviceFaults.FileCases),
+                Department = df.String("department", deviceFaults.Department)!,
+                CheckInterval = df.Seconds("check_interval_s", deviceFaults.CheckInterval, 0.05, 3600),
+            };
+        }
 
         r.ReportUnknownKeys();
         if (errors.Count > 0) throw new ConfigException(errors);
@@ -254,6 +265,7 @@ internal static class CentralConfigLoader
             Grids = grids,
             Routing = routing,
             Supervision = supervision,
+            DeviceFaults = deviceFaults,
         };
     }
 

@@ -33,6 +33,8 @@ internal sealed record CentralOptions
 
     public SupervisionSettings Supervision { get; init; } = new();
 
+    public DeviceFaultSettings DeviceFaults { get; init; } = new();
+
     /// <summary>Serilog minimum level: Verbose, Debug, Information, Warning, Error. Default Information.</summary>
     public string LogLevel { get; init; } = "Information";
 

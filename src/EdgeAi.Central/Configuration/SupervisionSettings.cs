@@ -25,6 +25,7 @@ internal sealed record SupervisionSettings
         [EdgeAi.Models.Events.Scenarios.RoadCollapse] = TimeSpan.FromMinutes(30),
         [EdgeAi.Models.Events.Scenarios.IllegalFishing] = TimeSpan.FromHours(1),
         [EdgeAi.Models.Events.Scenarios.Crowding] = TimeSpan.FromMinutes(30),
+        ["device_fault"] = TimeSpan.FromHours(4),
     };
 
     public TimeSpan DeadlineFor(string scenario) => Deadlines.TryGetValue(scenario, out var d) ? d : DefaultDeadline;

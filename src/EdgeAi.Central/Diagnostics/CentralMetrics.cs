@@ -37,6 +37,9 @@ internal sealed class CentralMetrics : IDisposable
             description: "Cases by state (counted in the store at each scrape)");
         _meter.CreateObservableGauge("edgeai_central_open_incidents", () => OpenIncidents, description: "Incidents not yet closed (counted in the store at each scrape)");
         _meter.CreateObservableGauge("edgeai_central_outbox_pending", () => OutboxPending, description: "Platform/broker outbox rows still to send");
+        _meter.CreateObservableGauge("edgeai_central_camera_fault", () => (CameraFaults?.Invoke() ?? []).Select(f => new Measurement<long>(1,
+                new KeyValuePair<string, object?>("device_id", f.Device), new KeyValuePair<string, object?>("camera_id", f.Camera), new KeyValuePair<string, object?>("reason", f.Reason))),
+            description: "1 for each camera offline, stalled or with a video quality flag for longer than device_faults.after_s");
         _meter.CreateObservableGauge("edgeai_central_mqtt_connected", () => MqttConnected?.Invoke() == true ? 1 : 0, description: "1 while connected to the broker");
     }
 
@@ -46,6 +49,9 @@ internal sealed class CentralMetrics : IDisposable
     public long OpenIncidents { get; private set; }
 
     public long OutboxPending { get; private set; }
+
+    /// <summary>Set by the camera fault monitor: cameras in fault past the threshold.</summary>
+    public Func<IReadOnlyList<(string Device, string Camera, string Reason)>>? CameraFaults { get; set; }
 
     /// <summary>Set by the host: the broker connection state.</summary>
     public Func<bool>? MqttConnected { get; set; }

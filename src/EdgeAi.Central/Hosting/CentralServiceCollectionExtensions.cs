@@ -52,6 +52,8 @@ internal static class CentralServiceCollectionExtensions
         services.AddHostedService<PlatformStatusPoller>();
         services.AddHostedService<VerificationWatchdog>();
         services.AddHostedService<CaseLoopService>();
+        services.AddSingleton<CameraFaultMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<CameraFaultMonitor>());
         return services;
     }
 

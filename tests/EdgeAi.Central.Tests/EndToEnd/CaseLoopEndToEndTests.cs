@@ -263,4 +263,55 @@ public sealed class CaseLoopEndToEndTests
         await OnlyCaseAsync(h, "resolved");
         Assert.Empty(h.Logs.Errors);
     }
+
+    [Fact]
+    public async Task DeviceFault_CameraDownPastThreshold_AlertAndCaseToMaintenance_ClosedWhenRecovered()
+    {
+        await using var h = await CentralHarness.StartAsync(o => Loop(o) with
+        {
+            DeviceFaults = new DeviceFaultSettings { After = TimeSpan.FromSeconds(1), FileCases = true, CheckInterval = TimeSpan.FromMilliseconds(100) },
+        });
+        var device = await h.DeviceAsync("edge-01");
+        async Task Health(string state, params string[] flags)
+        {
+            var health = new EdgeAi.Models.Devices.DeviceHealth("edge-01", DateTimeOffset.UtcNow, 12,
+            [
+                new EdgeAi.Models.Devices.CameraHealth("cam-ok", "streaming", 25, 1, 300, 12, 0, 0, 0.4, 0, 11, 20, "CPUExecutionProvider", []),
+                new EdgeAi.Models.Devices.CameraHealth("cam-7", state, 25, 1, 300, 12, 0, 0, 0.4, 0, 11, 20, "CPUExecutionProvider", flags),
+            ]);
+            await device.PublishRawAsync(Topics.Health("edge-01"), JsonSerializer.SerializeToUtf8Bytes(health, EdgeAiJsonContext.Default.DeviceHealth), "application/json");
+        }
+        // the camera is known from an event (its location puts the fault case in grid G-A)
+        await device.PublishAsync(TestEvents.Make("edge-01", "cam-7", TestEvents.Offset(0, 0), Scenarios.RoadCollapse, UuidV7.New(), EventType.Started, device.NextSequence(), DateTimeOffset.UtcNow));
+        await Health("streaming", EdgeAi.Models.Devices.QualityFlagNames.Frozen);
+
+        JsonElement fault = default;
+        await Wait.UntilAsync(async () =>
+        {
+            var cases = (await h.Api.GetFromJsonAsync<JsonElement>("/api/v1/cases")).EnumerateArray().ToArray();
+            fault = cases.FirstOrDefault(c => c.GetProperty("scenario").GetString() == "device_fault");
+            return fault.ValueKind == JsonValueKind.Object && fault.GetProperty("state").GetString() == "filed";
+        }, "a device-fault case filed", diagnostics: async () => await h.Api.GetStringAsync("/api/v1/cases"));
+        Assert.Equal("设备故障", fault.GetProperty("category").GetProperty("subclass").GetString());
+        Assert.Equal("设备运维", fault.GetProperty("department").GetString());
+        Assert.Equal("G-A", fault.GetProperty("grid_code").GetString());
+        Assert.Equal("cam-7", fault.GetProperty("camera_id").GetString());
+        var metrics = await h.Api.GetStringAsync("/metrics");
+        Assert.Contains("edgeai_central_camera_fault", metrics);
+        Assert.Contains("cam-7", metrics);
+        var platformCase = Assert.Single(h.Platform.Cases, c => c.Body.Contains("设备故障"));
+        Assert.Contains("frozen", platformCase.Body);
+
+        // still faulty at the next checks: no second case
+        await Health("backoff");
+        await Task.Delay(500);
+        Assert.Single(h.Platform.Cases, c => c.Body.Contains("设备故障"));
+
+        await Health("streaming");
+        await Wait.UntilAsync(async () => (await h.Api.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{fault.GetProperty("case_id").GetString()}"))
+            .GetProperty("case").GetProperty("state").GetString() == "closed", "the device-fault case closed on recovery");
+        await Wait.UntilAsync(() => platformCase.Notifications.Any(n => n.Status == "closed"), "the platform told");
+        Assert.DoesNotContain("cam-7", await h.Api.GetStringAsync("/metrics"));
+        Assert.Empty(h.Logs.Errors);
+    }
 }
