@@ -232,6 +232,20 @@ internal static class CentralConfigLoader
         }
 
         var (review, grids, routing, supervision) = ReadCaseLoop(r);
+        var cockpit = new CockpitSettings();
+        if (r.Section("cockpit") is { } cp && cp.Section("thresholds") is { } ths)
+        {
+            var map = new Dictionary<string, Threshold>(CockpitSettings.Defaults, StringComparer.Ordinal);
+            foreach (var (indicator, t) in ths.Entries())
+            {
+                if (!CockpitSettings.Defaults.ContainsKey(indicator)) { ths.Error(indicator, $"unknown indicator; known: {string.Join(", ", CockpitSettings.Defaults.Keys)}"); continue; }
+                var d = CockpitSettings.Defaults[indicator];
+                var th = new Threshold(t.Number("yellow", d.Yellow, 0, 1e9), t.Number("red", d.Red, 0, 1e9));
+                if (th.Red < th.Yellow) t.Error("red", "must not be below yellow");
+                map[indicator] = th;
+            }
+            cockpit = new CockpitSettings { Thresholds = map };
+        }
         var deviceFaults = new DeviceFaultSettings();
         if (r.Section("device_faults") is { } df)
         {
@@ -266,6 +280,7 @@ internal static class CentralConfigLoader
             Routing = routing,
             Supervision = supervision,
             DeviceFaults = deviceFaults,
+            Cockpit = cockpit,
         };
     }
 

@@ -35,6 +35,8 @@ internal sealed record CentralOptions
 
     public DeviceFaultSettings DeviceFaults { get; init; } = new();
 
+    public CockpitSettings Cockpit { get; init; } = new();
+
     /// <summary>Serilog minimum level: Verbose, Debug, Information, Warning, Error. Default Information.</summary>
     public string LogLevel { get; init; } = "Information";
 

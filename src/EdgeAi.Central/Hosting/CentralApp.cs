@@ -55,6 +55,7 @@ internal static class CentralApp
         app.MapPlatformCallback();
         app.MapCentralApi();
         app.MapCaseLoopApi();
+        app.MapCockpitApi();
         app.MapDashboard();
         return app;
     }

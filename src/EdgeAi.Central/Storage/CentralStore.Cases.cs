@@ -260,7 +260,8 @@ internal sealed partial class CentralStore
                 escalation = COALESCE(escalation, @escalation),
                 reopen_count = reopen_count + @reopened,
                 evaluation = COALESCE(@evaluation, evaluation), evaluation_note = COALESCE(@evaluationNote, evaluation_note),
-                closed_at = CASE WHEN @closing = 1 THEN @at ELSE closed_at END
+                closed_at = CASE WHEN @closing = 1 THEN @at ELSE closed_at END,
+                updated_at = @at
             WHERE case_id = @caseId
             """,
             new
