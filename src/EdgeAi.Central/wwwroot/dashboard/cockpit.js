@@ -10,6 +10,7 @@
   const LABELS = { open_incidents: 'Open incidents', overdue_cases: 'Overdue cases (督办)', unhealthy_cameras: 'Cameras unhealthy', false_positive_rate: 'False-positive rate' };
   let charts = null;
   let gridsLoaded = false;
+  let gridCount = 0;
   let timer = null;
   let busy = false;
 
@@ -42,7 +43,8 @@
     const geo = await getJson('/api/v1/grids');
     const select = $('filters').elements.grid;
     for (const f of geo.features) select.append(el('option', { value: f.properties.code }, `${f.properties.name || f.properties.code}`));
-    if (window.echarts) {
+    gridCount = geo.features.length;
+    if (window.echarts && gridCount > 0) {
       // features are named by their code so that the per-grid data joins on it
       const named = { ...geo, features: geo.features.map((f) => ({ ...f, properties: { ...f.properties, name: f.properties.code } })) };
       window.echarts.registerMap('grids', named);
@@ -86,18 +88,27 @@
     if (!window.echarts) { $('cockpit-status').textContent = 'charts and map need echarts: run make setup and rebuild Central'; return; }
     if (!charts) charts = { map: window.echarts.init($('map')), days: window.echarts.init($('chart-days')), grids: window.echarts.init($('chart-grids')) };
     const gridLevel = d.per_grid.map((g) => ({ name: g.grid_code, value: g.overdue > 0 ? 2 : g.open > 0 ? 1 : 0, open: g.open, overdue: g.overdue }));
-    charts.map.setOption({
+    // with a grid layer: the grids coloured by their worst case (red overdue, yellow open), cameras and incidents on
+    // top; without one: cameras and incidents on plain lon/lat axes
+    const system = gridCount > 0 ? { coordinateSystem: 'geo' } : {};
+    const points = [
+      { name: 'cameras', type: 'scatter', ...system, symbol: 'rect', symbolSize: 9,
+        data: d.cameras.filter((c) => c.lat !== null).map((c) => ({ name: `${c.device_id}/${c.camera_id}`, value: [c.lon, c.lat], itemStyle: { color: HEALTH_COLOURS[c.health] || '#555' } })) },
+      { name: 'incidents', type: 'scatter', ...system, symbolSize: 8, large: d.incidents.length > 500,
+        data: d.incidents.filter((i) => i.state === 'open').map((i) => ({ name: `${i.scenario} ${i.case_state || ''}`, value: [i.lon, i.lat], itemStyle: { color: i.escalated ? '#c62828' : (STATE_COLOURS[i.case_state] || '#1565c0') } })) },
+    ];
+    charts.map.setOption(gridCount > 0 ? {
       animation: false,
       tooltip: { trigger: 'item' },
-      geo: gridsLoaded ? { map: 'grids', roam: true, label: { show: false }, itemStyle: { borderColor: '#607d8b', areaColor: '#eceff1' } } : undefined,
+      geo: { map: 'grids', roam: true, label: { show: false }, itemStyle: { borderColor: '#607d8b', areaColor: '#eceff1' } },
       visualMap: { show: false, min: 0, max: 2, seriesIndex: 0, inRange: { color: ['#e8f5e9', '#fff59d', '#ef9a9a'] } },
-      series: [
-        { type: 'map', map: 'grids', geoIndex: 0, data: gridLevel },
-        { name: 'cameras', type: 'scatter', coordinateSystem: 'geo', symbol: 'rect', symbolSize: 9,
-          data: d.cameras.filter((c) => c.lat !== null).map((c) => ({ name: `${c.device_id}/${c.camera_id}`, value: [c.lon, c.lat], itemStyle: { color: HEALTH_COLOURS[c.health] || '#555' } })) },
-        { name: 'incidents', type: 'scatter', coordinateSystem: 'geo', symbolSize: 8, large: d.incidents.length > 500,
-          data: d.incidents.filter((i) => i.state === 'open').map((i) => ({ name: `${i.scenario} ${i.case_state || ''}`, value: [i.lon, i.lat], itemStyle: { color: i.escalated ? '#c62828' : (STATE_COLOURS[i.case_state] || '#1565c0') } })) },
-      ],
+      series: [{ type: 'map', map: 'grids', geoIndex: 0, data: gridLevel }, ...points],
+    } : {
+      animation: false,
+      title: { text: 'No grid layer configured (grids.file)', textStyle: { fontSize: 12 } },
+      tooltip: { trigger: 'item' },
+      xAxis: { type: 'value', scale: true, name: 'lon' }, yAxis: { type: 'value', scale: true, name: 'lat' },
+      series: points,
     }, { replaceMerge: ['series'] });
     const days = [...new Set(d.per_scenario_day.map((x) => x.day))];
     const scenarios = [...new Set(d.per_scenario_day.map((x) => x.scenario))];
