@@ -66,7 +66,7 @@ def summary() -> int:
         if case:
             filed += f"  grid {case.get('grid_code') or '-'} → {case.get('department') or '-'}"
             filed += f"  review {case['review'].get('outcome') or case['review'].get('policy') or '-'}" if case.get("review") else ""
-            filed += "  OVERDUE (escalated)" if case.get("escalated_at") else ""
+            filed += f"  ESCALATED ({case.get('escalation', '')})" if case.get("escalated_at") else ""
         print(f"  {i['scenario']:<16} zone {i.get('zone_id') or '-':<10} {i['event_count']:>3} events"
               f"  first {i['first_seen']}  {i['state']:<8} {filed}")
         if case and os.environ.get("DEMO_API"):

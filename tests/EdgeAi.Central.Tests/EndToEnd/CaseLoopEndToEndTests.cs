@@ -314,4 +314,32 @@ public sealed class CaseLoopEndToEndTests
         Assert.DoesNotContain("cam-7", await h.Api.GetStringAsync("/metrics"));
         Assert.Empty(h.Logs.Errors);
     }
+
+    [Fact]
+    public async Task Supervision_ReopenedByTheClosureCheck_EscalatedAfterNReopenings()
+    {
+        await using var h = await CentralHarness.StartAsync(o => Loop(o) with
+        {
+            Supervision = new SupervisionSettings { ReopenEscalateAfter = 1, CheckInterval = TimeSpan.FromMilliseconds(100) },
+            Verification = o.Verification with { ReplyTimeout = TimeSpan.FromSeconds(30) },
+        });
+        var device = await h.DeviceAsync("edge-01");
+        device.Answer = EdgeAi.Models.Devices.CommandResult.StillPresent;
+        await device.PublishAsync(TestEvents.Make("edge-01", "cam-1", TestEvents.Offset(0, 0), Scenarios.RoadCollapse, UuidV7.New(), EventType.Started, device.NextSequence(), DateTimeOffset.UtcNow));
+        var filed = await OnlyCaseAsync(h, "filed");
+        Assert.False(filed.TryGetProperty("escalated_at", out _));
+        var platformCase = Assert.Single(h.Platform.Cases);
+        Assert.Equal(200, await h.Platform.SetStatusAsync(platformCase.Id, "resolved", "fixed", CancellationToken.None));
+
+        JsonElement c = default;
+        await Wait.UntilAsync(async () =>
+        {
+            c = await OnlyCaseAsync(h);
+            return c.TryGetProperty("escalated_at", out _);
+        }, "the reopened case escalated", diagnostics: async () => await h.Api.GetStringAsync("/api/v1/cases"));
+        Assert.Equal(1, c.GetProperty("reopen_count").GetInt64());
+        Assert.Equal("reopened 1 times by the closure check", c.GetProperty("escalation").GetString());
+        await Wait.UntilAsync(() => platformCase.Notifications.Any(n => n.Status == "escalated"), "the escalation notified to the platform");
+        Assert.Contains(platformCase.Notifications, n => n.Status == "reopened");
+    }
 }
