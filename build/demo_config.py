@@ -91,6 +91,7 @@ def main() -> None:
         p.add_argument(name, type=int, required=True)
     p.add_argument("--worker-http-port", type=int, default=0, help="the worker's status page and /metrics (0: any free port)")
     p.add_argument("--copies", type=int, default=1, help="cameras per clip (soak: 4 copies of 4 clips = 16 cameras)")
+    p.add_argument("--case-loop", action="store_true", help="demo the city's case loop: review, grids, routing, a short deadline")
     a = p.parse_args()
 
     clips = sorted(glob.glob(os.path.join(a.clips, "demo-*.gt.json")))
@@ -112,6 +113,14 @@ def main() -> None:
     central["database"]["connection_string"] = f"Data Source={os.path.join(a.run_dir, 'central.db')}"
     central["api"]["listen"] = central["api"]["public_base_url"] = f"http://127.0.0.1:{a.api_port}"
     central["platform"]["url"] = f"http://127.0.0.1:{a.platform_port}/"
+    if a.case_loop:
+        # Demo only: crowding is held for an operator (build/demo.sh confirms it, as an operator would in the
+        # cockpit); the demo grids cover the demo cameras; illegal fishing gets a 20 s deadline, shorter than the
+        # stand-in platform's walk to "resolved" (3 steps of DEMO_PROGRESS_S), so it goes overdue and is escalated.
+        central["review"].update({"scenarios": {"crowding": "hold"}, "timeout_s": 120, "check_interval_s": 1})
+        central["grids"] = {"file": os.path.join(a.repo, "config/grids/demo-grids.geojson")}
+        central["supervision"].update({"check_interval_s": 1})
+        central["supervision"]["deadlines_s"]["illegal_fishing"] = 20
 
     for name, doc in (("worker.json", worker), ("central.json", central)):
         with open(os.path.join(a.run_dir, name), "w", encoding="utf-8") as f:

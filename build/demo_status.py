@@ -62,7 +62,11 @@ def summary() -> int:
     case_of = {c["incident_id"]: c for c in cases}
     for i in incidents:
         case = case_of.get(i["incident_id"])
-        filed = f"case {case['platform_case_id'] or '-'} {case['state']}" if case else "no case yet"
+        filed = f"case {case.get('platform_case_id') or '-'} {case['state']}" if case else "no case yet"
+        if case:
+            filed += f"  grid {case.get('grid_code') or '-'} → {case.get('department') or '-'}"
+            filed += f"  review {case['review'].get('outcome') or case['review'].get('policy') or '-'}" if case.get("review") else ""
+            filed += f"  ESCALATED ({case.get('escalation', '')})" if case.get("escalated_at") else ""
         print(f"  {i['scenario']:<16} zone {i.get('zone_id') or '-':<10} {i['event_count']:>3} events"
               f"  first {i['first_seen']}  {i['state']:<8} {filed}")
         if case and os.environ.get("DEMO_API"):

@@ -60,7 +60,7 @@ loopback_start() {
   api_port=$(free_port); platform_port=$(free_port); worker_http_port=$(free_port)
   /usr/bin/python3 build/demo_config.py --clips "$clips" --run-dir "$run_dir" --repo "$root" \
     --mqtt-port "$mqtt_port" --rtsp-port "$rtsp_port" --api-port "$api_port" --platform-port "$platform_port" \
-    --worker-http-port "$worker_http_port" --copies "${LOOPBACK_COPIES:-1}"
+    --worker-http-port "$worker_http_port" --copies "${LOOPBACK_COPIES:-1}" ${DEMO_CASE_LOOP:+--case-loop}
   export EDGEAI_MQTT_PASSWORD="$device_pw" EDGEAI_CENTRAL_MQTT_PASSWORD="$central_pw"
   export EDGEAI_CENTRAL_API_TOKEN=$(openssl rand -hex 16) EDGEAI_CENTRAL_PLATFORM_SECRET=$(openssl rand -hex 16)
   (umask 077; echo "$EDGEAI_CENTRAL_API_TOKEN" > "$run_dir/api-token")

@@ -44,5 +44,9 @@ fi
 if [[ ! -d tools/browser/node_modules/playwright-core ]]; then
   (cd tools/browser && npm ci --silent --no-audit --no-fund 2>/dev/null || npm install --silent --no-audit --no-fund)
 fi
+# the cockpit's charts and map (npm echarts, embedded into Central at build; git-ignored, never a CDN)
+if [[ ! -f tools/dashboard/node_modules/echarts/dist/echarts.min.js ]]; then
+  (cd tools/dashboard && npm ci --silent --no-audit --no-fund 2>/dev/null || npm install --silent --no-audit --no-fund)
+fi
 dotnet restore EdgeAi.sln -v q
 echo "setup: done"

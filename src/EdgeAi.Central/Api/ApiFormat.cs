@@ -28,7 +28,7 @@ internal static class ApiFormat
     {
         incident_id = i.IncidentId, i.Scenario, i.State, i.Lat, i.Lon, zone_id = i.ZoneId,
         first_seen = Time(i.FirstSeen), last_seen = Time(i.LastSeen), closed_at = Time(i.ClosedAt), close_reason = i.CloseReason,
-        event_count = i.EventCount, updated_at = Time(i.UpdatedAt),
+        event_count = i.EventCount, updated_at = Time(i.UpdatedAt), grid_code = i.GridCode,
     };
 
     public static object Camera(IncidentCameraRow c) => new
@@ -42,6 +42,14 @@ internal static class ApiFormat
         case_id = c.CaseId, incident_id = c.IncidentId, c.Scenario, c.State, c.Platform, platform_case_id = c.PlatformCaseId,
         category = new { @class = c.CategoryClass, subclass = c.CategorySubclass, code = c.CategoryCode },
         c.Attempts, last_error = c.LastError, created_at = Time(c.CreatedAt), updated_at = Time(c.UpdatedAt), filed_at = Time(c.FiledAt),
+        device_id = c.DeviceId, camera_id = c.CameraId, c.Model, c.Rule, grid_code = c.GridCode, c.Department,
+        review = new
+        {
+            policy = c.ReviewPolicy, due_at = Time(c.ReviewDueAt), reviewed_at = Time(c.ReviewedAt), reviewed_by = c.ReviewedBy,
+            outcome = c.ReviewOutcome, reason = c.ReviewReason, note = c.ReviewNote,
+        },
+        deadline_at = Time(c.DeadlineAt), escalated_at = Time(c.EscalatedAt), c.Escalation, reopen_count = c.ReopenCount,
+        c.Evaluation, evaluation_note = c.EvaluationNote, closed_at = Time(c.ClosedAt),
     };
 
     public static object Timeline(TimelineRow t) => new { at = Time(t.At), t.State, t.Source, t.Detail };

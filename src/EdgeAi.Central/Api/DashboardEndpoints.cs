@@ -28,6 +28,8 @@ internal static partial class DashboardEndpoints
         ["/"] = "dashboard/index.html",
         ["/dashboard/app.js"] = "dashboard/app.js",
         ["/dashboard/app.css"] = "dashboard/app.css",
+        ["/dashboard/cockpit.js"] = "dashboard/cockpit.js",
+        ["/dashboard/echarts.min.js"] = "dashboard/echarts.min.js",   // optional: only when make setup fetched it before the build
     };
 
     /// <summary>Session authentication next to the bearer token (either satisfies the default policy), the views and the stream.</summary>
@@ -47,6 +49,7 @@ internal static partial class DashboardEndpoints
     {
         foreach (var (path, resource) in Assets)
         {
+            if (resource == "dashboard/echarts.min.js" && Assembly.GetExecutingAssembly().GetManifestResourceInfo(resource) is null) continue;
             var body = ReadAsset(resource);
             var type = resource.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript; charset=utf-8"
                 : resource.EndsWith(".css", StringComparison.Ordinal) ? "text/css; charset=utf-8" : "text/html; charset=utf-8";

@@ -29,10 +29,21 @@ internal sealed class DashboardSession(
     public const string SchemeName = "DashboardSession";
     public const string CookieName = "edgeai_session";
 
+    /// <summary>The header the cockpit sends with its review actions (a cross-site form cannot set it, and Central allows no CORS).</summary>
+    public const string ActionHeader = "X-EdgeAi-Dashboard";
+
+    /// <summary>
+    /// The only writes a session may make: an operator's review decision (POST /api/v1/cases/{id}/review) carrying
+    /// <see cref="ActionHeader"/>, so that a cross-site request riding on the cookie cannot make it.
+    /// </summary>
+    private bool IsReviewAction() =>
+        HttpMethods.IsPost(Request.Method) && Request.Headers[ActionHeader] == "1"
+        && Request.Path.StartsWithSegments("/api/v1/cases", out var rest) && rest.Value is { } r && r.EndsWith("/review", StringComparison.Ordinal) && r.Count(c => c == '/') == 2;
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Cookies.TryGetValue(CookieName, out var cookie) || string.IsNullOrEmpty(cookie)) return Task.FromResult(AuthenticateResult.NoResult());
-        if (!HttpMethods.IsGet(Request.Method) && !HttpMethods.IsHead(Request.Method)) return Task.FromResult(AuthenticateResult.NoResult());
+        if (!HttpMethods.IsGet(Request.Method) && !HttpMethods.IsHead(Request.Method) && !IsReviewAction()) return Task.FromResult(AuthenticateResult.NoResult());
         if (!key.Verify(cookie, time.GetUtcNow())) return Task.FromResult(AuthenticateResult.Fail("invalid or expired dashboard session"));
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "dashboard")], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));

@@ -12,7 +12,8 @@ namespace EdgeAi.Central.Api;
 /// <summary>
 /// <c>POST /api/v1/platform/callback</c>: the platform reports a case's state. Authenticated by HMAC-SHA256 over
 /// the body with the callback secret (<see cref="HmacSignature"/>), not by the API token. Body:
-/// <c>{"case_ref": "…" (case id, incident id or platform case id), "status": "accepted|dispatched|resolved|closed|rejected|false_positive", "note": "…"}</c>.
+/// <c>{"case_ref": "…" (case id, incident id or platform case id), "status": "accepted|dispatched|resolved|closed|rejected|false_positive", "note": "…",
+/// "evaluation": "satisfied|basically_satisfied|dissatisfied" (optional: the platform's 评价 of the case)}</c>.
 /// </summary>
 internal static partial class PlatformCallbackEndpoint
 {
@@ -47,7 +48,7 @@ internal static partial class PlatformCallbackEndpoint
             LogRefused(logger, reason!);
             return Results.Json(new { error = reason }, statusCode: StatusCodes.Status401Unauthorized);
         }
-        string? reference, status, note;
+        string? reference, status, note, evaluation;
         try
         {
             using var doc = JsonDocument.Parse(body);
@@ -55,13 +56,15 @@ internal static partial class PlatformCallbackEndpoint
             reference = Str(root, "case_ref") ?? Str(root, "platform_case_id") ?? Str(root, "case_id");
             status = Str(root, "status");
             note = Str(root, "note");
+            evaluation = Str(root, "evaluation");
         }
         catch (JsonException)
         {
             return Results.BadRequest(new { error = "body is not JSON" });
         }
         if (reference is null || status is null) return Results.BadRequest(new { error = "case_ref and status are required" });
-        var outcome = await workflow.ApplyPlatformStatusAsync(reference, status, note, "platform", ct);
+        if (evaluation is not null && (evaluation.Length > 64 || evaluation.Any(char.IsControl))) return Results.BadRequest(new { error = "evaluation must be a short word" });
+        var outcome = await workflow.ApplyPlatformStatusAsync(reference, status, note, "platform", ct, evaluation);
         return outcome switch
         {
             StatusOutcome.NotFound => Results.NotFound(new { error = "no such case" }),

@@ -3,7 +3,8 @@ namespace EdgeAi.Central.Cases;
 /// <summary>
 /// Case states as stored and shown: detected → filed → accepted → dispatched → resolved → verified → closed,
 /// or rejected / false_positive; reopened when the camera still sees the problem after resolution; dead when
-/// filing was given up.
+/// filing was given up. Before filing a case may be held for review (held → detected, or dismissed) or only
+/// recorded (recorded → detected when an operator confirms it, or dismissed).
 /// </summary>
 internal static class CaseStates
 {
@@ -18,8 +19,14 @@ internal static class CaseStates
     public const string FalsePositive = "false_positive";
     public const string Reopened = "reopened";
     public const string Dead = "dead";
+    public const string Held = "held";
+    public const string Recorded = "recorded";
+    public const string Dismissed = "dismissed";
 
-    public static IReadOnlyList<string> All { get; } = [Detected, Filed, Accepted, Dispatched, Resolved, Verified, Closed, Rejected, FalsePositive, Reopened, Dead];
+    public static IReadOnlyList<string> All { get; } = [Held, Recorded, Dismissed, Detected, Filed, Accepted, Dispatched, Resolved, Verified, Closed, Rejected, FalsePositive, Reopened, Dead];
+
+    /// <summary>States that end a case (no deadline applies any more).</summary>
+    public static IReadOnlyList<string> Final { get; } = [Verified, Closed, Rejected, FalsePositive, Dismissed, Dead];
 
     /// <summary>States a platform may report.</summary>
     public static IReadOnlyList<string> FromPlatform { get; } = [Accepted, Dispatched, Resolved, Closed, Rejected, FalsePositive];

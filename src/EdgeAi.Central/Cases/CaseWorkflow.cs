@@ -22,10 +22,12 @@ internal sealed partial class CaseWorkflow(
     MediaLinks media,
     CentralOptions options,
     OutboxSignal signal,
+    Diagnostics.CentralMetrics metrics,
     TimeProvider time,
     ILogger<CaseWorkflow> logger)
 {
-    public async Task<StatusOutcome> ApplyPlatformStatusAsync(string reference, string status, string? note, string source, CancellationToken ct)
+    /// <summary>Applies a platform report: a state, and optionally its evaluation (评价) of the case (recorded even when the state is unchanged).</summary>
+    public async Task<StatusOutcome> ApplyPlatformStatusAsync(string reference, string status, string? note, string source, CancellationToken ct, string? evaluation = null)
     {
         if (!CaseStates.FromPlatform.Contains(status)) return StatusOutcome.Invalid;
         var found = await store.FindCaseAsync(reference, ct).ConfigureAwait(false);
@@ -38,14 +40,17 @@ internal sealed partial class CaseWorkflow(
 
         var (before, applied) = await store.UpdateCaseAsync(found.CaseId, row =>
         {
-            if (row.State == status) return null;
+            (string, string?)? eval = evaluation is null ? null : (evaluation, note);
+            if (row.State == status)
+                return eval is null ? null : new CaseUpdate(row.State, source, $"evaluation: {evaluation}{(note is null ? "" : ". " + note)}") { KeepState = true, Evaluation = eval };
             if (!CaseStateMachine.CanMove(row.State, status))
-                return new CaseUpdate(row.State, source, $"ignored report '{status}' in state {row.State}") { KeepState = true };
-            var update = new CaseUpdate(status, source, note);
+                return new CaseUpdate(row.State, source, $"ignored report '{status}' in state {row.State}") { KeepState = true, Evaluation = eval };
+            var update = new CaseUpdate(status, source, evaluation is null ? note : $"{note} (evaluation: {evaluation})".TrimStart()) { Evaluation = eval };
             return verify is { } v ? update with { Command = v.Row, Outbox = [v.Outbox] } : update;
         }, now, ct).ConfigureAwait(false);
 
         if (applied is null) return before is null ? StatusOutcome.NotFound : StatusOutcome.Unchanged;
+        if (applied.KeepState && applied.Evaluation is not null && before!.State == status) return StatusOutcome.Applied;
         if (applied.KeepState)
         {
             LogIgnored(found.CaseId, status, before!.State);
@@ -91,6 +96,7 @@ internal sealed partial class CaseWorkflow(
         };
         var evidence = reply.Evidence.Select(e => new CaseMedia(e.Id, media.Create(e.Id, now), e.Sha256, e.ContentType)).ToList();
         var reopen = false;
+        var escalated = false;
         var taken = await store.CompleteCommandAsync(command, result, reply.Detail, row =>
         {
             if (row.State != CaseStates.Resolved)
@@ -104,9 +110,16 @@ internal sealed partial class CaseWorkflow(
                     };
                 case CommandResult.StillPresent:
                     reopen = true;
+                    var reopens = row.ReopenCount + 1;
+                    var escalate = row.EscalatedAt is null && reopens >= options.Supervision.ReopenEscalateAfter ? $"reopened {reopens} times by the closure check" : null;
+                    if (escalate is not null) escalated = true;
                     return new CaseUpdate(CaseStates.Reopened, "verification", $"camera {command.DeviceId}/{command.CameraId}: still present. {reply.Detail}".TrimEnd())
                     {
-                        Outbox = [Notification(row, CaseStates.Reopened, "AI verification: the camera still sees the problem", evidence, now)],
+                        Reopened = true,
+                        Escalation = escalate,
+                        Outbox = escalate is null
+                            ? [Notification(row, CaseStates.Reopened, "AI verification: the camera still sees the problem", evidence, now)]
+                            : [Notification(row, CaseStates.Reopened, "AI verification: the camera still sees the problem", evidence, now), CaseSupervision.Notification(row, escalate, now)],
                     };
                 default:
                     return new CaseUpdate(row.State, "verification", $"verification failed on {command.DeviceId}/{command.CameraId}: {reply.Detail}") { KeepState = true };
@@ -114,6 +127,7 @@ internal sealed partial class CaseWorkflow(
         }, now, ct).ConfigureAwait(false);
         if (!taken) return null;   // repeated reply
         LogVerification(command.CaseId, result);
+        if (escalated) metrics.Escalated("reopened");
         if (reopen) await incidents.ReopenAsync(command.IncidentId, "verification: still present", ct).ConfigureAwait(false);
         signal.Wake();
         return null;

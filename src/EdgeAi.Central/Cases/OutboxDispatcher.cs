@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.Consuming;
@@ -9,29 +10,54 @@ using EdgeAi.Models;
 using EdgeAi.Models.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace EdgeAi.Central.Cases;
 
 /// <summary>
 /// Delivers outbox items: files cases, sends notifications to the platform and verification commands to devices.
 /// Items are leased (several instances share the table; a crashed owner's lease expires and the item is sent
-/// again — the Idempotency-Key makes that harmless). Failures are retried with exponential backoff and jitter;
-/// after <see cref="RetrySettings.MaxAttempts"/> attempts, past <see cref="RetrySettings.MaxAge"/>, or on a
-/// permanent error the item is parked dead with its last error (a dead filing makes the case <c>dead</c>).
+/// again — the Idempotency-Key makes that harmless). Each leased item runs on its own task (at most
+/// <see cref="MaxInFlight"/>) through the <see cref="OutboxRetry"/> Polly pipeline: a transient failure is recorded,
+/// the lease kept until the next attempt, and retried after exponential backoff with jitter; after
+/// <see cref="RetrySettings.MaxAttempts"/> attempts, past <see cref="RetrySettings.MaxAge"/>, or on a permanent error
+/// the item is parked dead with its last error (a dead filing makes the case <c>dead</c>).
 /// </summary>
-internal sealed partial class OutboxDispatcher(
-    CentralStore store,
-    IPlatformAdapter platform,
-    FilingBuilder filings,
-    CentralMqtt mqtt,
-    CentralOptions options,
-    OutboxSignal signal,
-    CentralMetrics metrics,
-    TimeProvider time,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+internal sealed partial class OutboxDispatcher : BackgroundService
 {
     private const int ClaimBatch = 16;
-    private readonly PlatformSettings _settings = options.Platform;
+
+    /// <summary>Items delivered or waiting for their next attempt at once by this instance.</summary>
+    public const int MaxInFlight = 64;
+
+    private readonly CentralStore store;
+    private readonly IPlatformAdapter platform;
+    private readonly FilingBuilder filings;
+    private readonly CentralMqtt mqtt;
+    private readonly CentralOptions options;
+    private readonly OutboxSignal signal;
+    private readonly CentralMetrics metrics;
+    private readonly TimeProvider time;
+    private readonly ILogger<OutboxDispatcher> logger;
+    private readonly PlatformSettings _settings;
+    private readonly ResiliencePipeline<PlatformResult> _retry;
+    private readonly ConcurrentDictionary<long, Task> _inFlight = new();
+
+    public OutboxDispatcher(CentralStore store, IPlatformAdapter platform, FilingBuilder filings, CentralMqtt mqtt, CentralOptions options,
+        OutboxSignal signal, CentralMetrics metrics, TimeProvider time, ILogger<OutboxDispatcher> logger)
+    {
+        this.store = store;
+        this.platform = platform;
+        this.filings = filings;
+        this.mqtt = mqtt;
+        this.options = options;
+        this.signal = signal;
+        this.metrics = metrics;
+        this.time = time;
+        this.logger = logger;
+        _settings = options.Platform;
+        _retry = OutboxRetry.Create(_settings.Retry, time, RecordRetryAsync);
+    }
 
     /// <summary>An item is leased for this long; a lease outliving its owner makes the item due again.</summary>
     public TimeSpan Lease => _settings.RequestTimeout * 2 + TimeSpan.FromSeconds(5);
@@ -45,15 +71,16 @@ internal sealed partial class OutboxDispatcher(
             {
                 try
                 {
-                    var now = time.GetUtcNow();
-                    var items = await store.ClaimOutboxAsync(options.InstanceId, now, now + Lease, ClaimBatch, stoppingToken).ConfigureAwait(false);
-                    if (items.Count > 0)
+                    var free = MaxInFlight - _inFlight.Count;
+                    if (free > 0)
                     {
-                        await Task.WhenAll(items.Select(i => HandleAsync(i, stoppingToken))).ConfigureAwait(false);
-                        continue;
+                        var now = time.GetUtcNow();
+                        var items = await store.ClaimOutboxAsync(options.InstanceId, now, now + Lease, Math.Min(ClaimBatch, free), stoppingToken).ConfigureAwait(false);
+                        foreach (var item in items) Start(item, stoppingToken);
+                        if (items.Count > 0) continue;
                     }
                     var wait = _settings.OutboxPollInterval;
-                    if (await store.NextOutboxDueAsync(stoppingToken).ConfigureAwait(false) is { } due)
+                    if (free > 0 && await store.NextOutboxDueAsync(stoppingToken).ConfigureAwait(false) is { } due)
                     {
                         var until = due - time.GetUtcNow();
                         if (until < wait) wait = until < TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(20) : until;
@@ -72,26 +99,42 @@ internal sealed partial class OutboxDispatcher(
         }
         finally
         {
+            try
+            {
+                await Task.WhenAll(_inFlight.Values).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // items waiting for a retry keep their lease and next attempt time in the table
+            }
             LogStopped();
         }
     }
 
+    private void Start(OutboxRow item, CancellationToken ct)
+    {
+        var task = Task.Run(() => HandleAsync(item, ct), CancellationToken.None);
+        _inFlight[item.Id] = task;
+        task.ContinueWith(_ =>
+        {
+            _inFlight.TryRemove(item.Id, out var _);
+            signal.Wake();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     private async Task HandleAsync(OutboxRow item, CancellationToken ct)
     {
+        var context = ResilienceContextPool.Shared.Get(ct);
+        context.Properties.Set(OutboxRetry.Item, item);
         PlatformResult result;
         try
         {
-            result = item.Kind switch
-            {
-                OutboxKinds.File => await FileAsync(item, ct).ConfigureAwait(false),
-                OutboxKinds.Notify => await NotifyAsync(item, ct).ConfigureAwait(false),
-                OutboxKinds.Verify => await VerifyAsync(item, ct).ConfigureAwait(false),
-                _ => PlatformResult.Permanent($"unknown outbox kind '{item.Kind}'"),
-            };
+            result = await _retry.ExecuteAsync(static (ctx, state) => new ValueTask<PlatformResult>(state.Self.AttemptAsync(state.Item, ctx.CancellationToken)),
+                context, (Self: this, Item: item)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        finally
         {
-            result = PlatformResult.Transient($"{ex.GetType().Name}: {ex.Message}");
+            ResilienceContextPool.Shared.Return(context);
         }
 
         var now = time.GetUtcNow();
@@ -119,17 +162,37 @@ internal sealed partial class OutboxDispatcher(
         }
 
         metrics.OutboxFailed();
-        var attempts = item.Attempts + 1;
-        var age = now - UnixMs.ToTime(item.CreatedAt);
-        if (!result.Retryable || attempts >= _settings.Retry.MaxAttempts || age >= _settings.Retry.MaxAge)
+        await store.ParkOutboxAsync(item, result.Error!, item.Kind == OutboxKinds.File ? CaseStates.Dead : null, now, CancellationToken.None).ConfigureAwait(false);
+        LogParked(item.Kind, item.CaseId, item.Attempts + 1, result.Error!);
+    }
+
+    /// <summary>One delivery attempt; faults become transient results (the pipeline decides on retries).</summary>
+    private async Task<PlatformResult> AttemptAsync(OutboxRow item, CancellationToken ct)
+    {
+        try
         {
-            await store.ParkOutboxAsync(item, result.Error!, item.Kind == OutboxKinds.File ? CaseStates.Dead : null, now, CancellationToken.None).ConfigureAwait(false);
-            LogParked(item.Kind, item.CaseId, attempts, result.Error!);
-            return;
+            return item.Kind switch
+            {
+                OutboxKinds.File => await FileAsync(item, ct).ConfigureAwait(false),
+                OutboxKinds.Notify => await NotifyAsync(item, ct).ConfigureAwait(false),
+                OutboxKinds.Verify => await VerifyAsync(item, ct).ConfigureAwait(false),
+                _ => PlatformResult.Permanent($"unknown outbox kind '{item.Kind}'"),
+            };
         }
-        var delay = Backoff.Delay(_settings.Retry, attempts);
-        await store.RetryOutboxAsync(item, result.Error!, now + delay, now, CancellationToken.None).ConfigureAwait(false);
-        LogRetry(item.Kind, item.CaseId, attempts, result.Error!, delay.TotalSeconds);
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return PlatformResult.Transient($"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Records a failed attempt before the pipeline's delay: the next attempt's time, with the lease kept until then plus a lease.</summary>
+    private async ValueTask RecordRetryAsync(OutboxRow item, PlatformResult result, TimeSpan delay)
+    {
+        metrics.OutboxFailed();
+        var now = time.GetUtcNow();
+        await store.RetryOutboxAsync(item, result.Error!, now + delay, now + delay + Lease, now, CancellationToken.None).ConfigureAwait(false);
+        item.Attempts++;
+        LogRetry(item.Kind, item.CaseId, item.Attempts, result.Error!, delay.TotalSeconds);
     }
 
     private async Task<PlatformResult> FileAsync(OutboxRow item, CancellationToken ct)

@@ -46,7 +46,16 @@ internal sealed partial class PlatformStatusPoller(
         {
             if (c.PlatformCaseId is null) continue;
             var status = await platform.GetStatusAsync(c.PlatformCaseId, ct).ConfigureAwait(false);
-            if (status is null || status.State == c.State) continue;
+            if (status is null) continue;
+            if (status.PlatformCaseId is { } id && id != c.PlatformCaseId)
+            {
+                var previous = c.PlatformCaseId;
+                await store.UpdateCaseAsync(c.CaseId, row => row.PlatformCaseId == previous
+                    ? new CaseUpdate(row.State, "platform-poll", $"platform id {previous} resolved to {id}") { KeepState = true, PlatformCaseId = id }
+                    : null, time.GetUtcNow(), ct).ConfigureAwait(false);
+                changed++;
+            }
+            if (status.State == c.State || !CaseStates.FromPlatform.Contains(status.State)) continue;
             if (await workflow.ApplyPlatformStatusAsync(c.CaseId, status.State, status.Note, "platform-poll", ct).ConfigureAwait(false) == StatusOutcome.Applied) changed++;
         }
         return changed;

@@ -231,6 +231,33 @@ internal static class CentralConfigLoader
             };
         }
 
+        var (review, grids, routing, supervision) = ReadCaseLoop(r);
+        var cockpit = new CockpitSettings();
+        if (r.Section("cockpit") is { } cp && cp.Section("thresholds") is { } ths)
+        {
+            var map = new Dictionary<string, Threshold>(CockpitSettings.Defaults, StringComparer.Ordinal);
+            foreach (var (indicator, t) in ths.Entries())
+            {
+                if (!CockpitSettings.Defaults.ContainsKey(indicator)) { ths.Error(indicator, $"unknown indicator; known: {string.Join(", ", CockpitSettings.Defaults.Keys)}"); continue; }
+                var d = CockpitSettings.Defaults[indicator];
+                var th = new Threshold(t.Number("yellow", d.Yellow, 0, 1e9), t.Number("red", d.Red, 0, 1e9));
+                if (th.Red < th.Yellow) t.Error("red", "must not be below yellow");
+                map[indicator] = th;
+            }
+            cockpit = new CockpitSettings { Thresholds = map };
+        }
+        var deviceFaults = new DeviceFaultSettings();
+        if (r.Section("device_faults") is { } df)
+        {
+            deviceFaults = new DeviceFaultSettings
+            {
+                After = df.Seconds("after_s", deviceFaults.After, 1, 7 * 86400),
+                FileCases = df.Bool("file_cases", deviceFaults.FileCases),
+                Department = df.String("department", deviceFaults.Department)!,
+                CheckInterval = df.Seconds("check_interval_s", deviceFaults.CheckInterval, 0.05, 3600),
+            };
+        }
+
         r.ReportUnknownKeys();
         if (errors.Count > 0) throw new ConfigException(errors);
 
@@ -248,6 +275,93 @@ internal static class CentralConfigLoader
             Platform = platform!,
             Verification = verification,
             Retention = retention,
+            Review = review,
+            Grids = grids,
+            Routing = routing,
+            Supervision = supervision,
+            DeviceFaults = deviceFaults,
+            Cockpit = cockpit,
         };
+    }
+
+    /// <summary>The case loop's keys: review, grids (the GeoJSON file is loaded and checked here), routing, supervision.</summary>
+    private static (ReviewSettings, GridSettings, RoutingSettings, SupervisionSettings) ReadCaseLoop(ConfigSection r)
+    {
+        var review = new ReviewSettings();
+        if (r.Section("review") is { } rv)
+        {
+            string Policy(ConfigSection sec, string key, string value, IReadOnlyList<string> allowed)
+            {
+                if (!allowed.Contains(value)) sec.Error(key, $"must be one of {string.Join(", ", allowed)}, got '{value}'");
+                return value;
+            }
+            Dictionary<string, string> Map(string key) =>
+                rv.Section(key) is { } m ? m.StringEntries().ToDictionary(e => e.Name, e => Policy(m, e.Name, e.Value, Cases.ReviewPolicies.Policies), StringComparer.Ordinal) : new(StringComparer.Ordinal);
+            review = new ReviewSettings
+            {
+                Default = Policy(rv, "default", rv.String("default", review.Default)!, Cases.ReviewPolicies.Policies),
+                Scenarios = Map("scenarios"),
+                Cameras = Map("cameras"),
+                Grids = Map("grids"),
+                Timeout = rv.Seconds("timeout_s", review.Timeout, 1, 30 * 86400),
+                TimeoutAction = Policy(rv, "timeout_action", rv.String("timeout_action", review.TimeoutAction)!, [Cases.ReviewPolicies.File, Cases.ReviewPolicies.Dismiss]),
+                CheckInterval = rv.Seconds("check_interval_s", review.CheckInterval, 0.05, 3600),
+            };
+            foreach (var camera in review.Cameras.Keys.Where(k => k.Split('/').Length != 2)) rv.Error($"cameras.{camera}", "must be written device_id/camera_id");
+        }
+
+        var grids = new GridSettings();
+        if (r.Section("grids") is { } gs)
+        {
+            var file = gs.String("file", required: true);
+            if (file is not null)
+            {
+                if (!File.Exists(file)) gs.Error("file", $"file not found: {file}");
+                else
+                {
+                    try
+                    {
+                        grids = new GridSettings { File = file, Map = Grids.GridMap.Load(file) };
+                    }
+                    catch (FormatException ex)
+                    {
+                        gs.Error("file", $"{file}: {ex.Message}");
+                    }
+                }
+            }
+        }
+        foreach (var code in review.Grids.Keys.Where(c => grids.Map.Get(c) is null))
+            r.Error($"review.grids.{code}", "no grid with this code in grids.file");
+
+        var routing = new RoutingSettings();
+        if (r.Section("routing") is { } rt)
+        {
+            var rules = new List<RoutingRule>();
+            foreach (var rule in rt.Array("rules"))
+            {
+                var grid = rule.String("grid");
+                if (grid is not null && grids.Map.Get(grid) is null) rule.Error("grid", $"no grid '{grid}' in grids.file");
+                rules.Add(new RoutingRule(rule.String("scenario"), grid, rule.String("street"), rule.String("community"), rule.String("department", required: true) ?? ""));
+            }
+            routing = new RoutingSettings { Rules = rules, Fallback = rt.String("fallback", routing.Fallback)! };
+        }
+
+        var supervision = new SupervisionSettings();
+        if (r.Section("supervision") is { } sv)
+        {
+            var deadlines = new Dictionary<string, TimeSpan>(SupervisionSettings.DefaultDeadlines, StringComparer.Ordinal);
+            if (sv.Section("deadlines_s") is { } d)
+            {
+                foreach (var scenario in d.Names()) deadlines[scenario] = d.Seconds(scenario, supervision.DeadlineFor(scenario), 1, 365 * 86400);
+            }
+            supervision = new SupervisionSettings
+            {
+                Deadlines = deadlines,
+                DefaultDeadline = sv.Seconds("default_deadline_s", supervision.DefaultDeadline, 1, 365 * 86400),
+                ReopenEscalateAfter = sv.Int("reopen_escalate_after", supervision.ReopenEscalateAfter, 1, 1000),
+                CheckInterval = sv.Seconds("check_interval_s", supervision.CheckInterval, 0.05, 3600),
+            };
+        }
+        return (review, grids, routing, supervision);
     }
 }

@@ -25,6 +25,18 @@ internal sealed record CentralOptions
 
     public RetentionSettings Retention { get; init; } = new();
 
+    public ReviewSettings Review { get; init; } = new();
+
+    public GridSettings Grids { get; init; } = new();
+
+    public RoutingSettings Routing { get; init; } = new();
+
+    public SupervisionSettings Supervision { get; init; } = new();
+
+    public DeviceFaultSettings DeviceFaults { get; init; } = new();
+
+    public CockpitSettings Cockpit { get; init; } = new();
+
     /// <summary>Serilog minimum level: Verbose, Debug, Information, Warning, Error. Default Information.</summary>
     public string LogLevel { get; init; } = "Information";
 

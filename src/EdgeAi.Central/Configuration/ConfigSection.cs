@@ -118,6 +118,39 @@ internal sealed class ConfigSection
         }
     }
 
+    /// <summary>Every property of this object as a string (for maps such as scenario → policy); others are errors.</summary>
+    public IEnumerable<(string Name, string Value)> StringEntries()
+    {
+        foreach (var p in _element.EnumerateObject())
+        {
+            _read.Add(p.Name);
+            if (p.Value.ValueKind != JsonValueKind.String) Error(p.Name, "must be a string");
+            else yield return (p.Name, p.Value.GetString()!);
+        }
+    }
+
+    /// <summary>The objects of the array at <paramref name="key"/>, each as a section (<c>key[i]</c>); none when absent.</summary>
+    public IEnumerable<ConfigSection> Array(string key)
+    {
+        var v = Get(key, JsonValueKind.Array, "an array");
+        if (v is null) yield break;
+        var i = 0;
+        foreach (var item in v.Value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object) Error($"{key}[{i}]", "must be an object");
+            else
+            {
+                var child = new ConfigSection(item, Key($"{key}[{i}]"), _file, _errors);
+                _children.Add(child);
+                yield return child;
+            }
+            i++;
+        }
+    }
+
+    /// <summary>The names of this object's properties (each then read with a typed getter).</summary>
+    public List<string> Names() => _element.EnumerateObject().Select(p => p.Name).ToList();
+
     public void ReportUnknownKeys()
     {
         foreach (var p in _element.EnumerateObject())

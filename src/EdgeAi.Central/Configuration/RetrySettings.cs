@@ -1,6 +1,6 @@
 namespace EdgeAi.Central.Configuration;
 
-/// <summary>Outbox retries (key <c>platform.retry</c>): exponential backoff with ±20 % jitter, then parked as dead.</summary>
+/// <summary>Outbox retries (key <c>platform.retry</c>): exponential backoff with jitter (Polly, see OutboxRetry), then parked as dead.</summary>
 internal sealed record RetrySettings
 {
     public TimeSpan InitialDelay { get; init; } = TimeSpan.FromSeconds(2);

@@ -9,9 +9,9 @@ namespace EdgeAi.Central.Diagnostics;
 internal sealed class CentralMetrics
 {
     private readonly Counter _received, _eventsAccepted, _duplicates, _deadLettersByReason, _incidentsOpened, _casesFiled, _filingFailures,
-        _queueFullWaits, _verificationResent, _verificationTimedOut, _evidencePruned, _deadLettersPruned;
-    private readonly Gauge _queueDepth, _cases, _openIncidents, _outboxPending, _mqttConnected;
-    private long _deadLetters, _evidenceStored;
+        _queueFullWaits, _verificationResent, _verificationTimedOut, _evidencePruned, _deadLettersPruned, _reviews, _escalationsByReason;
+    private readonly Gauge _queueDepth, _cases, _openIncidents, _outboxPending, _mqttConnected, _cameraFault;
+    private long _deadLetters, _evidenceStored, _escalations, _dismissals;
 
     public CentralMetrics()
     {
@@ -33,11 +33,16 @@ internal sealed class CentralMetrics
         _openIncidents = f.CreateGauge("edgeai_central_open_incidents", "Incidents not yet closed (counted in the store at each scrape)");
         _outboxPending = f.CreateGauge("edgeai_central_outbox_pending", "Platform/broker outbox rows still to send");
         _mqttConnected = f.CreateGauge("edgeai_central_mqtt_connected", "1 while connected to the broker");
+        _reviews = f.CreateCounter("edgeai_central_reviews_total", "Review decisions on held or recorded cases, by outcome and dismissal reason", "outcome", "reason");
+        _escalationsByReason = f.CreateCounter("edgeai_central_escalations_total", "Cases escalated (督办), by reason: overdue or reopened", "reason");
+        _cameraFault = f.CreateGauge("edgeai_central_camera_fault",
+            "1 for each camera offline, stalled or with a video quality flag for longer than device_faults.after_s", "device_id", "camera_id", "reason");
         foreach (var (state, n) in Cases) _cases.WithLabels(state).Set(n);   // every state from the first scrape, 0 included
         Registry.AddBeforeCollectCallback(() =>
         {
             _queueDepth.Set(QueueDepth?.Invoke() ?? 0);
             _mqttConnected.Set(MqttConnected?.Invoke() == true ? 1 : 0);
+            SetCameraFaults(CameraFaults?.Invoke() ?? []);
         });
     }
 
@@ -50,6 +55,9 @@ internal sealed class CentralMetrics
     public long OpenIncidents { get; private set; }
 
     public long OutboxPending { get; private set; }
+
+    /// <summary>Set by the camera fault monitor: cameras in fault past the threshold.</summary>
+    public Func<IReadOnlyList<(string Device, string Camera, string Reason)>>? CameraFaults { get; set; }
 
     /// <summary>Set by the host: the broker connection state.</summary>
     public Func<bool>? MqttConnected { get; set; }
@@ -112,5 +120,29 @@ internal sealed class CentralMetrics
     {
         Interlocked.Increment(ref _deadLetters);
         _deadLettersByReason.WithLabels(reasonClass).Inc();
+    }
+
+    public long Escalations => Interlocked.Read(ref _escalations);
+    public long Dismissals => Interlocked.Read(ref _dismissals);
+
+    public void Reviewed(string outcome, string? reason)
+    {
+        if (outcome == "dismissed") Interlocked.Increment(ref _dismissals);
+        _reviews.WithLabels(outcome, reason ?? "").Inc();
+    }
+
+    public void Escalated(string reason)
+    {
+        Interlocked.Increment(ref _escalations);
+        _escalationsByReason.WithLabels(reason).Inc();
+    }
+
+    /// <summary>One series per camera in fault; a camera that recovered loses its series (not left at a stale 1).</summary>
+    private void SetCameraFaults(IReadOnlyList<(string Device, string Camera, string Reason)> faults)
+    {
+        var now = faults.Select(f => new[] { f.Device, f.Camera, f.Reason }).ToList();
+        foreach (var labels in _cameraFault.GetAllLabelValues().ToList())
+            if (!now.Any(n => n.SequenceEqual(labels))) _cameraFault.RemoveLabelled(labels);
+        foreach (var labels in now) _cameraFault.WithLabels(labels).Set(1);
     }
 }

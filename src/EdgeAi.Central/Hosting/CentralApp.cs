@@ -57,6 +57,8 @@ internal static class CentralApp
         app.MapPrometheusMetrics(metrics.Registry).AllowAnonymous();
         app.MapPlatformCallback();
         app.MapCentralApi();
+        app.MapCaseLoopApi();
+        app.MapCockpitApi();
         app.MapDashboard();
         return app;
     }

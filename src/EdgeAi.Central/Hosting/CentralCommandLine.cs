@@ -8,6 +8,7 @@ namespace EdgeAi.Central.Hosting;
 /// <summary>
 /// <c>edgeai-central [run] [--config FILE]</c> — run Central (config file default: $EDGEAI_CENTRAL_CONFIG, else /etc/edgeai/central.json);
 /// <c>edgeai-central config validate FILE</c> — check a config file and its secrets, print every error;
+/// <c>edgeai-central export-feedback --out DIR</c> — reviewed evidence with labels and boxes as a retraining dataset;
 /// <c>edgeai-central test-platform --listen URL [--callback URL] [--auto-progress-s N]</c> — the stand-in governance platform (tests, demo).
 /// Exit codes: 0 ok, 1 failure at run time, 2 bad usage or configuration.
 /// </summary>
@@ -17,6 +18,8 @@ internal static class CentralCommandLine
         usage:
           edgeai-central [run] [--config FILE]        run Central (default FILE: $EDGEAI_CENTRAL_CONFIG or /etc/edgeai/central.json)
           edgeai-central config validate FILE         validate a config file and the secrets in the environment
+          edgeai-central export-feedback --out DIR [--config FILE] [--since ISO-8601]
+                                                      write reviewed (confirmed and dismissed) evidence with labels and boxes
           edgeai-central test-platform [--listen URL] [--callback URL] [--auto-progress-s N]
                                                       a stand-in governance platform for tests and the demo
         secrets (environment): EDGEAI_CENTRAL_API_TOKEN, EDGEAI_CENTRAL_MQTT_PASSWORD, EDGEAI_CENTRAL_DATABASE,
@@ -40,6 +43,8 @@ internal static class CentralCommandLine
                     return 0;
                 case "test-platform":
                     return await RunTestPlatformAsync(list).ConfigureAwait(false);
+                case "export-feedback":
+                    return await ExportFeedbackAsync(list).ConfigureAwait(false);
                 case "help" or "--help" or "-h":
                     Console.WriteLine(Usage);
                     return 0;
@@ -70,6 +75,21 @@ internal static class CentralCommandLine
         var options = CentralConfigLoader.Load(configFile);
         await using var app = CentralApp.Build(options);
         await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<int> ExportFeedbackAsync(List<string> args)
+    {
+        var outDir = Option(args, "--out") ?? throw new ArgumentException("export-feedback needs --out DIR");
+        var since = Option(args, "--since") is { } s
+            ? DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : throw new ArgumentException($"--since: not a date/time: {s}")
+            : (DateTimeOffset?)null;
+        var options = CentralConfigLoader.Load(Option(args, "--config") ?? Environment.GetEnvironmentVariable("EDGEAI_CENTRAL_CONFIG") ?? "/etc/edgeai/central.json");
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+        await using var store = new Storage.CentralStore(Storage.CentralStore.CreateDialect(options.Database), loggers.CreateLogger<Storage.CentralStore>(), TimeProvider.System);
+        await store.MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+        var summary = await new Cases.FeedbackExporter(store).ExportAsync(outDir, since, CancellationToken.None).ConfigureAwait(false);
+        Console.WriteLine($"{summary.Cases} reviewed cases ({summary.Confirmed} confirmed, {summary.Dismissed} dismissed): {summary.Images} images written to {outDir}, {summary.Missing} no longer stored");
         return 0;
     }
 

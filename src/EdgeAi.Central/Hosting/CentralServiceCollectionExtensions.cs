@@ -43,12 +43,17 @@ internal static class CentralServiceCollectionExtensions
         services.AddSingleton<MediaLinks>();
         services.AddSingleton<FilingBuilder>();
         services.AddSingleton<CaseWorkflow>();
+        services.AddSingleton<CaseReview>();
+        services.AddSingleton<CaseSupervision>();
         services.AddSingleton<IPlatformAdapter>(sp => options.Platform.Kind == PlatformKind.Open311
             ? new Open311PlatformAdapter(options.Platform)
             : new WebhookPlatformAdapter(options.Platform, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<OutboxDispatcher>();
         services.AddHostedService<PlatformStatusPoller>();
         services.AddHostedService<VerificationWatchdog>();
+        services.AddHostedService<CaseLoopService>();
+        services.AddSingleton<CameraFaultMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<CameraFaultMonitor>());
         return services;
     }
 

@@ -105,7 +105,7 @@ internal sealed partial class IncidentService
             var episodes = await batch.LookupEpisodesAsync(events.Select(e => e.Event.EpisodeId.ToString()).Distinct().ToList()).ConfigureAwait(false);
             var seen = new HashSet<Guid>();
             var dirty = new Dictionary<Guid, IncidentSnapshot>();
-            var created = new List<IncidentSnapshot>();
+            var created = new List<(IncidentSnapshot Incident, EdgeEvent First)>();
             var episodeRows = new Dictionary<string, EpisodeRow>(StringComparer.Ordinal);
             var rejected = new List<(ReceivedEvent, string)>();
             var eventWrites = new List<(EventRow Row, List<EventEvidenceRow> Evidence)>();
@@ -146,7 +146,7 @@ internal sealed partial class IncidentService
                     {
                         incident = NewIncident(e, now);
                         idx.Put(incident);
-                        created.Add(incident);
+                        created.Add((incident, e));
                     }
                     else
                     {
@@ -189,12 +189,12 @@ internal sealed partial class IncidentService
             await batch.InsertEventsAsync(eventWrites.Select(w => w.Row).ToList(), eventWrites.SelectMany(w => w.Evidence).ToList()).ConfigureAwait(false);
             await batch.UpsertCameraInfosAsync(cameras.Values).ConfigureAwait(false);
             foreach (var (device, (seq, at)) in sequences) await batch.UpsertDeviceSequenceAsync(device, seq, at).ConfigureAwait(false);
-            foreach (var incident in created) await InsertCaseAsync(batch, incident, now).ConfigureAwait(false);
+            foreach (var (incident, first) in created) await InsertCaseAsync(batch, incident, first, now).ConfigureAwait(false);
             foreach (var s in touched) await batch.SetRevisionAsync(s, revisions[s] + 1).ConfigureAwait(false);
             await batch.CommitAsync().ConfigureAwait(false);
 
             foreach (var s in scenarios) Index(s).Revision = touched.Contains(s) ? revisions[s] + 1 : revisions[s];
-            foreach (var incident in created) LogIncidentOpened(incident.Id, incident.Scenario, incident.Cameras[0].DeviceId, incident.Cameras[0].CameraId);
+            foreach (var (incident, _) in created) LogIncidentOpened(incident.Id, incident.Scenario, incident.Cameras[0].DeviceId, incident.Cameras[0].CameraId);
             return new IngestResult(eventWrites.Count, duplicates, created.Count, rejected);
         }
         catch
@@ -264,22 +264,36 @@ internal sealed partial class IncidentService
         FirstSeen = e.DetectionTime,
         LastSeen = e.DetectionTime,
         CreatedAt = now,
+        GridCode = _options.Grids.Map.Locate(e.Camera.Lat, e.Camera.Lon)?.Code,
     };
 
-    private async Task InsertCaseAsync(IncidentBatch batch, IncidentSnapshot incident, DateTimeOffset now)
+    /// <summary>
+    /// Opens the incident's case: routed to a department by scenario and grid, and by the review policy filed at once
+    /// (with its deadline), held for an operator (until the review timeout) or only recorded.
+    /// </summary>
+    private async Task InsertCaseAsync(IncidentBatch batch, IncidentSnapshot incident, EdgeEvent first, DateTimeOffset now)
     {
         var category = _options.Platform.CategoryFor(incident.Scenario);
         var caseId = Guid.CreateVersion7(now).ToString();
         var ms = UnixMs.From(now);
+        var grid = incident.GridCode is { } code ? _options.Grids.Map.Get(code) : null;
+        var policy = _options.Review.PolicyFor(incident.Scenario, first.DeviceId, first.Camera.Id, incident.GridCode);
+        var state = policy switch { ReviewPolicies.Hold => CaseStates.Held, ReviewPolicies.Record => CaseStates.Recorded, _ => CaseStates.Detected };
+        var department = _options.Routing.DepartmentFor(incident.Scenario, grid);
+        var where = grid is null ? "" : $" in grid {grid.Code}";
         await batch.InsertCaseAsync(
             new CaseRow
             {
-                CaseId = caseId, IncidentId = incident.Id.ToString(), Scenario = incident.Scenario, State = CaseStates.Detected,
+                CaseId = caseId, IncidentId = incident.Id.ToString(), Scenario = incident.Scenario, State = state,
                 Platform = _options.Platform.Kind.ToString().ToLowerInvariant(), CategoryClass = category.Class, CategorySubclass = category.Subclass,
                 CategoryCode = category.Code, CreatedAt = ms, UpdatedAt = ms,
+                DeviceId = first.DeviceId, CameraId = first.Camera.Id, Model = $"{first.Model.Name} {first.Model.Version}", Rule = first.Rule.Name,
+                ReviewPolicy = policy, ReviewDueAt = state == CaseStates.Held ? UnixMs.From(now + _options.Review.Timeout) : null,
+                GridCode = grid?.Code, Department = department,
+                DeadlineAt = state == CaseStates.Detected ? UnixMs.From(now + _options.Supervision.DeadlineFor(incident.Scenario)) : null,
             },
-            $"incident opened by {incident.Cameras[0].DeviceId}/{incident.Cameras[0].CameraId}",
-            new OutboxRow { CaseId = caseId, Kind = OutboxKinds.File, CreatedAt = ms, NextAttemptAt = ms }).ConfigureAwait(false);
+            $"incident opened by {first.DeviceId}/{first.Camera.Id}{where}; review policy {policy}; routed to {department}",
+            state == CaseStates.Detected ? new OutboxRow { CaseId = caseId, Kind = OutboxKinds.File, CreatedAt = ms, NextAttemptAt = ms } : null).ConfigureAwait(false);
     }
 
     /// <summary>Brings the index up to <paramref name="dbRevision"/>: everything on first use, then only incidents changed since.</summary>
@@ -397,6 +411,7 @@ internal sealed partial class IncidentService
         IncidentId = i.Id.ToString(), Scenario = i.Scenario, State = i.State, Lat = i.Lat, Lon = i.Lon, ZoneId = i.ZoneId,
         FirstSeen = UnixMs.From(i.FirstSeen), LastSeen = UnixMs.From(i.LastSeen), ClosedAt = i.ClosedAt is { } c ? UnixMs.From(c) : null,
         CloseReason = i.CloseReason, EventCount = i.EventCount, Revision = revision, CreatedAt = UnixMs.From(i.CreatedAt), UpdatedAt = UnixMs.From(now),
+        GridCode = i.GridCode,
     };
 
     private static IncidentCameraRow ToRow(Guid incidentId, CameraTrack c) => new()
@@ -411,7 +426,7 @@ internal sealed partial class IncidentService
         {
             Id = Guid.Parse(row.IncidentId), Scenario = row.Scenario, ZoneId = row.ZoneId, Lat = row.Lat, Lon = row.Lon, State = row.State,
             FirstSeen = UnixMs.ToTime(row.FirstSeen), LastSeen = UnixMs.ToTime(row.LastSeen), ClosedAt = UnixMs.ToTime(row.ClosedAt),
-            CloseReason = row.CloseReason, EventCount = row.EventCount, CreatedAt = UnixMs.ToTime(row.CreatedAt),
+            CloseReason = row.CloseReason, EventCount = row.EventCount, CreatedAt = UnixMs.ToTime(row.CreatedAt), GridCode = row.GridCode,
         };
         foreach (var c in cameras)
         {

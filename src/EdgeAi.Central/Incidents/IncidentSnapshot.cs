@@ -52,4 +52,7 @@ internal sealed class IncidentSnapshot
         }
         return null;
     }
+
+    /// <summary>The grid (网格) the first camera stands in; null outside every grid or without a grid layer.</summary>
+    public string? GridCode { get; init; }
 }

@@ -7,7 +7,8 @@ namespace EdgeAi.Central.Platforms;
 /// Open311 GeoReport v2: <c>POST {url}/requests.json</c> (form: service_code, lat, long, description, media_url,
 /// api_key, attribute[edgeai_incident_id]) answered by <c>[{"service_request_id": …}]</c>, or by a <c>token</c>
 /// when the server creates requests asynchronously. The incident id also goes as Idempotency-Key (honoured by
-/// servers that support it). Status: <c>GET {url}/requests/{id}.json</c>; GeoReport knows only open and closed,
+/// servers that support it); a token is kept as the case's id (<c>token:…</c>) until status polling resolves it with
+/// <c>GET {url}/tokens/{token}.json</c>. Status: <c>GET {url}/requests/{id}.json</c>; GeoReport knows only open and closed,
 /// mapped to accepted and resolved. GeoReport has no call for Central's own updates: notifications are recorded only.
 /// </summary>
 internal sealed class Open311PlatformAdapter(PlatformSettings settings) : IPlatformAdapter, IDisposable
@@ -26,6 +27,9 @@ internal sealed class Open311PlatformAdapter(PlatformSettings settings) : IPlatf
             new("attribute[edgeai_case_ref]", filing.CaseRef),
         };
         if (filing.Evidence.Count > 0) form.Add(new("media_url", filing.Evidence[0].Url));
+        if (filing.Grid is { } grid) form.Add(new("attribute[grid_code]", grid.Code));
+        if (filing.Department is { } department) form.Add(new("attribute[department]", department));
+        if (filing.Deadline is { } deadline) form.Add(new("attribute[deadline]", deadline.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
         if (settings.Open311ApiKey is { } key) form.Add(new("api_key", key));
         using var request = new HttpRequestMessage(HttpMethod.Post, PlatformHttp.Combine(settings.Url, "requests.json")) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Add(HmacSignature.IdempotencyHeader, filing.IncidentId);
@@ -44,16 +48,27 @@ internal sealed class Open311PlatformAdapter(PlatformSettings settings) : IPlatf
 
     public async Task<PlatformStatus?> GetStatusAsync(string platformCaseId, CancellationToken ct)
     {
-        if (platformCaseId.StartsWith("token:", StringComparison.Ordinal)) return null;
+        string? resolved = null;
+        if (platformCaseId.StartsWith("token:", StringComparison.Ordinal))
+        {
+            using var lookup = new HttpRequestMessage(HttpMethod.Get, PlatformHttp.Combine(settings.Url, $"tokens/{Uri.EscapeDataString(platformCaseId[6..])}.json"));
+            var (tokenResponse, tokenBody, _) = await PlatformHttp.SendAsync(_http, lookup, settings.RequestTimeout, ct).ConfigureAwait(false);
+            using (tokenResponse)
+            {
+                // not yet created on the platform: ask again at the next poll
+                if (WebhookPlatformAdapter.ReadString(tokenBody, "service_request_id") is not { Length: > 0 } id) return null;
+                platformCaseId = resolved = id;
+            }
+        }
         using var request = new HttpRequestMessage(HttpMethod.Get, PlatformHttp.Combine(settings.Url, $"requests/{Uri.EscapeDataString(platformCaseId)}.json"));
         var (response, body, _) = await PlatformHttp.SendAsync(_http, request, settings.RequestTimeout, ct).ConfigureAwait(false);
         using (response)
         {
             return WebhookPlatformAdapter.ReadString(body, "status") switch
             {
-                "open" => new PlatformStatus(CaseStates.Accepted, WebhookPlatformAdapter.ReadString(body, "status_notes")),
-                "closed" => new PlatformStatus(CaseStates.Resolved, WebhookPlatformAdapter.ReadString(body, "status_notes")),
-                _ => null,
+                "open" => new PlatformStatus(CaseStates.Accepted, WebhookPlatformAdapter.ReadString(body, "status_notes"), resolved),
+                "closed" => new PlatformStatus(CaseStates.Resolved, WebhookPlatformAdapter.ReadString(body, "status_notes"), resolved),
+                _ => resolved is null ? null : new PlatformStatus(CaseStates.Filed, null, resolved),
             };
         }
     }

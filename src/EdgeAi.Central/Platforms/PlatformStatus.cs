@@ -1,4 +1,7 @@
 namespace EdgeAi.Central.Platforms;
 
-/// <summary>A case state reported by the platform (one of <c>CaseStates.FromPlatform</c>) and its note.</summary>
-internal sealed record PlatformStatus(string State, string? Note);
+/// <summary>
+/// A case state reported by the platform (one of <c>CaseStates.FromPlatform</c>) and its note; with the platform's
+/// case id when it differs from the one Central holds (an Open311 token resolved to its service request id).
+/// </summary>
+internal sealed record PlatformStatus(string State, string? Note, string? PlatformCaseId = null);

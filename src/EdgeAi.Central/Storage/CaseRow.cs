@@ -30,4 +30,44 @@ internal sealed class CaseRow
     public long UpdatedAt { get; set; }
 
     public long? FiledAt { get; set; }
+
+    public string? DeviceId { get; set; }
+
+    public string? CameraId { get; set; }
+
+    public string? Model { get; set; }
+
+    public string? Rule { get; set; }
+
+    public string? ReviewPolicy { get; set; }
+
+    public long? ReviewDueAt { get; set; }
+
+    public long? ReviewedAt { get; set; }
+
+    public string? ReviewedBy { get; set; }
+
+    public string? ReviewOutcome { get; set; }
+
+    public string? ReviewReason { get; set; }
+
+    public string? ReviewNote { get; set; }
+
+    public string? GridCode { get; set; }
+
+    public string? Department { get; set; }
+
+    public long? DeadlineAt { get; set; }
+
+    public long? EscalatedAt { get; set; }
+
+    public string? Escalation { get; set; }
+
+    public long ReopenCount { get; set; }
+
+    public string? Evaluation { get; set; }
+
+    public string? EvaluationNote { get; set; }
+
+    public long? ClosedAt { get; set; }
 }

@@ -65,13 +65,16 @@ internal sealed partial class CentralStore
         return true;
     }
 
-    /// <summary>Records a failed attempt and when to try again; for a filing also on the case (visible in the API).</summary>
-    public async Task RetryOutboxAsync(OutboxRow item, string error, DateTimeOffset nextAttempt, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Records a failed attempt and when to try again, the lease kept until <paramref name="lockedUntil"/> (the owner retries
+    /// in process; past it, after a crash, any instance may); for a filing also on the case (visible in the API).
+    /// </summary>
+    public async Task RetryOutboxAsync(OutboxRow item, string error, DateTimeOffset nextAttempt, DateTimeOffset? lockedUntil, DateTimeOffset now, CancellationToken ct)
     {
         await using var w = await Dialect.BeginWriteAsync(["case:" + item.CaseId], ct).ConfigureAwait(false);
         await w.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @next, locked_until = NULL WHERE id = @id",
-            new { id = item.Id, error, next = UnixMs.From(nextAttempt) }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+            "UPDATE outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @next, locked_until = @until WHERE id = @id",
+            new { id = item.Id, error, next = UnixMs.From(nextAttempt), until = lockedUntil is { } u ? UnixMs.From(u) : (long?)null }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
         if (item.Kind == OutboxKinds.File)
         {
             await w.Connection.ExecuteAsync(new CommandDefinition(
@@ -134,6 +137,7 @@ internal sealed partial class CentralStore
                 """, new { caseId, state = update.KeepState ? before.State : update.NewState, at, platformCaseId = update.PlatformCaseId },
                 w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
         }
+        await ApplyCaseLoopFieldsAsync(w, caseId, update, before, at, ct).ConfigureAwait(false);
         await w.Connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO case_timeline (case_id, at, state, source, detail) VALUES (@caseId, @at, @state, @source, @detail)",
             new { caseId, at, state = update.KeepState ? before.State : update.NewState, source = update.Source, detail = update.Detail },
@@ -235,5 +239,77 @@ internal sealed partial class CentralStore
         await ApplyCaseUpdateAsync(w, command.CaseId, decide, now, ct).ConfigureAwait(false);
         await w.CommitAsync(ct).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>The case-loop fields an update carries: review decision, deadline, escalation, reopen count, evaluation, closing time.</summary>
+    private static async Task ApplyCaseLoopFieldsAsync(WriteScope w, string caseId, CaseUpdate update, CaseRow before, long at, CancellationToken ct)
+    {
+        var newState = update.KeepState ? before.State : update.NewState;
+        var closing = newState != before.State && newState == Cases.CaseStates.Closed;
+        if (update.Review is null && update.DeadlineAt is null && update.Escalation is null && !update.Reopened && update.Evaluation is null && !closing) return;
+        var r = update.Review;
+        await w.Connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE cases SET
+                reviewed_at = CASE WHEN @reviewed = 1 THEN @at ELSE reviewed_at END,
+                reviewed_by = COALESCE(@by, reviewed_by), review_outcome = COALESCE(@outcome, review_outcome),
+                review_reason = COALESCE(@reason, review_reason), review_note = COALESCE(@note, review_note),
+                category_class = COALESCE(@class, category_class), category_subclass = COALESCE(@subclass, category_subclass), category_code = COALESCE(@code, category_code),
+                deadline_at = COALESCE(@deadline, deadline_at),
+                escalated_at = CASE WHEN @escalation IS NOT NULL AND escalated_at IS NULL THEN @at ELSE escalated_at END,
+                escalation = COALESCE(escalation, @escalation),
+                reopen_count = reopen_count + @reopened,
+                evaluation = COALESCE(@evaluation, evaluation), evaluation_note = COALESCE(@evaluationNote, evaluation_note),
+                closed_at = CASE WHEN @closing = 1 THEN @at ELSE closed_at END,
+                updated_at = @at
+            WHERE case_id = @caseId
+            """,
+            new
+            {
+                caseId, at, reviewed = r is null ? 0 : 1, by = r?.By, outcome = r?.Outcome, reason = r?.Reason, note = r?.Note,
+                @class = r?.Category?.Class, subclass = r?.Category?.Subclass, code = r?.Category?.Code,
+                deadline = update.DeadlineAt, escalation = update.Escalation, reopened = update.Reopened ? 1 : 0,
+                evaluation = update.Evaluation?.Value, evaluationNote = update.Evaluation?.Note, closing = closing ? 1 : 0,
+            }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Held cases whose review time ran out by <paramref name="now"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<CaseRow>> ListReviewDueAsync(DateTimeOffset now, int max, CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        return (await c.QueryAsync<CaseRow>(new CommandDefinition(
+            "SELECT * FROM cases WHERE state = @state AND review_due_at <= @now ORDER BY review_due_at LIMIT @max",
+            new { state = Cases.CaseStates.Held, now = UnixMs.From(now), max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+    }
+
+    /// <summary>Cases past their deadline by <paramref name="now"/>, not final and not yet escalated.</summary>
+    public async Task<IReadOnlyList<CaseRow>> ListOverdueAsync(DateTimeOffset now, int max, CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        return (await c.QueryAsync<CaseRow>(new CommandDefinition(
+            $"SELECT * FROM cases WHERE deadline_at <= @now AND escalated_at IS NULL AND NOT ({Dialect.InList("state", "final")}) ORDER BY deadline_at LIMIT @max",
+            new { now = UnixMs.From(now), final = Cases.CaseStates.Final.ToList(), max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+    }
+
+    /// <summary>Reviewed cases counted by camera, rule, model, outcome and reason (what the detectors get wrong, and where).</summary>
+    public async Task<IReadOnlyList<ReviewCountRow>> CountReviewsAsync(CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        return (await c.QueryAsync<ReviewCountRow>(new CommandDefinition(
+            """
+            SELECT device_id, camera_id, scenario, rule, model, review_outcome AS outcome, review_reason AS reason, COUNT(*) AS count
+            FROM cases WHERE review_outcome IS NOT NULL
+            GROUP BY device_id, camera_id, scenario, rule, model, review_outcome, review_reason
+            ORDER BY device_id, camera_id, scenario, rule, model, review_outcome, review_reason
+            """, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+    }
+
+    /// <summary>Reviewed cases (confirmed and dismissed), oldest first, for the feedback dataset.</summary>
+    public async Task<IReadOnlyList<CaseRow>> ListReviewedAsync(long afterMs, int max, CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        return (await c.QueryAsync<CaseRow>(new CommandDefinition(
+            "SELECT * FROM cases WHERE review_outcome IS NOT NULL AND reviewed_at > @afterMs ORDER BY reviewed_at, case_id LIMIT @max",
+            new { afterMs, max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
     }
 }

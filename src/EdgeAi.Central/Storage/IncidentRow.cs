@@ -30,4 +30,6 @@ internal sealed class IncidentRow
     public long CreatedAt { get; set; }
 
     public long UpdatedAt { get; set; }
+
+    public string? GridCode { get; set; }
 }

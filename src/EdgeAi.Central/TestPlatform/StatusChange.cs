@@ -1,4 +1,4 @@
 namespace EdgeAi.Central.TestPlatform;
 
 /// <summary>Body of <c>POST /admin/cases/{id}/status</c>.</summary>
-internal sealed record StatusChange(string Status, string? Note);
+internal sealed record StatusChange(string Status, string? Note, string? Evaluation = null);

@@ -19,4 +19,13 @@ internal sealed record TestPlatformOptions
 
     /// <summary>Close a case when Central reports it verified; re-dispatch it when reported reopened. Default true.</summary>
     public bool FollowVerification { get; init; } = true;
+
+    /// <summary>
+    /// Open311 answers with a <c>token</c> instead of the service request id (asynchronous creation); <c>GET
+    /// /tokens/{token}.json</c> gives the id from the <see cref="TokenLookupsBeforeId"/>+1-th lookup on. Default false.
+    /// </summary>
+    public bool Open311Async { get; init; }
+
+    /// <summary>Token lookups answered with no id yet (the request is still being created). Default 1.</summary>
+    public int TokenLookupsBeforeId { get; init; } = 1;
 }

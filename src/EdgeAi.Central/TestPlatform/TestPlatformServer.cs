@@ -43,6 +43,11 @@ internal sealed partial class TestPlatformServer : IAsyncDisposable
 
     public int CallbacksSent { get; private set; }
 
+    /// <summary>Open311 token lookups answered.</summary>
+    public int TokenLookups { get; private set; }
+
+    private readonly Dictionary<string, int> _tokenLookups = new(StringComparer.Ordinal);
+
     public string Url => _options.Listen.TrimEnd('/');
 
     public IReadOnlyList<PlatformCase> Cases
@@ -106,9 +111,28 @@ internal sealed partial class TestPlatformServer : IAsyncDisposable
                 return Results.BadRequest(new[] { new { code = 400, description = "service_code, lat and long are required" } });
             var text = string.Join("&", form.Select(f => $"{f.Key}={f.Value}"));
             var caseRef = form["attribute[edgeai_case_ref]"].FirstOrDefault() ?? key;
+            if (_options.Open311Async)
+            {
+                return await FileAsync(key, caseRef, "open311", text,
+                    c => Results.Json(new[] { new { token = "tok-" + c.Id, service_notice = "queued by the EdgeAi test platform" } }, statusCode: 201),
+                    c => Results.Ok(new[] { new { token = "tok-" + c.Id, service_notice = "duplicate" } }));
+            }
             return await FileAsync(key, caseRef, "open311", text,
                 c => Results.Json(new[] { new { service_request_id = c.Id, service_notice = "accepted by the EdgeAi test platform" } }, statusCode: 201),
                 c => Results.Ok(new[] { new { service_request_id = c.Id, service_notice = "duplicate" } }));
+        });
+
+        app.MapGet("/tokens/{token}.json", (string token) =>
+        {
+            lock (_lock)
+            {
+                if (!token.StartsWith("tok-", StringComparison.Ordinal) || !_byId.TryGetValue(token[4..], out var c)) return Results.NotFound(new[] { new { code = 404, description = "no such token" } });
+                TokenLookups++;
+                var lookups = _tokenLookups[token] = _tokenLookups.GetValueOrDefault(token) + 1;
+                return lookups <= _options.TokenLookupsBeforeId
+                    ? Results.Ok(new[] { new { token, service_request_id = (string?)null } })
+                    : Results.Ok(new[] { new { token, service_request_id = (string?)c.Id } });
+            }
         });
 
         app.MapGet("/cases/{id}", (string id) =>
@@ -171,7 +195,7 @@ internal sealed partial class TestPlatformServer : IAsyncDisposable
 
         app.MapPost("/admin/cases/{id}/status", async (string id, StatusChange change) =>
         {
-            var result = await SetStatusAsync(id, change.Status, change.Note, CancellationToken.None);
+            var result = await SetStatusAsync(id, change.Status, change.Note, CancellationToken.None, change.Evaluation);
             return result is null ? Results.NotFound() : Results.Ok(new { callback_status = result });
         });
 
@@ -235,7 +259,8 @@ internal sealed partial class TestPlatformServer : IAsyncDisposable
     }
 
     /// <summary>Sets a case's status and reports it to Central; returns Central's HTTP status (0 when no callback is configured), null when unknown.</summary>
-    public async Task<int?> SetStatusAsync(string id, string status, string? note, CancellationToken ct)
+    /// <summary>Sets a case's status and calls Central back, with the platform's evaluation (评价) when given.</summary>
+    public async Task<int?> SetStatusAsync(string id, string status, string? note, CancellationToken ct, string? evaluation = null)
     {
         PlatformCase? c;
         lock (_lock)
@@ -244,13 +269,15 @@ internal sealed partial class TestPlatformServer : IAsyncDisposable
             c.Status = status;
             c.StatusAt = DateTimeOffset.UtcNow;
         }
-        return await CallbackAsync(c, status, note, ct).ConfigureAwait(false);
+        return await CallbackAsync(c, status, note, ct, evaluation).ConfigureAwait(false);
     }
 
-    private async Task<int> CallbackAsync(PlatformCase c, string status, string? note, CancellationToken ct)
+    private async Task<int> CallbackAsync(PlatformCase c, string status, string? note, CancellationToken ct, string? evaluation = null)
     {
         if (_options.CallbackUrl is null) return 0;
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { case_ref = c.CaseRef, platform_case_id = c.Id, status, note }, PlatformJson.Options);
+        var body = evaluation is null
+            ? JsonSerializer.SerializeToUtf8Bytes(new { case_ref = c.CaseRef, platform_case_id = c.Id, status, note }, PlatformJson.Options)
+            : JsonSerializer.SerializeToUtf8Bytes(new { case_ref = c.CaseRef, platform_case_id = c.Id, status, note, evaluation }, PlatformJson.Options);
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         for (var attempt = 1; ; attempt++)
         {

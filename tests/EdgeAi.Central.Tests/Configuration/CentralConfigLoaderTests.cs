@@ -122,5 +122,61 @@ public sealed class CentralConfigLoaderTests : IDisposable
         Assert.Equal("/srv/central/spool-hub_2", o.Consumer.ResolveSpoolDirectory(o));
     }
 
+    [Fact]
+    public void Load_CaseLoopKeys_ReviewGridsRoutingSupervision()
+    {
+        var grids = TestPaths.InRepo("config", "grids", "demo-grids.geojson");
+        var path = Write($$"""
+            { "database": { "connection_string": "Data Source=/tmp/x.db" }, "platform": { "url": "http://p/" },
+              "review": { "default": "file", "scenarios": { "crowding": "hold", "illegal_fishing": "record" },
+                          "cameras": { "edge-01/cam-3": "hold" }, "grids": { "310101013002003": "hold" },
+                          "timeout_s": 600, "timeout_action": "dismiss" },
+              "grids": { "file": "{{grids}}" },
+              "routing": { "rules": [ { "scenario": "litter", "grid": "310101002001001", "department": "环卫一所" },
+                                      { "street": "310101013", "department": "外滩街道" } ], "fallback": "指挥中心" },
+              "supervision": { "deadlines_s": { "litter": 3600, "road_collapse": 900 }, "reopen_escalate_after": 3 } }
+            """);
+        var o = CentralConfigLoader.Load(path, n => Secrets.GetValueOrDefault(n));
+        Assert.Equal("hold", o.Review.PolicyFor("crowding", "edge-01", "cam-1", null));
+        Assert.Equal("hold", o.Review.PolicyFor("litter", "edge-01", "cam-3", null));
+        Assert.Equal("hold", o.Review.PolicyFor("litter", "edge-02", "cam-1", "310101013002003"));
+        Assert.Equal("record", o.Review.PolicyFor("illegal_fishing", "edge-02", "cam-1", null));
+        Assert.Equal("file", o.Review.PolicyFor("litter", "edge-02", "cam-1", null));
+        Assert.Equal(TimeSpan.FromMinutes(10), o.Review.Timeout);
+        Assert.Equal("dismiss", o.Review.TimeoutAction);
+        Assert.Equal(6, o.Grids.Map.Grids.Count);
+        Assert.Equal("环卫一所", o.Routing.DepartmentFor("litter", o.Grids.Map.Get("310101002001001")));
+        Assert.Equal("外滩街道", o.Routing.DepartmentFor("crowding", o.Grids.Map.Locate(31.24, 121.49)));
+        Assert.Equal(TimeSpan.FromHours(1), o.Supervision.DeadlineFor("litter"));
+        Assert.Equal(TimeSpan.FromMinutes(15), o.Supervision.DeadlineFor("road_collapse"));
+        Assert.Equal(TimeSpan.FromMinutes(30), o.Supervision.DeadlineFor("crowding"));
+        Assert.Equal(3, o.Supervision.ReopenEscalateAfter);
+    }
+
+    [Fact]
+    public void Load_BrokenCaseLoopKeys_EveryErrorNamed()
+    {
+        var badGrids = Path.Combine(_dir, "bad.geojson");
+        File.WriteAllText(badGrids, """{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}""");
+        var path = Write($$"""
+            { "database": { "connection_string": "Data Source=/tmp/x.db" }, "platform": { "url": "http://p/" },
+              "review": { "default": "maybe", "scenarios": { "litter": "later" }, "cameras": { "cam-1": "hold" }, "timeout_action": "record", "grids": { "nowhere": "hold" } },
+              "grids": { "file": "{{badGrids}}" },
+              "routing": { "rules": [ { "scenario": "litter" }, "x" ] },
+              "supervision": { "deadlines_s": { "litter": 0 } } }
+            """);
+        var ex = Assert.Throws<ConfigException>(() => CentralConfigLoader.Load(path, n => Secrets.GetValueOrDefault(n)));
+        var all = string.Join("\n", ex.Errors);
+        Assert.Contains("central.json: review.default: must be one of file, hold, record, got 'maybe'", all);
+        Assert.Contains("central.json: review.scenarios.litter: must be one of file, hold, record, got 'later'", all);
+        Assert.Contains("central.json: review.cameras.cam-1: must be written device_id/camera_id", all);
+        Assert.Contains("central.json: review.timeout_action: must be one of file, dismiss, got 'record'", all);
+        Assert.Contains("central.json: review.grids.nowhere: no grid with this code in grids.file", all);
+        Assert.Contains("central.json: grids.file: " + badGrids + ": feature 0: property 'code' is required", all);
+        Assert.Contains("central.json: routing.rules[0].department: is required", all);
+        Assert.Contains("central.json: routing.rules[1]: must be an object", all);
+        Assert.Contains("central.json: supervision.deadlines_s.litter: must be between 1 and", all);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

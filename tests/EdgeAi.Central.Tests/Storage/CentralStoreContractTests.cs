@@ -109,6 +109,68 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CaseLoop_HeldConfirmedDismissedOverdueEvaluated_FieldsAndQueries()
+    {
+        var store = await StoreAsync();
+        var options = TestOptions.For("unused") with
+        {
+            Review = new ReviewSettings { Default = ReviewPolicies.Hold, Timeout = TimeSpan.FromMinutes(5) },
+            Grids = new GridSettings { Map = EdgeAi.Central.Grids.GridMap.Parse(EdgeAi.Central.Tests.EndToEnd.CaseLoopEndToEndTests.TwoGrids()) },
+            Routing = new RoutingSettings { Rules = [new RoutingRule(null, "G-A", null, null, "D-A")] },
+        };
+        var t0 = DateTimeOffset.UtcNow;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(t0);
+        var metrics = new CentralMetrics();
+        var incidents = new IncidentService(store, options, time, new OutboxSignal(), metrics, NullLogger<IncidentService>.Instance);
+        await incidents.IngestAsync([
+            Received(TestEvents.Make("edge-01", "a", TestEvents.Offset(0, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, 1, t0)),
+            Received(TestEvents.Make("edge-01", "b", TestEvents.Offset(3000, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, 2, t0)),
+        ], default);
+        var held = await store.ListCasesInStatesAsync([CaseStates.Held], 10, default);
+        Assert.Equal(2, held.Count);
+        var inGrid = held.Single(c => c.CameraId == "a");
+        Assert.Equal(("G-A", "D-A", "hold"), (inGrid.GridCode, inGrid.Department, inGrid.ReviewPolicy));
+        Assert.Equal(UnixMs.From(t0 + TimeSpan.FromMinutes(5)), inGrid.ReviewDueAt);
+        Assert.Empty(await store.ListReviewDueAsync(t0 + TimeSpan.FromMinutes(4), 10, default));
+
+        var review = new CaseReview(store, options, new OutboxSignal(), metrics, time, NullLogger<CaseReview>.Instance);
+        Assert.Equal(ReviewResult.Applied, await review.ConfirmAsync(inGrid.CaseId, "op", "ok", new PlatformCategory("c", "s", "0001"), default));
+        Assert.Equal(ReviewResult.NotPending, await review.DismissAsync(inGrid.CaseId, "op", "duplicate", null, default));
+        var other = held.Single(c => c.CameraId == "b");
+        Assert.Equal(ReviewResult.Applied, await review.DismissAsync(other.CaseId, "op", "not_in_scope", "a park, not a street", default));
+
+        var confirmed = (await store.GetCaseAsync(inGrid.CaseId, default))!;
+        Assert.Equal((CaseStates.Detected, "confirmed", "op", "0001"), (confirmed.State, confirmed.ReviewOutcome, confirmed.ReviewedBy, confirmed.CategoryCode));
+        Assert.Equal(UnixMs.From(t0 + options.Supervision.DeadlineFor(Scenarios.Litter)), confirmed.DeadlineAt);
+        Assert.Single(await store.GetOutboxAsync(inGrid.CaseId, default));
+        Assert.Empty(await store.GetOutboxAsync(other.CaseId, default));
+
+        var counts = await store.CountReviewsAsync(default);
+        Assert.Equal(2, counts.Count);
+        Assert.Contains(counts, r => r is { Outcome: "dismissed", Reason: "not_in_scope", CameraId: "b", Count: 1 });
+        Assert.Equal(2, (await store.ListReviewedAsync(0, 10, default)).Count);
+
+        // overdue: listed once, escalated once, never a dismissed case
+        var late = t0 + options.Supervision.DeadlineFor(Scenarios.Litter) + TimeSpan.FromSeconds(1);
+        Assert.Empty(await store.ListOverdueAsync(late - TimeSpan.FromSeconds(2), 10, default));
+        Assert.Equal(inGrid.CaseId, Assert.Single(await store.ListOverdueAsync(late, 10, default)).CaseId);
+        time.SetUtcNow(late);
+        var supervision = new CaseSupervision(store, new OutboxSignal(), metrics, time, NullLogger<CaseSupervision>.Instance);
+        Assert.Equal(1, await supervision.EscalateOverdueAsync(default));
+        Assert.Equal(0, await supervision.EscalateOverdueAsync(default));
+        var escalated = (await store.GetCaseAsync(inGrid.CaseId, default))!;
+        Assert.Equal(UnixMs.From(late), escalated.EscalatedAt);
+        Assert.StartsWith("overdue", escalated.Escalation);
+        Assert.Equal(1, metrics.Escalations);
+
+        // the platform's evaluation and closing time
+        await store.UpdateCaseAsync(inGrid.CaseId, row => new CaseUpdate(CaseStates.Closed, "platform", "done") { Evaluation = ("satisfied", "quick") }, late, default);
+        var closed = (await store.GetCaseAsync(inGrid.CaseId, default))!;
+        Assert.Equal(("satisfied", "quick", UnixMs.From(late)), (closed.Evaluation, closed.EvaluationNote, closed.ClosedAt));
+        Assert.Empty(await store.ListOverdueAsync(late + TimeSpan.FromDays(1), 10, default));
+    }
+
+    [Fact]
     public async Task ClaimOutbox_TwoClaimers_EachItemToOneOwner()
     {
         var store = await StoreAsync();

@@ -117,10 +117,15 @@ async function openIncident(id) {
 
 function renderCases(items) {
   const list = $('cases');
-  list.replaceChildren(...items.map(({ case: c, timeline }) => el('li', { dataset: { testid: 'case', caseId: c.case_id, state: c.state } },
+  list.replaceChildren(...items.map(({ case: c, timeline }) => el('li', {
+    class: c.escalated_at ? 'escalated' : null,
+    dataset: { testid: 'case', caseId: c.case_id, state: c.state, escalated: c.escalated_at ? 'true' : 'false' },
+  },
     el('div', {}, el('strong', {}, c.scenario.replace('_', ' ')), ' · ', el('span', { class: 'state' }, c.state),
+      c.escalated_at ? el('span', { class: 'badge unhealthy', title: c.escalation || '' }, ' overdue · 督办') : null,
+      c.grid_code ? ` · grid ${c.grid_code}` : '', c.department ? ` · ${c.department}` : '',
       c.platform_case_id ? ` · platform ${c.platform_case_id}` : '', c.last_error ? el('span', { class: 'error' }, ` · ${c.last_error}`) : null),
-    el('div', { class: 'muted' }, `case ${c.case_id} · filed ${fmt.time(c.filed_at)}`),
+    el('div', { class: 'muted' }, `case ${c.case_id} · filed ${fmt.time(c.filed_at)}${c.deadline_at ? ` · due ${fmt.time(c.deadline_at)}` : ''}${c.evaluation ? ` · evaluation ${c.evaluation}` : ''}`),
     el('ol', { class: 'timeline', dataset: { testid: 'timeline' } }, (timeline || []).map((s) => el('li', { title: `${fmt.time(s.at)} · ${s.source}${s.detail ? ` · ${s.detail}` : ''}` }, s.state))))));
   if (items.length === 0) list.append(el('li', { class: 'muted' }, 'No cases.'));
 }
@@ -166,6 +171,7 @@ async function start() {
   $('app').hidden = false;
   $('logout').hidden = false;
   connect();
+  document.dispatchEvent(new Event('edgeai:signed-in'));
 }
 
 $('login-form').addEventListener('submit', async (e) => {
