@@ -7,7 +7,7 @@ using EdgeAi.Central.Diagnostics;
 using EdgeAi.Central.Hosting;
 using EdgeAi.Central.Storage;
 using EdgeAi.Central.TestPlatform;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using EdgeAi.Models;
 using EdgeAi.Models.Events;
 using EdgeAi.Testing;

@@ -1,5 +1,5 @@
 using EdgeAi.Central.Configuration;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAi.Central.Consuming;

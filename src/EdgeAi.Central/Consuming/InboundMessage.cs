@@ -1,4 +1,4 @@
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 
 namespace EdgeAi.Central.Consuming;
 

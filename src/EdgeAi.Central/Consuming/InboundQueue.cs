@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.Diagnostics;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAi.Central.Consuming;

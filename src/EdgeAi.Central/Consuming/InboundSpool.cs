@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using EdgeAi.Central.Configuration;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAi.Central.Consuming;

@@ -138,7 +138,7 @@ internal sealed partial class MessageProcessor(
             var result = await incidents.IngestAsync(events, ct).ConfigureAwait(false);
             foreach (var (evt, reason) in result.Rejected)
             {
-                DeadLetter(new InboundMessage(new Interop.Mqtt.MqttMessage(Topics.Events(evt.Event.DeviceId), Encoding.UTF8.GetBytes(evt.Json), 1, false, null, null), evt.ReceivedAt, 0, evt.Key),
+                DeadLetter(new InboundMessage(new Messaging.MqttMessage(Topics.Events(evt.Event.DeviceId), Encoding.UTF8.GetBytes(evt.Json), 1, false, null, null), evt.ReceivedAt, 0, evt.Key),
                     evt.Event.DeviceId, "event", reason);
             }
         }

@@ -1,5 +1,5 @@
 using EdgeAi.Central.Configuration;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using EdgeAi.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

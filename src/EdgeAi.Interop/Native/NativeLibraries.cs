@@ -9,12 +9,10 @@ namespace EdgeAi.Interop.Native;
 /// </summary>
 public static class NativeLibraries
 {
-    internal const string Mosquitto = "edgeai-mosquitto";
     internal const string TurboJpeg = "edgeai-turbojpeg";
 
     private static readonly Dictionary<string, (string Soname, string Package)> Known = new()
     {
-        [Mosquitto] = ("libmosquitto.so.1", "libmosquitto1"),
         [TurboJpeg] = ("libturbojpeg.so.0", "libturbojpeg0"),
     };
 
@@ -42,8 +40,6 @@ public static class NativeLibraries
             throw new NativeLibraryMissingException(lib.Soname, lib.Package);
     }
 
-    /// <summary>Checks every native library at start-up so a missing one fails fast with the package name.</summary>
-    public static void RequireMosquitto() => Require(Mosquitto);
-
+    /// <summary>Checks a native library at start-up so a missing one fails fast with the package name.</summary>
     public static void RequireTurboJpeg() => Require(TurboJpeg);
 }

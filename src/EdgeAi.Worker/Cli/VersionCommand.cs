@@ -11,7 +11,7 @@ internal static class VersionCommand
 {
     public static Command Create()
     {
-        var command = new Command("version", "Print EdgeAi's version and the versions of ONNX Runtime, libmosquitto, libturbojpeg and ffmpeg.");
+        var command = new Command("version", "Print EdgeAi's version and the versions of ONNX Runtime, MQTTnet, libturbojpeg and ffmpeg.");
         command.SetAction(_ =>
         {
             var ok = true;
@@ -22,7 +22,7 @@ internal static class VersionCommand
                 var providers = string.Join(",", OrtEnv.Instance().GetAvailableProviders());
                 return $"{OrtEnv.Instance().GetVersionString()} (providers: {providers})";
             });
-            ok &= Report("libmosquitto", () => { NativeLibraries.RequireMosquitto(); return Interop.Mqtt.MqttVersion.Get(); });
+            ok &= Report("MQTTnet", () => typeof(MQTTnet.MqttClientFactory).Assembly.GetName().Version?.ToString() ?? "?");
             ok &= Report("libturbojpeg", () => { NativeLibraries.RequireTurboJpeg(); return "libturbojpeg.so.0 loaded"; });
             ok &= Report("ffmpeg", FfmpegVersion);
             return ok ? 0 : 1;

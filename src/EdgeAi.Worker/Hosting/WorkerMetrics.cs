@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using EdgeAi.Worker.Health;
 
 namespace EdgeAi.Worker.Hosting;

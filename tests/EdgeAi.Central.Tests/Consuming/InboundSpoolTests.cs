@@ -1,7 +1,7 @@
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.Consuming;
 using EdgeAi.Central.Tests.Infrastructure;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using EdgeAi.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
