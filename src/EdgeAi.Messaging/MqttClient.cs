@@ -324,7 +324,8 @@ public sealed partial class MqttClient : IAsyncDisposable
             .WithSessionExpiryInterval((uint)Math.Clamp(o.SessionExpiry.TotalSeconds, 0, uint.MaxValue))
             .WithKeepAlivePeriod(o.KeepAlive)
             .WithTimeout(o.ConnectTimeout);
-        if (o.ReceiveMaximum > 0) b.WithReceiveMaximum(o.ReceiveMaximum);
+        if (o.ReceiveMaximum == 0) throw new ArgumentOutOfRangeException(nameof(o), "receive maximum must be 1-65535");
+        b.WithReceiveMaximum(o.ReceiveMaximum);
         if (o.Username is not null) b.WithCredentials(o.Username, o.Password);
         if (o.Will is { } will)
         {
@@ -344,8 +345,15 @@ public sealed partial class MqttClient : IAsyncDisposable
                     t.WithClientCertificates([X509Certificate2.CreateFromPemFile(tls.CertFile, tls.KeyFile ?? tls.CertFile)]);
             });
         }
-        return b.Build();
+        var built = b.Build();
+        // MQTTnet sets SO_RCVBUF and SO_SNDBUF to this (default 8 KiB), which fixes the TCP window at ~16 KiB: a subscriber
+        // then stalled at ~40 messages/s behind mosquitto's Nagle and its own delayed ACKs (measured, ss: rwnd-limited).
+        if (built.ChannelOptions is Net.MqttClientTcpOptions tcp) tcp.BufferSize = SocketBufferBytes;
+        return built;
     }
+
+    /// <summary>Socket send and receive buffer (the kernel caps it at net.core.rmem_max / wmem_max).</summary>
+    private const int SocketBufferBytes = 1 << 20;
 
     /// <summary>The broker's certificate must chain to the configured CA (only), and name the host unless <see cref="MqttTlsOptions.Insecure"/>.</summary>
     private bool ValidateServer(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection trusted, bool insecure)

@@ -42,10 +42,10 @@ public sealed record MqttClientOptions
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// MQTT 5 Receive Maximum: QoS 1 messages the broker may have unacknowledged on this connection. Default 0: not sent,
-    /// so the broker's own limit applies (mosquitto <c>max_inflight_messages</c>, 100 in config/mosquitto).
+    /// MQTT 5 Receive Maximum: QoS 1 messages the broker may have unacknowledged on this connection (1-65535). Default 100,
+    /// as mosquitto's <c>max_inflight_messages</c> in config/mosquitto.
     /// </summary>
-    public ushort ReceiveMaximum { get; init; }
+    public ushort ReceiveMaximum { get; init; } = 100;
 
     /// <summary>
     /// False (default): a received QoS 1 message is acknowledged when the <see cref="MqttClient.MessageReceived"/> handlers
