@@ -10,7 +10,6 @@ cd "$root"
 packages=(
   ffmpeg                      # decode (one process per camera), probe, clip generation
   mosquitto mosquitto-clients # MQTT broker for tests/demo
-  libmosquitto1               # MQTT client library (P/Invoke)
   libturbojpeg0               # evidence JPEG encoding (P/Invoke)
   gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-tools
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav  # RTSP test cameras
