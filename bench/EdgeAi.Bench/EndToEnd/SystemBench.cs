@@ -62,7 +62,7 @@ internal static class SystemBench
                 CentralEventsPerSPostgres = pg?.EventsPerSecond,
                 CentralRatioVsBareSubscriber = sqlite is not null && bare is { EventsPerSecond: > 0 } ? Math.Round(sqlite.EventsPerSecond / bare.EventsPerSecond, 3) : null,
                 EventsLost = runs.Where(r => r.Target != "bare").Sum(r => r.Lost),
-                CentralEventsPerSSqliteWindow100 = runs.FirstOrDefault(r => r.Target == "sqlite-window-100")?.EventsPerSecond,
+                CentralEventsPerSSqliteWindow1000 = runs.FirstOrDefault(r => r.Target == "sqlite-window-1000")?.EventsPerSecond,
             };
         }
 

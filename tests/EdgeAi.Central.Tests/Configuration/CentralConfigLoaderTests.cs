@@ -80,7 +80,7 @@ public sealed class CentralConfigLoaderTests : IDisposable
     public void Load_ShippedSample_ValidWithDocumentedDefaults()
     {
         var o = CentralConfigLoader.Load(TestPaths.InRepo("src", "EdgeAi.Central", "central.sample.json"), n => Secrets.GetValueOrDefault(n));
-        Assert.Equal(1000, o.Consumer.ReceiveMaximum);
+        Assert.Equal(100, o.Consumer.ReceiveMaximum);
         Assert.Equal(64 << 20, o.Consumer.QueueMaxBytes);
         Assert.Equal(20, o.Consumer.RejectLogPerMinute);
         Assert.Equal(TimeSpan.FromSeconds(300), o.Verification.ReplyTimeout);
@@ -95,7 +95,7 @@ public sealed class CentralConfigLoaderTests : IDisposable
         var path = Write("""
             { "mqtt": { "tls_cert_file": "/nonexistent/central.crt" },
               "database": { "connection_string": "Data Source=x.db" },
-              "consumer": { "spool_sync": "fsync", "queue_max_bytes": 10, "queue_capacity": 100 },
+              "consumer": { "spool_sync": "fsync", "queue_max_bytes": 10, "queue_capacity": 100, "receive_maximum": 1000 },
               "verification": { "reply_timeout_s": 0, "max_attempts": 0 },
               "retention": { "evidence_max_bytes": -1, "interval_s": "often" },
               "platform": { "url": "http://p/" } }
