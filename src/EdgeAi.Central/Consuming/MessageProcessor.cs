@@ -69,18 +69,23 @@ internal sealed partial class MessageProcessor(
         }
     }
 
-    /// <summary>Sends the stored batch's PUBACKs in arrival order (each connection's own order is kept).</summary>
+    /// <summary>
+    /// Sends the stored batch's PUBACKs, started in arrival order and awaited together: each connection writes its packets
+    /// in the order they were started (MQTTnet's send lock is first come, first served), so its own order is kept.
+    /// </summary>
     private async Task AcknowledgeAsync(List<InboundMessage> batch)
     {
-        var count = 0;
+        _acks.Clear();
         foreach (var item in batch)
         {
-            if (item.Message.Acknowledgement is not { } ack) continue;
-            count++;
-            await ack.SendAsync().ConfigureAwait(false);   // false: that connection ended, and the broker redelivers (a duplicate, dropped)
+            if (item.Message.Acknowledgement is { } ack) _acks.Add(ack.SendAsync().AsTask());
         }
-        queue.Acknowledged(count);
+        // A false result: that connection ended, and the broker redelivers the message (a duplicate, dropped by id).
+        await Task.WhenAll(_acks).ConfigureAwait(false);
+        queue.Acknowledged(_acks.Count);
     }
+
+    private readonly List<Task<bool>> _acks = [];
 
     /// <summary>
     /// Store failures (database down or locked, timeouts) retried with exponential backoff from 200 ms to 30 s, forever;
