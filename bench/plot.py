@@ -51,7 +51,7 @@ if runs:
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
     names = [x["target"] for x in runs]
     rates = [x["events_per_second"] for x in runs]
-    colours = {"bare": "grey", "sqlite": "tab:blue", "sqlite-spool-write": "lightsteelblue", "postgres": "tab:green"}
+    colours = {"bare": "grey", "sqlite": "tab:blue", "sqlite-window-1000": "lightsteelblue", "postgres": "tab:green"}
     bars = ax.bar(names, rates, color=[colours.get(n, "tab:orange") for n in names])
     for b, x in zip(bars, runs):
         ax.annotate("%d/s\nlost %d" % (x["events_per_second"], x["lost"]), (b.get_x() + b.get_width() / 2, b.get_height()),

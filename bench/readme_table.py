@@ -53,11 +53,11 @@ if steps:
         s["worker_cpu_percent"], s["rss_total_mb"], s["rss_per_camera_mb"], s["verdict"]) for s in steps]
 central = r.get("central_runs") or []
 if central:
-    lines += ["", "| central run | events/s | published/s | stored | lost | spool | connections | events per fsync |",
-              "|---|---:|---:|---:|---:|---|---:|---:|"]
-    lines += ["| %s | %.0f | %.0f | %d | %d | %s | %s | %s |" % (
+    lines += ["", "| central run | events/s | published/s | stored | lost | connections | receive maximum |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    lines += ["| %s | %.0f | %.0f | %d | %d | %s | %s |" % (
         c["target"], c["events_per_second"], c["publisher_events_per_second"], c["stored"], c["lost"],
-        c.get("spool_sync") or "—", show(c.get("connections")), show(c.get("records_per_fsync"), "%.2f")) for c in central]
+        show(c.get("connections")), show(c.get("receive_maximum"))) for c in central]
 lines.append(END)
 
 with open(readme) as f:

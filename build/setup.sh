@@ -10,7 +10,6 @@ cd "$root"
 packages=(
   ffmpeg                      # decode (one process per camera), probe, clip generation
   mosquitto mosquitto-clients # MQTT broker for tests/demo
-  libmosquitto1               # MQTT client library (P/Invoke)
   # OpenCV (NuGet OpenCvSharp4.official.runtime.linux-x64: evidence JPEG, blur, drawing, quality statistics): the Debian
   # packages of the libraries its libOpenCvSharpExtern.so links against (readelf -d NEEDED), libc/libstdc++ aside
   libgtk-3-0 libatk1.0-0 libcairo2 libcairo-gobject2 libpango-1.0-0 libpangocairo-1.0-0 libgdk-pixbuf-2.0-0

@@ -21,7 +21,7 @@ static int Usage()
           micro [--quick] [BenchmarkDotNet options, e.g. --filter *Tracker*]   micro-benchmarks (memory diagnoser)
           system [--quick] [--only decode,inference,cameras,central] [--out FILE]
                  [--max-cameras N] [--min-try N] [--warmup S] [--measure S] [--camera-budget-min M] [--events N] [--central-warmup N] [--no-postgres]
-                 [--connections N] [--spool-sync fsync|write]                   Central's consumer settings (defaults: 8, fsync)
+                 [--connections N] [--receive-maximum N]                        Central's consumer settings (defaults: 8, 100)
                                                                       system benchmarks → bench/results/latest.json
           decode | inference | cameras | central [--quick] [options]    one part alone (JSON to the temp folder)
           gpu --out FILE [--provider cuda|tensorrt|cpu] [--hwaccel cuda|none] [--gpu-device-id N] [--seconds S]

@@ -7,16 +7,15 @@ public sealed class NativeLibrariesTests
     [Fact]
     public void Require_InstalledLibraries_DoNotThrow()
     {
-        NativeLibraries.RequireMosquitto();
         Assert.StartsWith("4.13", NativeLibraries.RequireOpenCv());
     }
 
     [Fact]
     public void NativeLibraryMissingException_Message_NamesSonameAndDebianPackage()
     {
-        var ex = new NativeLibraryMissingException("libmosquitto.so.1", "libmosquitto1");
-        Assert.Contains("libmosquitto.so.1", ex.Message);
-        Assert.Contains("apt-get install libmosquitto1", ex.Message);
+        var ex = new NativeLibraryMissingException("libgtk-3.so.0", "libgtk-3-0");
+        Assert.Contains("libgtk-3.so.0", ex.Message);
+        Assert.Contains("apt-get install libgtk-3-0", ex.Message);
     }
 
     [Fact]

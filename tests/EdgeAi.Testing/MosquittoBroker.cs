@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 
 namespace EdgeAi.Testing;
 

@@ -62,7 +62,7 @@ internal static class CameraScaling
         await using var outbox = EventOutbox.Open(new OutboxOptions { Path = Path.Combine(dir, "outbox.db") }, loggers.CreateLogger<EventOutbox>());
         // Central's place on the broker: a subscriber that takes every event and evidence message. Without one the broker
         // answers PUBACK 0x10 (no matching subscribers) and the publisher rightly keeps the events in the outbox.
-        await using var subscriber = new EdgeAi.Interop.Mqtt.MqttClient(broker.ClientOptions("central", "bench-subscriber"));
+        await using var subscriber = new EdgeAi.Messaging.MqttClient(broker.ClientOptions("central", "bench-subscriber"));
         subscriber.Start();
         await subscriber.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await subscriber.SubscribeAsync($"edgeai/v1/{Device}/#").WaitAsync(TimeSpan.FromSeconds(30));

@@ -7,7 +7,7 @@ using EdgeAi.Central.Diagnostics;
 using EdgeAi.Central.Hosting;
 using EdgeAi.Central.Storage;
 using EdgeAi.Central.TestPlatform;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using EdgeAi.Models;
 using EdgeAi.Models.Events;
 using EdgeAi.Testing;
@@ -20,14 +20,16 @@ namespace EdgeAi.Bench.EndToEnd;
 
 /// <summary>One central-ingest run, as written to latest.json.</summary>
 internal sealed record CentralRun(string Target, int Published, long Received, long Stored, long DeadLetters, long Lost,
-    double Seconds, double EventsPerSecond, double PublisherEventsPerSecond, string? SpoolSync = null, int? Connections = null, double? RecordsPerFsync = null,
+    double Seconds, double EventsPerSecond, double PublisherEventsPerSecond, int? ReceiveMaximum = null, int? Connections = null,
     long? Incidents = null, long? Cases = null, double? JitMs = null);
 
 /// <summary>
 /// Central ingest: a load generator (one device connection, QoS 1, up to 1 000 in flight) publishes the same
 /// pre-serialised valid events through a real mosquitto (repo config: authentication + ACL) into (a) a bare subscriber that
 /// only counts messages, (b) Central in this process (its real consumer: shared subscription → queue → parse + validate →
-/// correlate → store, plus the case workflow against the stand-in platform) on SQLite and (c) on PostgreSQL (a throw-away
+/// correlate → store → PUBACK only after the commit, plus the case workflow against the stand-in platform) on SQLite, once
+/// more on SQLite with a receive maximum of 1 000 per connection instead of the default 100 (what a wider window earns),
+/// and (c) on PostgreSQL (a throw-away
 /// server, as the tests start it). Rate = events / (first publish → last event received or stored). Each target gets a
 /// fresh broker and database. Lost = published and acknowledged by the broker, but not stored (must be 0).
 /// </summary>
@@ -35,7 +37,7 @@ internal static class CentralIngest
 {
     private const string Device = "edge-load";
 
-    /// <param name="consumer">Central's consumer settings (spool_sync, connections); the defaults unless the bench is told otherwise.</param>
+    /// <param name="consumer">Central's consumer settings (connections, receive_maximum); the defaults unless the bench is told otherwise.</param>
     /// <param name="warmup">Events published and stored before the timed ones (counted for losses, not timed).</param>
     public static async Task<IReadOnlyList<CentralRun>> RunAsync(int events, int warmup, bool postgres, ConsumerSettings consumer)
     {
@@ -49,10 +51,10 @@ internal static class CentralIngest
         Report(runs[^1]);
         runs.Add(await CentralAsync(payloads, "sqlite", null, consumer));
         Report(runs[^1]);
-        if (consumer.SpoolSync == SpoolSyncMode.Fsync)
+        if (consumer.ReceiveMaximum < 1000)
         {
-            // The same with spool_sync=write (crash-safe, not power-loss-safe): what the per-message fsync costs.
-            runs.Add(await CentralAsync(payloads, "sqlite-spool-write", null, consumer with { SpoolSync = SpoolSyncMode.Write }));
+            // The same with 1 000 unacknowledged messages per connection: what a wider window between receipt and commit earns.
+            runs.Add(await CentralAsync(payloads, "sqlite-window-1000", null, consumer with { ReceiveMaximum = 1000 }));
             Report(runs[^1]);
         }
         if (postgres)
@@ -71,7 +73,7 @@ internal static class CentralIngest
     private static void Report(CentralRun r) => Progress.Say(
         $"central: {r.Target,-8} {r.EventsPerSecond,7:0} events/s ({r.Published} published at {r.PublisherEventsPerSecond:0}/s, {r.Received} received, " +
         $"{r.Stored} stored, {r.DeadLetters} dead letters, {r.Lost} lost" + (r.Incidents is { } inc ? $", {inc} incidents, {r.Cases} cases" : "") + $") in {r.Seconds:0.0} s" +
-        (r.SpoolSync is null ? "" : $"; spool {r.SpoolSync}, {r.Connections} connections" + (r.RecordsPerFsync is { } g ? $", {g:0.0} events per fsync" : "")) +
+        (r.ReceiveMaximum is null ? "" : $"; PUBACK after commit, {r.Connections} connections × receive maximum {r.ReceiveMaximum}") +
         (r.JitMs is { } jit ? $"; JIT {jit:0} ms while timed" : ""));
 
     /// <summary>Valid, varied v1 events from one device (episodes of five, four scenarios), sequence 1..n, serialised up front.</summary>
@@ -131,7 +133,7 @@ internal static class CentralIngest
             LogLevel = "Warning",
             Mqtt = new MqttSettings { Host = broker.Host, Port = broker.Port, Username = "central", Password = broker.Passwords["central"] },
             Database = new DatabaseSettings { ConnectionString = connectionString ?? $"Data Source={Path.Combine(dir, "central.db")}" },
-            Consumer = consumer with { SpoolDirectory = Path.Combine(dir, "spool") },
+            Consumer = consumer,
             Api = new ApiSettings { Listen = $"http://127.0.0.1:{FreePort.Get()}", Token = "tok-" + secret },
             Platform = new PlatformSettings { Url = new Uri($"http://127.0.0.1:{platformPort}/"), Secret = secret, CallbackSecret = callbackSecret },
         };
@@ -153,8 +155,6 @@ internal static class CentralIngest
             await PublishAllAsync(broker, load.Warmup);
             await WaitAsync(() => Handled() >= load.Warmup.Length, TimeSpan.FromSeconds(300), pollMs: 5);
             var before = Handled();
-            var spool = app.Services.GetRequiredService<InboundSpool>();
-            var syncsBefore = spool.Syncs;
             var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
             long doneTicks = 0;
             var (start, published) = await PublishAllAsync(broker, payloads);
@@ -170,10 +170,9 @@ internal static class CentralIngest
             var counts = await app.Services.GetRequiredService<CentralStore>().CountAsync(CancellationToken.None);
             // Rate over the timed events; received, stored and lost count the warm-up too.
             var timedStored = counts.Events - before;
-            var syncs = spool.Syncs - syncsBefore;
             return new CentralRun(target, total, metrics.Received, counts.Events, counts.DeadLetters, total - counts.Events,
                 Math.Round(seconds, 2), Math.Round(timedStored / seconds), Math.Round(published),
-                consumer.SpoolSync.ToString().ToLowerInvariant(), consumer.Connections, syncs > 0 ? Math.Round((double)payloads.Length / syncs, 2) : null,
+                consumer.ReceiveMaximum, consumer.Connections,
                 counts.Incidents, counts.Cases, Math.Round(jitMs));
         }
         finally

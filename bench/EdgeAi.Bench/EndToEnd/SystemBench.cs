@@ -48,7 +48,7 @@ internal static class SystemBench
             consumer = consumer with
             {
                 Connections = BenchArgs.Int(args, "--connections", consumer.Connections),
-                SpoolSync = BenchArgs.Get(args, "--spool-sync", "fsync") == "write" ? EdgeAi.Central.Configuration.SpoolSyncMode.Write : EdgeAi.Central.Configuration.SpoolSyncMode.Fsync,
+                ReceiveMaximum = BenchArgs.Int(args, "--receive-maximum", consumer.ReceiveMaximum),
             };
             var events = BenchArgs.Int(args, "--events", quick ? 3000 : 30000);
             var runs = await CentralIngest.RunAsync(events, BenchArgs.Int(args, "--central-warmup", quick ? events : 40000), postgres: !BenchArgs.Flag(args, "--no-postgres"), consumer);
@@ -62,7 +62,7 @@ internal static class SystemBench
                 CentralEventsPerSPostgres = pg?.EventsPerSecond,
                 CentralRatioVsBareSubscriber = sqlite is not null && bare is { EventsPerSecond: > 0 } ? Math.Round(sqlite.EventsPerSecond / bare.EventsPerSecond, 3) : null,
                 EventsLost = runs.Where(r => r.Target != "bare").Sum(r => r.Lost),
-                CentralEventsPerSSqliteSpoolWrite = runs.FirstOrDefault(r => r.Target == "sqlite-spool-write")?.EventsPerSecond,
+                CentralEventsPerSSqliteWindow1000 = runs.FirstOrDefault(r => r.Target == "sqlite-window-1000")?.EventsPerSecond,
             };
         }
 

@@ -95,7 +95,7 @@ internal static class ApiEndpoints
             Results.Ok((await store.ListDeadLettersAsync(Limit(limit), ct)).Select(ApiFormat.DeadLetter)))
             .WithSummary("Rejected messages with the reason, newest first.");
 
-        api.MapGet("/stats", async (CentralStore store, CentralMetrics metrics, InboundQueue queue, Consuming.InboundSpool spool, CancellationToken ct) =>
+        api.MapGet("/stats", async (CentralStore store, CentralMetrics metrics, InboundQueue queue, CancellationToken ct) =>
         {
             var counts = await store.CountAsync(ct);
             return Results.Ok(new
@@ -103,7 +103,7 @@ internal static class ApiEndpoints
                 counts.Events, incidents = counts.Incidents, open_incidents = counts.OpenIncidents, cases = counts.Cases, cases_by_state = counts.CasesByState,
                 dead_letters = counts.DeadLetters, evidence = counts.Evidence, outbox_pending = counts.OutboxPending, outbox_dead = counts.OutboxDead,
                 queue_depth = queue.Count,
-                spool_pending = spool.Pending,
+                unacknowledged = queue.Unacknowledged,
                 process = new
                 {
                     messages_received = metrics.Received, events_accepted = metrics.EventsAccepted, duplicates = metrics.Duplicates,

@@ -5,7 +5,7 @@ using EdgeAi.Central.Consuming;
 using EdgeAi.Central.Diagnostics;
 using EdgeAi.Central.Platforms;
 using EdgeAi.Central.Storage;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using EdgeAi.Models;
 using EdgeAi.Models.Events;
 using Microsoft.Extensions.Hosting;

@@ -122,15 +122,13 @@ internal static class CentralConfigLoader
                 MaxEvidenceBytes = c.Int("max_evidence_bytes", consumer.MaxEvidenceBytes, 1024, 64 << 20),
                 MaxJsonBytes = c.Int("max_json_bytes", consumer.MaxJsonBytes, 1024, 16 << 20),
                 DeadLetterKeepBytes = c.Int("dead_letter_keep_bytes", consumer.DeadLetterKeepBytes, 0, 16 << 20),
-                SpoolDirectory = c.String("spool_dir"),
+                ReceiveMaximum = c.Int("receive_maximum", consumer.ReceiveMaximum, 1, 65_535),
                 RejectLogPerMinute = c.Int("reject_log_per_minute", consumer.RejectLogPerMinute, 0, 100_000),
             };
-            switch (c.String("spool_sync", "fsync"))
-            {
-                case "fsync": break;
-                case "write": consumer = consumer with { SpoolSync = SpoolSyncMode.Write }; break;
-                case var other: c.Error("spool_sync", $"must be 'fsync' or 'write', got '{other}'"); break;
-            }
+            foreach (var gone in new[] { "spool_dir", "spool_sync" })
+                if (c.String(gone) is not null) c.Error(gone, "no longer used: Central acknowledges each message only once it is stored, so there is no inbound spool; remove the key");
+            if ((long)consumer.Connections * consumer.ReceiveMaximum > consumer.QueueCapacity)
+                c.Error("queue_capacity", $"must be at least connections × receive_maximum ({consumer.Connections} × {consumer.ReceiveMaximum}), got {consumer.QueueCapacity}");
         }
 
         var correlation = new CorrelationSettings();

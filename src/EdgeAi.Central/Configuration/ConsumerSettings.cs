@@ -3,20 +3,25 @@ namespace EdgeAi.Central.Configuration;
 /// <summary>MQTT consumer (key <c>consumer</c>).</summary>
 internal sealed record ConsumerSettings
 {
-    /// <summary>Capacity of the channel between the MQTT network thread and the store; when full the network thread waits (back-pressure). Default 10 000.</summary>
+    /// <summary>Capacity of the channel between the MQTT connections and the store; at least <see cref="Connections"/> × <see cref="ReceiveMaximum"/>. Default 10 000.</summary>
     public int QueueCapacity { get; init; } = 10_000;
 
-    /// <summary>Payload bytes the channel may hold before the network thread waits (with <see cref="QueueCapacity"/>, bounds memory). Default 64 MiB.</summary>
+    /// <summary>Payload bytes the channel may hold before a connection's message loop waits (with <see cref="QueueCapacity"/>, bounds memory). Default 64 MiB.</summary>
     public long QueueMaxBytes { get; init; } = 64 << 20;
 
     /// <summary>
     /// MQTT connections that take the shared subscriptions (all in the instance's share group; the broker deals messages
-    /// to them in turn). With <c>spool_sync=fsync</c> each message must be on disk before its connection's callback returns
-    /// (the PUBACK follows it), so one connection waits out one fsync per message; several connections share each fsync
-    /// (group commit). Default 8 (measured on the 2-core test VM: 1 connection 1 event per fsync, ~1 400/s; 4: 2.3, ~2 100/s; 8: ~4, ~2 300/s, where
-    /// the store, not the disk, becomes the limit).
+    /// to them in turn). Each holds up to <see cref="ReceiveMaximum"/> messages unacknowledged while they are stored. Default 8.
     /// </summary>
     public int Connections { get; init; } = 8;
+
+    /// <summary>
+    /// MQTT 5 Receive Maximum of each consumer connection: QoS 1 messages the broker may send before Central acknowledges
+    /// them. Central acknowledges a message only once it is stored, so this is the window that keeps the store's batches
+    /// full (connections × receive maximum messages wait on one commit at most), and it bounds the memory those messages
+    /// take (a flood of 300 KB payloads grew RSS by 266 MiB with 1 000). Default 100 (mosquitto's max_inflight_messages in config/mosquitto).
+    /// </summary>
+    public int ReceiveMaximum { get; init; } = 100;
 
     /// <summary>Messages written to the store per transaction, at most. Default 256.</summary>
     public int BatchSize { get; init; } = 256;
@@ -33,39 +38,4 @@ internal sealed record ConsumerSettings
     /// <summary>Rejected messages logged per reason class per minute; the rest are stored and counted, not logged. Default 20.</summary>
     public int RejectLogPerMinute { get; init; } = 20;
 
-    /// <summary>
-    /// Folder of the inbound spool (<see cref="Consuming.InboundSpool"/>), one per instance. Default: beside the SQLite
-    /// database, <c>spool-{instance_id}</c>; with PostgreSQL <c>/var/lib/edgeai-central/spool-{instance_id}</c>.
-    /// </summary>
-    public string? SpoolDirectory { get; init; }
-
-    /// <summary>
-    /// <see cref="SpoolSyncMode.Fsync"/> (default): each message reaches the disk before the broker gets its PUBACK, so
-    /// nothing acknowledged is lost even on power loss (one fsync per group of messages, see <see cref="Connections"/>).
-    /// <see cref="SpoolSyncMode.Write"/>: written to the OS page cache only; safe against a Central crash or SIGKILL, not
-    /// against power loss of the Central host; several times the throughput.
-    /// </summary>
-    public SpoolSyncMode SpoolSync { get; init; } = SpoolSyncMode.Fsync;
-
-    public string ResolveSpoolDirectory(CentralOptions options)
-    {
-        if (SpoolDirectory is { Length: > 0 } dir) return dir;
-        var name = "spool-" + new string(options.InstanceId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
-        if (options.Database.Provider == DatabaseProvider.Sqlite)
-        {
-            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.Database.ConnectionString).DataSource;
-            if (!string.IsNullOrEmpty(file) && file != ":memory:") return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, name);
-        }
-        return Path.Combine("/var/lib/edgeai-central", name);
-    }
-}
-
-/// <summary>How the inbound spool makes a message durable before it is acknowledged (key <c>consumer.spool_sync</c>).</summary>
-internal enum SpoolSyncMode
-{
-    /// <summary>fdatasync per message: survives power loss.</summary>
-    Fsync,
-
-    /// <summary>write(2) only: survives a process crash, not power loss.</summary>
-    Write,
 }

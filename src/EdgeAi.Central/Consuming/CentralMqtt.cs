@@ -1,5 +1,5 @@
 using EdgeAi.Central.Configuration;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAi.Central.Consuming;
@@ -8,6 +8,7 @@ namespace EdgeAi.Central.Consuming;
 /// Central's MQTT connections (user "central", persistent sessions so the broker keeps the instance's share of the
 /// backlog while it is away): <see cref="Client"/> publishes verification commands and takes the status topics;
 /// it and <c>consumer.connections − 1</c> more (client ids <c>…-c2</c>, <c>…-c3</c>, …) take the shared subscriptions.
+/// Messages are acknowledged manually, once stored, with <c>consumer.receive_maximum</c> unacknowledged per connection.
 /// </summary>
 internal sealed class CentralMqtt : IAsyncDisposable
 {
@@ -15,11 +16,12 @@ internal sealed class CentralMqtt : IAsyncDisposable
     {
         var id = new string(("central-" + options.InstanceId).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
         if (id.Length > 60) id = id[..60];
-        Client = Connect(options.Mqtt, id, loggers, time);
-        Consumers = [Client, .. Enumerable.Range(2, Math.Max(0, options.Consumer.Connections - 1)).Select(i => Connect(options.Mqtt, $"{id}-c{i}", loggers, time))];
+        var window = (ushort)options.Consumer.ReceiveMaximum;
+        Client = Connect(options.Mqtt, id, window, loggers, time);
+        Consumers = [Client, .. Enumerable.Range(2, Math.Max(0, options.Consumer.Connections - 1)).Select(i => Connect(options.Mqtt, $"{id}-c{i}", window, loggers, time))];
     }
 
-    private static MqttClient Connect(MqttSettings m, string clientId, ILoggerFactory loggers, TimeProvider time) =>
+    private static MqttClient Connect(MqttSettings m, string clientId, ushort receiveMaximum, ILoggerFactory loggers, TimeProvider time) =>
         new(new MqttClientOptions
         {
             Host = m.Host,
@@ -30,6 +32,8 @@ internal sealed class CentralMqtt : IAsyncDisposable
             Tls = m.TlsCaFile is { } ca ? new MqttTlsOptions(ca, m.TlsCertFile, m.TlsKeyFile) : null,
             KeepAlive = m.KeepAlive,
             CleanStart = false,
+            AcknowledgeManually = true,
+            ReceiveMaximum = receiveMaximum,
             ReconnectMinDelay = TimeSpan.FromMilliseconds(500),
             ReconnectMaxDelay = TimeSpan.FromSeconds(30),
         }, loggers.CreateLogger<MqttClient>(), time);

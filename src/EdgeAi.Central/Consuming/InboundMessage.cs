@@ -1,9 +1,9 @@
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 
 namespace EdgeAi.Central.Consuming;
 
 /// <summary>
-/// A message as taken from the broker, with Central's receive time, its sequence number in the
-/// <see cref="InboundSpool"/> and a key unique to this delivery (de-duplicates dead letters when the spool is replayed).
+/// A message as taken from the broker, with Central's receive time and a key unique to this delivery (the dead-letter
+/// row's key). Its <see cref="MqttMessage.Acknowledgement"/> is sent only once the message is stored.
 /// </summary>
-internal sealed record InboundMessage(MqttMessage Message, DateTimeOffset ReceivedAt, long Sequence, Guid Key);
+internal sealed record InboundMessage(MqttMessage Message, DateTimeOffset ReceivedAt, Guid Key);

@@ -1,35 +1,31 @@
 using System.Threading.Channels;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.Diagnostics;
-using EdgeAi.Interop.Mqtt;
-using Microsoft.Extensions.Logging;
+using EdgeAi.Messaging;
 
 namespace EdgeAi.Central.Consuming;
 
 /// <summary>
-/// The bounded channel between the MQTT network thread and the store. Nothing is ever dropped: when it is full,
-/// (<c>consumer.queue_capacity</c> messages or <c>consumer.queue_max_bytes</c> of payload), <see cref="Post"/> makes the
-/// network thread wait (counted), which stops reading from the socket and lets the
-/// broker hold the backlog — back-pressure instead of loss. Single reader (<see cref="MessageProcessor"/>).
+/// The bounded channel between the MQTT connections and the store. Nothing is dropped and nothing is acknowledged here:
+/// a QoS 1 message's PUBACK goes out only after <see cref="MessageProcessor"/> committed it, so the broker holds every
+/// message not yet stored, and at most <c>consumer.receive_maximum</c> per connection are in flight (MQTT 5 Receive
+/// Maximum), which bounds this queue: its capacity is at least connections × receive maximum (checked at start-up), so
+/// QoS 1 traffic never fills it. Only QoS 0 messages (unbounded by the broker) or the byte budget
+/// (<c>consumer.queue_max_bytes</c>) make <see cref="Post"/> wait (counted). Single reader (<see cref="MessageProcessor"/>).
 /// </summary>
-internal sealed partial class InboundQueue
+internal sealed class InboundQueue
 {
     private readonly Channel<InboundMessage> _channel;
     private readonly CentralMetrics _metrics;
     private readonly TimeProvider _time;
-    private readonly InboundSpool _spool;
     private readonly long _maxBytes;
     private readonly ManualResetEventSlim _room = new(true);
-    private readonly Lock _postLock = new();
     private long _bytes;
+    private long _unacknowledged;
     private volatile bool _completed;
 
-    private readonly ILogger<InboundQueue> _logger;
-
-    public InboundQueue(CentralOptions options, InboundSpool spool, CentralMetrics metrics, TimeProvider time, ILogger<InboundQueue> logger)
+    public InboundQueue(CentralOptions options, CentralMetrics metrics, TimeProvider time)
     {
-        _logger = logger;
-        _spool = spool;
         _maxBytes = options.Consumer.QueueMaxBytes;
         _channel = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(options.Consumer.QueueCapacity)
         {
@@ -57,53 +53,22 @@ internal sealed partial class InboundQueue
 
     public int Count => _channel.Reader.Count;
 
+    /// <summary>QoS 1 messages taken from the broker and not yet acknowledged (queued, or being stored).</summary>
+    public long Unacknowledged => Interlocked.Read(ref _unacknowledged);
+
+    /// <summary>Called by the processor once it has sent (or given up sending) the PUBACKs of stored messages.</summary>
+    public void Acknowledged(int count) => Interlocked.Add(ref _unacknowledged, -count);
+
     /// <summary>
-    /// Called on a network thread (one per consumer connection); blocks while the queue is full and, with
-    /// <c>spool_sync=fsync</c>, until the message's journal record is on disk. False once the queue is completed.
+    /// Called on an MQTT connection's message loop (one per connection); returns at once unless the queue is full (QoS 0
+    /// floods, the byte budget). False once the queue is completed (shutdown): the message is not stored and, not
+    /// acknowledged, stays with the broker.
     /// </summary>
     public bool Post(MqttMessage message)
     {
         _metrics.MessageReceived();
-        InboundMessage item;
-        bool posted;
-        // Journal order = queue order: the processor confirms the spool up to the last sequence of each stored batch,
-        // which is only right when no earlier sequence is still behind it in the queue.
-        lock (_postLock)
-        {
-            try
-            {
-                item = _spool.Append(message, _time.GetUtcNow());
-            }
-            catch (Exception ex) when (IsJournalFailure(ex))
-            {
-                throw FailStop(ex, message);
-            }
-            posted = Enqueue(item);
-        }
-        // The record may reach the store before it reaches the disk; either way it is durable before the PUBACK.
-        try
-        {
-            _spool.WaitDurable(item.Sequence);
-        }
-        catch (Exception ex) when (IsJournalFailure(ex))
-        {
-            throw FailStop(ex, message);
-        }
-        return posted;
-    }
-
-    private static bool IsJournalFailure(Exception ex) => ex is IOException or UnauthorizedAccessException;
-
-    /// <summary>
-    /// The PUBACK goes out when this callback returns, and the message could not be made durable: stop the process
-    /// before that (fail-stop). The broker still holds the message and redelivers it after the restart; what was
-    /// journaled before is recovered from the spool. Disk full means a restart loop with this reason, never a loss.
-    /// </summary>
-    private Exception FailStop(Exception ex, MqttMessage message)
-    {
-        LogSpoolFailed(ex, message.Topic, _spool.Directory);
-        Environment.FailFast($"edgeai-central: cannot journal an inbound message in {_spool.Directory}: {ex.Message}");
-        return ex;   // not reached
+        if (message.Acknowledgement is not null) Interlocked.Increment(ref _unacknowledged);
+        return Enqueue(new InboundMessage(message, _time.GetUtcNow(), Guid.CreateVersion7()));
     }
 
     private bool Enqueue(InboundMessage item)
@@ -128,17 +93,6 @@ internal sealed partial class InboundQueue
             return false;
         }
     }
-
-    /// <summary>Queues a message recovered from the spool (at start, before the broker connection opens).</summary>
-    public ValueTask PostRecoveredAsync(InboundMessage item, CancellationToken ct)
-    {
-        Interlocked.Add(ref _bytes, item.Message.Payload.Length);
-        return _channel.Writer.WriteAsync(item, ct);
-    }
-
-    [LoggerMessage(EventId = 222, Level = LogLevel.Critical,
-        Message = "Cannot journal a message on {Topic} in the spool {Directory}; stopping before it is acknowledged so the broker keeps it")]
-    private partial void LogSpoolFailed(Exception ex, string topic, string directory);
 
     /// <summary>No more messages: the reader drains what is queued, then stops.</summary>
     public void Complete()

@@ -11,21 +11,25 @@ using EdgeAi.Models.Devices;
 using EdgeAi.Models.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace EdgeAi.Central.Consuming;
 
 /// <summary>
 /// The single reader of the <see cref="InboundQueue"/>: validates each message with the shared contract, stores
 /// rejected ones in the dead-letter table with the reason, and hands valid events to <see cref="IncidentService"/>
-/// in batches. A store failure is retried with backoff until it succeeds (the queue fills and pushes back on the
-/// broker meanwhile); nothing is dropped. At shutdown it drains the queue before returning.
+/// in batches. Only once a batch is committed are its messages acknowledged to the broker (PUBACK, in arrival order), so a
+/// crash at any point leaves every unstored message with the broker, which redelivers it (duplicates are dropped by event
+/// id). A store failure is retried with backoff (Polly) until it succeeds; meanwhile the broker stops sending once each
+/// connection has its Receive Maximum of unacknowledged messages. Nothing is dropped. At shutdown it drains the queue
+/// before returning.
 /// </summary>
 internal sealed partial class MessageProcessor(
     InboundQueue queue,
     IncidentService incidents,
     CaseWorkflow workflow,
     CentralStore store,
-    InboundSpool spool,
     CentralOptions options,
     CentralMetrics metrics,
     TimeProvider time,
@@ -34,28 +38,24 @@ internal sealed partial class MessageProcessor(
     private readonly ConsumerSettings _settings = options.Consumer;
     private readonly List<(DeadLetterRow Row, string ReasonClass)> _letters = [];
     private readonly RejectLogLimiter _rejectLog = new(options.Consumer.RejectLogPerMinute, time);
+    private CancellationToken _stopping;
+    private ResiliencePipeline? _storeRetry;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
+        _storeRetry = StoreRetry();
         var batch = new List<InboundMessage>(_settings.BatchSize);
-        var gaveUp = false;
         try
         {
-            // Reads until the queue is completed (at shutdown, after the MQTT connection closed), so it drains.
+            // Reads until the queue is completed (at shutdown, after the MQTT connections closed), so it drains.
             while (await queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 batch.Clear();
                 while (batch.Count < _settings.BatchSize && queue.TryTake(out var m)) batch.Add(m);
-                // Once a batch is given up (shutdown with the store down) nothing later may be confirmed to the spool:
-                // its segments must keep the given-up records for the next start.
-                if (await ProcessWithRetryAsync(batch, stoppingToken).ConfigureAwait(false))
-                {
-                    if (!gaveUp) spool.Committed(batch[^1].Sequence);
-                }
-                else
-                {
-                    gaveUp = true;
-                }
+                // A batch given up (shutdown with the store down) is not acknowledged: the broker redelivers it after the restart.
+                if (await ProcessWithRetryAsync(batch).ConfigureAwait(false)) await AcknowledgeAsync(batch).ConfigureAwait(false);
+                else queue.Acknowledged(batch.Count(m => m.Message.Acknowledgement is not null));
             }
         }
         catch (Exception ex)
@@ -69,28 +69,63 @@ internal sealed partial class MessageProcessor(
         }
     }
 
-    /// <summary>True when the batch is stored; false when given up at shutdown (it stays in the spool for the next start).</summary>
-    private async Task<bool> ProcessWithRetryAsync(List<InboundMessage> batch, CancellationToken stoppingToken)
+    /// <summary>
+    /// Sends the stored batch's PUBACKs, started in arrival order and awaited together: each connection writes its packets
+    /// in the order they were started (MQTTnet's send lock is first come, first served), so its own order is kept.
+    /// </summary>
+    private async Task AcknowledgeAsync(List<InboundMessage> batch)
     {
-        var delay = TimeSpan.FromMilliseconds(200);
-        for (var attempt = 1; ; attempt++)
+        _acks.Clear();
+        foreach (var item in batch)
         {
-            try
+            if (item.Message.Acknowledgement is { } ack) _acks.Add(ack.SendAsync().AsTask());
+        }
+        // A false result: that connection ended, and the broker redelivers the message (a duplicate, dropped by id).
+        await Task.WhenAll(_acks).ConfigureAwait(false);
+        queue.Acknowledged(_acks.Count);
+    }
+
+    private readonly List<Task<bool>> _acks = [];
+
+    /// <summary>
+    /// Store failures (database down or locked, timeouts) retried with exponential backoff from 200 ms to 30 s, forever;
+    /// once the service is stopping, given up after the third attempt so shutdown completes.
+    /// </summary>
+    private ResiliencePipeline StoreRetry() => new ResiliencePipelineBuilder { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = args => ValueTask.FromResult(
+                args.Outcome.Exception is System.Data.Common.DbException or TimeoutException or InvalidOperationException or IOException
+                && !(_stopping.IsCancellationRequested && args.AttemptNumber >= 2)),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = false,
+            Delay = TimeSpan.FromMilliseconds(200),
+            MaxDelay = TimeSpan.FromSeconds(30),
+            OnRetry = args =>
             {
-                await ProcessAsync(batch, CancellationToken.None).ConfigureAwait(false);
-                return true;
-            }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or InvalidOperationException or IOException)
-            {
-                LogStoreFailed(ex, batch.Count, attempt, delay.TotalSeconds);
-                if (stoppingToken.IsCancellationRequested && attempt >= 3)
-                {
-                    LogGivenUp(batch.Count);
-                    return false;
-                }
-                await Task.Delay(delay, time, CancellationToken.None).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
+                LogStoreFailed(args.Outcome.Exception!, _retrying, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds);
+                return default;
+            },
+        })
+        .Build();
+
+    private int _retrying;
+
+    /// <summary>True when the batch is stored; false when given up at shutdown (not acknowledged: the broker keeps it for the next start).</summary>
+    private async Task<bool> ProcessWithRetryAsync(List<InboundMessage> batch)
+    {
+        _retrying = batch.Count;
+        try
+        {
+            await _storeRetry!.ExecuteAsync(static async (state, ct) => await state.Self.ProcessAsync(state.Batch, ct).ConfigureAwait(false),
+                (Self: this, Batch: batch), CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (_stopping.IsCancellationRequested && ex is System.Data.Common.DbException or TimeoutException or InvalidOperationException or IOException)
+        {
+            LogGivenUp(batch.Count);
+            return false;
         }
     }
 
@@ -138,7 +173,7 @@ internal sealed partial class MessageProcessor(
             var result = await incidents.IngestAsync(events, ct).ConfigureAwait(false);
             foreach (var (evt, reason) in result.Rejected)
             {
-                DeadLetter(new InboundMessage(new Interop.Mqtt.MqttMessage(Topics.Events(evt.Event.DeviceId), Encoding.UTF8.GetBytes(evt.Json), 1, false, null, null), evt.ReceivedAt, 0, evt.Key),
+                DeadLetter(new InboundMessage(new Messaging.MqttMessage(Topics.Events(evt.Event.DeviceId), Encoding.UTF8.GetBytes(evt.Json), 1, false, null, null), evt.ReceivedAt, evt.Key),
                     evt.Event.DeviceId, "event", reason);
             }
         }
@@ -310,6 +345,6 @@ internal sealed partial class MessageProcessor(
     [LoggerMessage(EventId = 213, Level = LogLevel.Information, Message = "Message processor stopped ({Left} messages left in the queue)")]
     private partial void LogStopped(int left);
 
-    [LoggerMessage(EventId = 214, Level = LogLevel.Error, Message = "Shutting down with the store unavailable: {Count} received messages were not stored; they stay in the spool for the next start")]
+    [LoggerMessage(EventId = 214, Level = LogLevel.Error, Message = "Shutting down with the store unavailable: {Count} received messages were not stored; not acknowledged, the broker delivers them again at the next start")]
     private partial void LogGivenUp(int count);
 }

@@ -1,5 +1,5 @@
 using EdgeAi.Central.Configuration;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using EdgeAi.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,10 +10,11 @@ namespace EdgeAi.Central.Consuming;
 /// Subscribes to every gateway's topics and hands each message to the <see cref="InboundQueue"/>. Events,
 /// evidence, health and replies use an MQTT 5 shared subscription (<c>$share/{group}/...</c>), so Central
 /// instances in one group split the load; status is subscribed by every instance, because a shared subscription
-/// does not receive retained messages. On stop, the connection is closed first, then the queue completed so the
-/// processor drains it.
+/// does not receive retained messages. Every connection acknowledges manually: <see cref="MessageProcessor"/> sends a
+/// message's PUBACK once it is stored. On stop, the connections are closed first, then the queue completed so the
+/// processor drains it (what it stores then is not acknowledged, and comes again, as a duplicate, after the restart).
 /// </summary>
-internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue, InboundSpool spool, CentralOptions options, ILogger<MqttConsumer> logger) : BackgroundService
+internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue, CentralOptions options, ILogger<MqttConsumer> logger) : BackgroundService
 {
     /// <summary>Taken by every consumer connection: the broker deals each message to one member of the share group.</summary>
     public IReadOnlyList<string> SharedFilters { get; } =
@@ -34,9 +35,7 @@ internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue,
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Messages acknowledged to the broker by an earlier run but not stored (crash) go first, before any new one.
         await Task.Yield();
-        foreach (var item in spool.Recover()) await queue.PostRecoveredAsync(item, stoppingToken).ConfigureAwait(false);
         foreach (var client in mqtt.Consumers)
         {
             client.MessageReceived += OnMessage;

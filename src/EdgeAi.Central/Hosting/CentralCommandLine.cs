@@ -1,6 +1,5 @@
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.TestPlatform;
-using EdgeAi.Interop.Native;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAi.Central.Hosting;
@@ -62,11 +61,6 @@ internal static class CentralCommandLine
         {
             Console.Error.WriteLine($"edgeai-central: {ex.Message}\n{Usage}");
             return 2;
-        }
-        catch (NativeLibraryMissingException ex)
-        {
-            Console.Error.WriteLine(ex.Message);
-            return 1;
         }
     }
 

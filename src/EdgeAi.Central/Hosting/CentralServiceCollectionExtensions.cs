@@ -60,7 +60,6 @@ internal static class CentralServiceCollectionExtensions
     /// <summary>The MQTT consumer. Registered last so that it stops first: the connection closes, then the queue drains.</summary>
     public static IServiceCollection AddCentralConsumer(this IServiceCollection services)
     {
-        services.AddSingleton<InboundSpool>();
         services.AddSingleton<InboundQueue>();
         services.AddSingleton<CentralMqtt>();
         services.AddHostedService<MessageProcessor>();

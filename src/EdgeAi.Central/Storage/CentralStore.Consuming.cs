@@ -13,7 +13,7 @@ internal sealed partial class CentralStore
 
     public async Task AddDeadLetterAsync(DeadLetterRow row, CancellationToken ct) => await AddDeadLettersAsync([row], ct).ConfigureAwait(false);
 
-    /// <summary>Stores rejected messages in one transaction; a row whose message key is already stored (spool replay) is skipped.</summary>
+    /// <summary>Stores rejected messages in one transaction; a row whose message key is already stored (a batch retried after a failure) is skipped.</summary>
     public async Task AddDeadLettersAsync(IReadOnlyList<DeadLetterRow> rows, CancellationToken ct)
     {
         await using var w = await Dialect.BeginWriteAsync([], ct).ConfigureAwait(false);

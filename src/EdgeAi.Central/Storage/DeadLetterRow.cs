@@ -17,6 +17,6 @@ internal sealed class DeadLetterRow
 
     public long ReceivedAt { get; set; }
 
-    /// <summary>The delivery's key (<see cref="Consuming.InboundMessage.Key"/>): a replayed spool stores it once.</summary>
+    /// <summary>The delivery's key (<see cref="Consuming.InboundMessage.Key"/>): a batch stored again after a failed attempt stores it once.</summary>
     public string? MessageKey { get; set; }
 }

@@ -1,23 +1,14 @@
-using System.Reflection;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using OpenCvSharp;
 
 namespace EdgeAi.Interop.Native;
 
 /// <summary>
-/// Resolves the logical library names used by the <c>[LibraryImport]</c> declarations to Debian's versioned
-/// sonames (runtime packages ship only <c>libfoo.so.N</c>) and turns a missing library into a clear error.
+/// Start-up checks of the native libraries the program loads from NuGet packages (OpenCV's libOpenCvSharpExtern.so), so a
+/// missing Debian dependency fails fast with the package to install instead of a TypeInitializationException later.
 /// </summary>
 public static partial class NativeLibraries
 {
-    internal const string Mosquitto = "edgeai-mosquitto";
-
-    private static readonly Dictionary<string, (string Soname, string Package)> Known = new()
-    {
-        [Mosquitto] = ("libmosquitto.so.1", "libmosquitto1"),
-    };
-
     /// <summary>
     /// The libraries <c>libOpenCvSharpExtern.so</c> (NuGet <c>OpenCvSharp4.official.runtime.linux-x64</c>) links against
     /// (<c>readelf -d</c>, NEEDED) that Debian does not always have, by package; libc, libm, libstdc++ and libgcc_s are always there.
@@ -33,33 +24,6 @@ public static partial class NativeLibraries
         ["libgio-2.0.so.0"] = "libglib2.0-0", ["libgobject-2.0.so.0"] = "libglib2.0-0", ["libglib-2.0.so.0"] = "libglib2.0-0",
         ["libdrm.so.2"] = "libdrm2", ["libatomic.so.1"] = "libatomic1", ["libX11.so.6"] = "libx11-6",
     };
-
-    private static int _registered;
-
-    /// <summary>Installs the import resolver once per process; called by every wrapper's static constructor.</summary>
-    internal static void EnsureResolver()
-    {
-        if (Interlocked.Exchange(ref _registered, 1) == 1) return;
-        NativeLibrary.SetDllImportResolver(typeof(NativeLibraries).Assembly, Resolve);
-    }
-
-    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
-    {
-        if (!Known.TryGetValue(name, out var lib)) return IntPtr.Zero;
-        return NativeLibrary.TryLoad(lib.Soname, assembly, path, out var handle) ? handle : IntPtr.Zero;
-    }
-
-    /// <summary>Loads the library now; throws <see cref="NativeLibraryMissingException"/> naming the Debian package.</summary>
-    public static void Require(string logicalName)
-    {
-        EnsureResolver();
-        var lib = Known[logicalName];
-        if (!NativeLibrary.TryLoad(lib.Soname, typeof(NativeLibraries).Assembly, null, out _))
-            throw new NativeLibraryMissingException(lib.Soname, lib.Package);
-    }
-
-    /// <summary>Checks every native library at start-up so a missing one fails fast with the package name.</summary>
-    public static void RequireMosquitto() => Require(Mosquitto);
 
     /// <summary>
     /// Loads OpenCV (evidence images, video quality) now and returns its version; throws

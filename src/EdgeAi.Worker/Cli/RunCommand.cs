@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using EdgeAi.Interop.Native;
 using EdgeAi.Models.Events;
 using EdgeAi.Worker.Configuration;
@@ -45,7 +45,6 @@ internal static class RunCommand
         WorkerConfig cfg;
         try
         {
-            NativeLibraries.RequireMosquitto();
             NativeLibraries.RequireOpenCv();
             cfg = WorkerConfigLoader.Load(configPath);
         }

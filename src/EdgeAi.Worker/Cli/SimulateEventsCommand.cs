@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using EdgeAi.Worker.Outbox;
 using EdgeAi.Worker.Publishing;
 using Microsoft.Extensions.Logging;

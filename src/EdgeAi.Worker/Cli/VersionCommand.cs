@@ -12,14 +12,14 @@ internal static class VersionCommand
 {
     public static Command Create()
     {
-        var command = new Command("version", "Print EdgeAi's version and the versions of ONNX Runtime, libmosquitto, OpenCV and ffmpeg.");
+        var command = new Command("version", "Print EdgeAi's version and the versions of ONNX Runtime (and the providers that load), MQTTnet, OpenCV and ffmpeg.");
         command.SetAction(_ =>
         {
             var ok = true;
             Console.WriteLine($"edgeai           {typeof(VersionCommand).Assembly.GetName().Version}");
             Console.WriteLine($".NET             {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier})");
             ok &= Report("onnxruntime", OnnxRuntimeVersion);
-            ok &= Report("libmosquitto", () => { NativeLibraries.RequireMosquitto(); return Interop.Mqtt.MqttVersion.Get(); });
+            ok &= Report("MQTTnet", () => typeof(MQTTnet.MqttClientFactory).Assembly.GetName().Version?.ToString() ?? "?");
             ok &= Report("opencv", () => $"{NativeLibraries.RequireOpenCv()} (OpenCvSharp4)");
             ok &= Report("ffmpeg", FfmpegVersion);
             return ok ? 0 : 1;

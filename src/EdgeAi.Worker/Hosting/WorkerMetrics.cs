@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeAi.Messaging;
 using EdgeAi.Worker.Health;
 using Prometheus;
 

@@ -1,4 +1,4 @@
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 
 using EdgeAi.Worker.Configuration;
 using EdgeAi.Worker.Health;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using EdgeAi.Models;
 using EdgeAi.Models.Devices;
 using EdgeAi.Models.Events;

@@ -1,4 +1,4 @@
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using EdgeAi.Models.Events;
 
 namespace EdgeAi.Worker.Publishing;

@@ -1,10 +1,12 @@
 using System.Text.Json;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using EdgeAi.Models;
 using EdgeAi.Models.Events;
 using EdgeAi.Worker.Outbox;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
 
 namespace EdgeAi.Worker.Publishing;
 
@@ -30,6 +32,7 @@ internal sealed partial class OutboxPublisher
     private readonly DeliveryOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly ResiliencePipeline<SessionEnd> _retry;
     private CancellationTokenSource? _connection;
     private long _acknowledged;
     private long _published;
@@ -44,6 +47,7 @@ internal sealed partial class OutboxPublisher
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
         _client.StateChanged += OnStateChanged;
+        _retry = CreateRetry();
     }
 
     /// <summary>Events acknowledged by the broker and deleted from the outbox since start.</summary>
@@ -68,39 +72,13 @@ internal sealed partial class OutboxPublisher
     public async Task RunAsync(CancellationToken ct)
     {
         LogStarted(_options.DeviceId, _options.InFlightWindow);
-        var retryDelay = _options.RetryMinDelay;
         try
         {
             while (!ct.IsCancellationRequested)
             {
-                await _client.WaitConnectedAsync(ct).ConfigureAwait(false);
-                var session = new CancellationTokenSource();   // never disposed: the network thread may still cancel it
-                Volatile.Write(ref _connection, session);
-                SessionEnd end;
-                using (ct.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), session))
-                {
-                    if (_client.State != MqttConnectionState.Connected) session.Cancel();   // lost before we were listening
-                    try
-                    {
-                        end = await RunSessionAsync(session.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (!ct.IsCancellationRequested && ex is not OperationCanceledException)
-                    {
-                        LogSessionFailed(ex);
-                        end = SessionEnd.Failed;
-                    }
-                }
-                if (ct.IsCancellationRequested) break;
-                Interlocked.Increment(ref _resumes);
-                if (end is SessionEnd.Refused or SessionEnd.NoSubscribers or SessionEnd.Failed)
-                {
-                    await Task.Delay(retryDelay, _time, ct).ConfigureAwait(false);
-                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, _options.RetryMaxDelay.Ticks));
-                }
-                else
-                {
-                    retryDelay = _options.RetryMinDelay;
-                }
+                // One execution lasts until a session ends for a reason that needs no wait (disconnect, overdue PUBACK);
+                // refusals, 0x10 and failures are retried inside it with exponential backoff, reset by the next execution.
+                await _retry.ExecuteAsync(static (self, token) => self.RunSessionAsync(token), this, ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -112,7 +90,45 @@ internal sealed partial class OutboxPublisher
         }
     }
 
-    private async Task<SessionEnd> RunSessionAsync(CancellationToken session)
+    /// <summary>Sessions ended by a refusal, "no matching subscribers" or a failure are retried after RetryMinDelay, doubling up to RetryMaxDelay.</summary>
+    private ResiliencePipeline<SessionEnd> CreateRetry() => new ResiliencePipelineBuilder<SessionEnd> { TimeProvider = _time }
+        .AddRetry(new RetryStrategyOptions<SessionEnd>
+        {
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is SessionEnd.Refused or SessionEnd.NoSubscribers or SessionEnd.Failed),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = false,
+            Delay = _options.RetryMinDelay,
+            MaxDelay = _options.RetryMaxDelay,
+        })
+        .Build();
+
+    /// <summary>Waits for the connection, then publishes over it until it ends; one cancellation source per session.</summary>
+    private async ValueTask<SessionEnd> RunSessionAsync(CancellationToken ct)
+    {
+        await _client.WaitConnectedAsync(ct).ConfigureAwait(false);
+        var session = new CancellationTokenSource();   // never disposed: the client's loop may still cancel it
+        Volatile.Write(ref _connection, session);
+        SessionEnd end;
+        using (ct.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), session))
+        {
+            if (_client.State != MqttConnectionState.Connected) session.Cancel();   // lost before we were listening
+            try
+            {
+                end = await PublishSessionAsync(session.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested && ex is not OperationCanceledException)
+            {
+                LogSessionFailed(ex);
+                end = SessionEnd.Failed;
+            }
+        }
+        ct.ThrowIfCancellationRequested();
+        Interlocked.Increment(ref _resumes);
+        return end;
+    }
+
+    private async Task<SessionEnd> PublishSessionAsync(CancellationToken session)
     {
         var window = new Queue<InFlight>(_options.InFlightWindow);
         var acked = new List<long>(_options.InFlightWindow);
@@ -199,6 +215,10 @@ internal sealed partial class OutboxPublisher
         {
             LogNoSubscribers(f.Entry.Sequence, f.Entry.EventId);
             return SessionEnd.NoSubscribers;
+        }
+        if (evt.Exception?.InnerException is MqttException { Code: MqttException.ConnectionLost or MqttException.NotConnected })
+        {
+            return SessionEnd.Disconnected;   // not a refusal: resume from this event once connected again
         }
         if (!evt.IsCompletedSuccessfully || !evt.Result.IsSuccess)
         {
@@ -298,7 +318,7 @@ internal sealed partial class OutboxPublisher
 
     private void OnStateChanged(MqttConnectionState state, string? reason)
     {
-        // Network thread: must not block. CancelAsync runs the session's continuations on the thread pool.
+        // The client's supervising loop: must not block. CancelAsync runs the session's continuations on the thread pool.
         if (state != MqttConnectionState.Connected) _ = Volatile.Read(ref _connection)?.CancelAsync();
     }
 

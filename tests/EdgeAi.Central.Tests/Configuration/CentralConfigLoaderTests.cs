@@ -80,14 +80,13 @@ public sealed class CentralConfigLoaderTests : IDisposable
     public void Load_ShippedSample_ValidWithDocumentedDefaults()
     {
         var o = CentralConfigLoader.Load(TestPaths.InRepo("src", "EdgeAi.Central", "central.sample.json"), n => Secrets.GetValueOrDefault(n));
-        Assert.Equal(SpoolSyncMode.Fsync, o.Consumer.SpoolSync);
+        Assert.Equal(100, o.Consumer.ReceiveMaximum);
         Assert.Equal(64 << 20, o.Consumer.QueueMaxBytes);
         Assert.Equal(20, o.Consumer.RejectLogPerMinute);
         Assert.Equal(TimeSpan.FromSeconds(300), o.Verification.ReplyTimeout);
         Assert.Equal(3, o.Verification.MaxAttempts);
         Assert.Equal(TimeSpan.FromDays(90), o.Retention.EvidenceMaxAge);
         Assert.Equal(20L << 30, o.Retention.EvidenceMaxBytes);
-        Assert.Equal("/var/lib/edgeai-central/spool-central-1", o.Consumer.ResolveSpoolDirectory(o));
     }
 
     [Fact]
@@ -96,7 +95,7 @@ public sealed class CentralConfigLoaderTests : IDisposable
         var path = Write("""
             { "mqtt": { "tls_cert_file": "/nonexistent/central.crt" },
               "database": { "connection_string": "Data Source=x.db" },
-              "consumer": { "spool_sync": "sometimes", "queue_max_bytes": 10 },
+              "consumer": { "spool_sync": "fsync", "queue_max_bytes": 10, "queue_capacity": 100, "receive_maximum": 1000 },
               "verification": { "reply_timeout_s": 0, "max_attempts": 0 },
               "retention": { "evidence_max_bytes": -1, "interval_s": "often" },
               "platform": { "url": "http://p/" } }
@@ -106,20 +105,13 @@ public sealed class CentralConfigLoaderTests : IDisposable
         Assert.Contains("central.json: mqtt.tls_cert_file: file not found: /nonexistent/central.crt", all);
         Assert.Contains("central.json: mqtt.tls_key_file: tls_cert_file and tls_key_file go together", all);
         Assert.Contains("central.json: mqtt.tls_ca_file: is required with a client certificate", all);
-        Assert.Contains("central.json: consumer.spool_sync: must be 'fsync' or 'write', got 'sometimes'", all);
+        Assert.Contains("central.json: consumer.spool_sync: no longer used: Central acknowledges each message only once it is stored", all);
+        Assert.Contains("central.json: consumer.queue_capacity: must be at least connections × receive_maximum (8 × 1000), got 100", all);
         Assert.Contains("central.json: consumer.queue_max_bytes: must be between", all);
         Assert.Contains("central.json: verification.reply_timeout_s: must be between", all);
         Assert.Contains("central.json: verification.max_attempts: must be between 1 and 100, got 0", all);
         Assert.Contains("central.json: retention.evidence_max_bytes: must be between", all);
         Assert.Contains("central.json: retention.interval_s: must be a number", all);
-    }
-
-    [Fact]
-    public void ResolveSpoolDirectory_Sqlite_BesideTheDatabaseOnePerInstance()
-    {
-        var path = Write("""{ "instance_id": "hub/2", "database": { "connection_string": "Data Source=/srv/central/central.db" }, "platform": { "url": "http://p/" } }""");
-        var o = CentralConfigLoader.Load(path, n => Secrets.GetValueOrDefault(n));
-        Assert.Equal("/srv/central/spool-hub_2", o.Consumer.ResolveSpoolDirectory(o));
     }
 
     [Fact]

@@ -65,7 +65,6 @@ public sealed class CentralProcessTests(ITestOutputHelper output) : IAsyncLifeti
             mqtt = new { host = _broker.Host, port = _broker.Port, username = "central" },
             database = new { connection_string = connectionString },
             api = new { listen = $"http://127.0.0.1:{port}" },
-            consumer = new { spool_dir = Path.Combine(_dir, "spool-" + instance) },   // never the shared default under /var/lib
             platform = new
             {
                 url = $"http://127.0.0.1:{platformPort}/",

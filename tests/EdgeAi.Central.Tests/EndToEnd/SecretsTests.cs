@@ -67,7 +67,6 @@ public sealed class SecretsTests : IAsyncLifetime
             mqtt = new { host = _broker.Host, port = _broker.Port, username = "central" },
             database = new { connection_string = $"Data Source={Path.Combine(_dir, "central.db")}" },
             api = new { listen = $"http://127.0.0.1:{centralPort}" },
-            consumer = new { spool_dir = Path.Combine(_dir, "spool") },
             platform = new { url = $"http://127.0.0.1:{platformPort}/", outbox_poll_interval_s = 0.2, retry = new { initial_delay_s = 0.1, max_delay_s = 1 } },
         }, $"http://127.0.0.1:{centralPort}", secrets);
         _cleanup.Add(central);

@@ -71,7 +71,6 @@ internal sealed class CentralHarness : IAsyncDisposable
                     : new MqttSettings { Host = broker.Host, Port = broker.Port, Username = "central", Password = broker.Passwords["central"] },
                 Database = new DatabaseSettings { ConnectionString = connectionString ?? $"Data Source={Path.Combine(dir, "central.db")}" },
                 Api = new ApiSettings { Listen = $"http://127.0.0.1:{centralPort}", Token = "tok-" + Secret() },
-                Consumer = new ConsumerSettings { SpoolDirectory = Path.Combine(dir, "spool") },
                 Platform = new PlatformSettings
                 {
                     Url = new Uri($"http://127.0.0.1:{platformPort}/"),

@@ -36,7 +36,6 @@ internal sealed class CentralRig : IAsyncDisposable
 
     public string Database { get; }
 
-    public string SpoolDir => Path.Combine(Dir, "spool");
 
     public string Token { get; } = "tok-" + CentralHarness.Secret();
 
@@ -82,7 +81,7 @@ internal sealed class CentralRig : IAsyncDisposable
         return d;
     }
 
-    /// <summary>Starts Central as a child process; <paramref name="consumer"/> replaces the consumer section (default: the spool folder only).</summary>
+    /// <summary>Starts Central as a child process; <paramref name="consumer"/> replaces the consumer section (default: empty).</summary>
     public async Task<CentralProcess> CentralAsync(string name, object? consumer = null, object? platformRetry = null, string logLevel = "Information") =>
         Track(await CentralProcess.StartAsync(Dir, name, new
         {
@@ -91,7 +90,7 @@ internal sealed class CentralRig : IAsyncDisposable
             mqtt = new { host = Broker.Host, port = Broker.Port, username = "central" },
             database = new { connection_string = Database },
             api = new { listen = $"http://127.0.0.1:{CentralPort}", max_request_bytes = 65536 },
-            consumer = consumer ?? new { spool_dir = SpoolDir },
+            consumer = consumer ?? new { },
             platform = new
             {
                 url = $"http://127.0.0.1:{PlatformPort}/",

@@ -261,7 +261,7 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
             ReceivedAt = UnixMs.From(t0.AddHours(i)), MessageKey = Guid.CreateVersion7().ToString(),
         }).ToList();
         await store.AddDeadLettersAsync(rows, default);
-        await store.AddDeadLettersAsync(rows.Take(3).ToList(), default);   // a spool replay: same keys, not stored again
+        await store.AddDeadLettersAsync(rows.Take(3).ToList(), default);   // the same deliveries again: same keys, not stored again
         Assert.Equal(10, (await store.CountAsync(default)).DeadLetters);
 
         Assert.Equal(2, await store.PruneDeadLettersAsync(t0.AddHours(1.5), long.MaxValue, default));

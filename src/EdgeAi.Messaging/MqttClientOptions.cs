@@ -1,4 +1,4 @@
-namespace EdgeAi.Interop.Mqtt;
+namespace EdgeAi.Messaging;
 
 /// <summary>Connection settings for <see cref="MqttClient"/>. Defaults suit a loopback development broker.</summary>
 public sealed record MqttClientOptions
@@ -38,6 +38,22 @@ public sealed record MqttClientOptions
     /// <summary>Reconnect delay cap. Default 60 s.</summary>
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a connection attempt (TCP, TLS, CONNECT → CONNACK) may take. Default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// MQTT 5 Receive Maximum: QoS 1 messages the broker may have unacknowledged on this connection (1-65535). Default 100,
+    /// as mosquitto's <c>max_inflight_messages</c> in config/mosquitto.
+    /// </summary>
+    public ushort ReceiveMaximum { get; init; } = 100;
+
+    /// <summary>
+    /// False (default): a received QoS 1 message is acknowledged when the <see cref="MqttClient.MessageReceived"/> handlers
+    /// return. True: the receiver acknowledges each one itself with <see cref="MqttMessage.Acknowledgement"/>, e.g. once it
+    /// is durably stored; until then the broker keeps it (and redelivers it to the session after a reconnect).
+    /// </summary>
+    public bool AcknowledgeManually { get; init; }
+
     /// <summary>For logs: never includes the password.</summary>
     public string Describe() => $"{(Tls is null ? "mqtt" : "mqtts")}://{(Username is null ? "" : Username + "@")}{Host}:{Port} as {ClientId}";
 }
@@ -53,7 +69,14 @@ public sealed record MqttTlsOptions(string CaFile, string? CertFile = null, stri
 public sealed record MqttWill(string Topic, byte[] Payload, bool Retain = true, int Qos = 1);
 
 /// <summary>A received application message. <see cref="Payload"/> is owned by the receiver.</summary>
-public sealed record MqttMessage(string Topic, byte[] Payload, int Qos, bool Retain, string? ContentType, byte[]? CorrelationData);
+public sealed record MqttMessage(string Topic, byte[] Payload, int Qos, bool Retain, string? ContentType, byte[]? CorrelationData)
+{
+    /// <summary>
+    /// With <see cref="MqttClientOptions.AcknowledgeManually"/> and QoS 1: sends this message's PUBACK; null otherwise
+    /// (QoS 0, or acknowledged by the client).
+    /// </summary>
+    public MqttAcknowledgement? Acknowledgement { get; init; }
+}
 
 /// <summary>Outcome of a publish as reported by the broker (MQTT 5 reason code; &lt; 0x80 is success).</summary>
 public readonly record struct PublishResult(int ReasonCode, string Reason)

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
-using EdgeAi.Interop.Mqtt;
+using EdgeAi.Messaging;
 using EdgeAi.Testing;
 
-namespace EdgeAi.Interop.Tests;
+namespace EdgeAi.Messaging.Tests;
 
 /// <summary>Round trips through a real mosquitto started from the repo's config (auth + ACL on).</summary>
 public sealed class MqttClientTests : IAsyncLifetime
@@ -96,7 +96,8 @@ public sealed class MqttClientTests : IAsyncLifetime
         await using var client = new MqttClient(options);
         client.Start();
 
-        await Task.Delay(1500);
+        await WaitFor(() => client.LastError is not null, "a refused attempt");
+        await Task.Delay(500);   // more attempts: none may succeed
 
         Assert.NotEqual(MqttConnectionState.Connected, client.State);
         Assert.Equal(0, client.ConnectCount);
@@ -132,6 +133,7 @@ public sealed class MqttClientTests : IAsyncLifetime
         {
             Will = new MqttWill("edgeai/v1/edge-02/status", "offline"u8.ToArray(), Retain: true),
             ReconnectMinDelay = TimeSpan.FromSeconds(3),
+            ReconnectMaxDelay = TimeSpan.FromSeconds(3),
         };
         await using var device = new MqttClient(options);
         device.Start();
@@ -147,6 +149,72 @@ public sealed class MqttClientTests : IAsyncLifetime
         Assert.True(inbox.TryTake(out var msg, Timeout), "no retained status");
         Assert.Equal("offline", Encoding.UTF8.GetString(msg.Payload));
         Assert.True(msg.Retain);
+    }
+
+    [Fact]
+    public async Task AcknowledgeManually_UnacknowledgedMessages_HeldByTheBrokerWithinReceiveMaximum()
+    {
+        var (device, _) = await ConnectAsync("edge-01");
+        await using var deviceLifetime = device;
+        await using var central = new MqttClient(_broker.ClientOptions("central") with { AcknowledgeManually = true, ReceiveMaximum = 5 });
+        var inbox = new BlockingCollection<MqttMessage>();
+        central.MessageReceived += inbox.Add;
+        central.Start();
+        await central.WaitConnectedAsync().WaitAsync(Timeout);
+        await central.SubscribeAsync("edgeai/v1/edge-01/events").WaitAsync(Timeout);
+
+        var acks = Enumerable.Range(0, 12).Select(i => device.PublishAsync("edgeai/v1/edge-01/events", BitConverter.GetBytes(i))).ToArray();
+        await Task.WhenAll(acks).WaitAsync(Timeout);
+
+        // Five unacknowledged messages fill the connection's Receive Maximum: the broker sends no sixth.
+        var first = Take(inbox, 5);
+        Assert.False(inbox.TryTake(out var extra, TimeSpan.FromMilliseconds(500)), $"message {(extra is null ? -1 : BitConverter.ToInt32(extra.Payload))} sent beyond Receive Maximum");
+        Assert.All(first, m => Assert.NotNull(m.Acknowledgement));
+        Assert.Equal([0, 1, 2, 3, 4], first.Select(m => BitConverter.ToInt32(m.Payload)));
+
+        foreach (var m in first) Assert.True(await m.Acknowledgement!.SendAsync());
+        var next = Take(inbox, 5);
+        Assert.Equal([5, 6, 7, 8, 9], next.Select(m => BitConverter.ToInt32(m.Payload)));
+        Assert.False(await first[0].Acknowledgement!.SendAsync());   // at most once
+    }
+
+    [Fact]
+    public async Task AcknowledgeManually_ConnectionLostBeforeAck_BrokerRedeliversToTheSession()
+    {
+        var (device, _) = await ConnectAsync("edge-01");
+        await using var deviceLifetime = device;
+        var options = _broker.ClientOptions("central", "central-resume") with { AcknowledgeManually = true, ReconnectMinDelay = TimeSpan.FromMilliseconds(200) };
+        var inbox = new BlockingCollection<MqttMessage>();
+        await using (var central = new MqttClient(options))
+        {
+            central.MessageReceived += inbox.Add;
+            central.Start();
+            await central.WaitConnectedAsync().WaitAsync(Timeout);
+            await central.SubscribeAsync("edgeai/v1/edge-01/events").WaitAsync(Timeout);
+            for (var i = 0; i < 3; i++) await device.PublishAsync("edgeai/v1/edge-01/events", BitConverter.GetBytes(i)).WaitAsync(Timeout);
+            var got = Take(inbox, 3);
+            Assert.True(await got[0].Acknowledgement!.SendAsync());   // only the first one is "stored"
+        }
+
+        // A new process with the same client id resumes the session: the two unacknowledged messages come again.
+        await using var again = new MqttClient(options);
+        var redelivered = new BlockingCollection<MqttMessage>();
+        again.MessageReceived += redelivered.Add;
+        again.Start();
+        var second = Take(redelivered, 2);
+        Assert.Equal([1, 2], second.Select(m => BitConverter.ToInt32(m.Payload)));
+        Assert.False(redelivered.TryTake(out _, TimeSpan.FromMilliseconds(300)), "the acknowledged message came again");
+    }
+
+    private static List<MqttMessage> Take(BlockingCollection<MqttMessage> inbox, int n)
+    {
+        var list = new List<MqttMessage>();
+        for (var i = 0; i < n; i++)
+        {
+            Assert.True(inbox.TryTake(out var m, Timeout), $"only {i} of {n} messages arrived");
+            list.Add(m);
+        }
+        return list;
     }
 
     private static Task WaitFor(Func<bool> condition, string what) => Eventually.UntilAsync(condition, Timeout, () => what);
