@@ -113,6 +113,9 @@ def main() -> None:
     central["database"]["connection_string"] = f"Data Source={os.path.join(a.run_dir, 'central.db')}"
     central["api"]["listen"] = central["api"]["public_base_url"] = f"http://127.0.0.1:{a.api_port}"
     central["platform"]["url"] = f"http://127.0.0.1:{a.platform_port}/"
+    # The sample holds crowding for review as a city would; without --case-loop (the end-to-end tests) every
+    # scenario is filed at once, so each incident's filing can be checked without an operator.
+    central["review"]["scenarios"] = {}
     if a.case_loop:
         # Demo only: crowding is held for an operator (build/demo.sh confirms it, as an operator would in the
         # cockpit); the demo grids cover the demo cameras; illegal fishing gets a 20 s deadline, shorter than the

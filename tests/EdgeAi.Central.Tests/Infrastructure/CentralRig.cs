@@ -81,8 +81,10 @@ internal sealed class CentralRig : IAsyncDisposable
         return d;
     }
 
-    /// <summary>Starts Central as a child process; <paramref name="consumer"/> replaces the consumer section (default: empty).</summary>
-    public async Task<CentralProcess> CentralAsync(string name, object? consumer = null, object? platformRetry = null, string logLevel = "Information") =>
+    /// <summary>Starts Central as a child process; <paramref name="consumer"/> replaces the consumer section (default: empty);
+    /// <paramref name="environment"/> adds variables (e.g. .NET GC settings).</summary>
+    public async Task<CentralProcess> CentralAsync(string name, object? consumer = null, object? platformRetry = null, string logLevel = "Information",
+        IReadOnlyDictionary<string, string>? environment = null) =>
         Track(await CentralProcess.StartAsync(Dir, name, new
         {
             instance_id = "central-a",
@@ -98,7 +100,7 @@ internal sealed class CentralRig : IAsyncDisposable
                 outbox_poll_interval_s = 0.2,
                 retry = platformRetry ?? new { initial_delay_s = 0.1, max_delay_s = 1 },
             },
-        }, $"http://127.0.0.1:{CentralPort}", Secrets));
+        }, $"http://127.0.0.1:{CentralPort}", Secrets, environment));
 
     public async ValueTask DisposeAsync()
     {
