@@ -49,7 +49,8 @@ public sealed class NativeLibrariesTests
     {
         // The NEEDED entries of the shipped libOpenCvSharpExtern.so, read from its ELF dynamic section, are all known
         // (or part of libc/libstdc++/libgcc), so a missing one is always reported with its package and setup installs it.
-        var extern_ = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libOpenCvSharpExtern.so");
+        // Built for linux-x64 (Directory.Build.props), so the package's native library sits beside the assemblies.
+        var extern_ = Path.Combine(AppContext.BaseDirectory, "libOpenCvSharpExtern.so");
         Assert.True(File.Exists(extern_), extern_);
         var needed = ElfNeeded.Read(extern_);
         string[] always = ["libm.so.6", "librt.so.1", "libpthread.so.0", "libdl.so.2", "libstdc++.so.6", "libgcc_s.so.1", "libc.so.6", "ld-linux-x86-64.so.2"];
