@@ -90,6 +90,10 @@ public static class WorkerConfigValidator
             if (cam.Decode.Fps is <= 0 or > 60) Add($"{key}.decode.fps", $"{cam.Decode.Fps} must be in (0, 60]");
             if (cam.Decode.MaxFps is { } maxFps && maxFps is <= 0 or > 60) Add($"{key}.decode.max_fps", $"{maxFps} must be in (0, 60]");
             if (cam.Decode.MaxFps is not null && cam.Decode.Mode != "keyframes") Add($"{key}.decode.max_fps", "applies to mode keyframes only (mode all samples to fps)");
+            if (cam.Decode.MaxAnalysisInterval is { } maxInterval && (maxInterval < TimeSpan.FromMilliseconds(100) || maxInterval > TimeSpan.FromMinutes(10)))
+                Add($"{key}.decode.max_analysis_interval", $"{maxInterval} must be between 00:00:00.1 and 00:10:00");
+            if (cam.Decode.MaxAnalysisInterval is not null && cam.Decode.Mode != "keyframes")
+                Add($"{key}.decode.max_analysis_interval", "applies to mode keyframes only (mode all samples to fps)");
             if (cam.Decode.StallTimeout < TimeSpan.FromSeconds(1) || cam.Decode.StallTimeout > TimeSpan.FromMinutes(10))
                 Add($"{key}.decode.stall_timeout", $"{cam.Decode.StallTimeout} must be between 00:00:01 and 00:10:00");
             if (cam.Decode.SocketTimeout < TimeSpan.FromSeconds(1) || cam.Decode.SocketTimeout > TimeSpan.FromMinutes(5))

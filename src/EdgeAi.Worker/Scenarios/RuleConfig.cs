@@ -19,6 +19,13 @@ public abstract record RuleConfig
     /// <summary>The condition may lapse this long (object briefly lost or occluded) without ending or resetting anything. Default 10 s.</summary>
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Analysed frames further apart than this are not taken as continuous presence: a pending condition restarts its
+    /// clock and a running episode ends at the last frame that saw it. Guards against cameras analysed rarely (a long-GOP
+    /// camera in key-frame mode: two positive frames 25 s apart are not 25 s of presence). Default 20 s.
+    /// </summary>
+    public TimeSpan MaxFrameGap { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>After an episode ends, no new episode starts in the same zone for this long. Default 60 s.</summary>
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -76,6 +76,8 @@ public static class ScenarioConfigValidator
         if (!(r.MinConfidence >= 0 && r.MinConfidence <= 1)) errors.Add($"{rp}.minConfidence: must be within 0..1 (was {r.MinConfidence})");
         Duration(r.GracePeriod, $"{rp}.gracePeriod", OneDay, errors);
         Duration(r.Cooldown, $"{rp}.cooldown", OneWeek, errors);
+        if (r.MaxFrameGap < TimeSpan.FromSeconds(1) || r.MaxFrameGap > TimeSpan.FromHours(1))
+            errors.Add($"{rp}.maxFrameGap: {r.MaxFrameGap} must be between 00:00:01 and 01:00:00");
         if (r.UpdateInterval <= TimeSpan.Zero) errors.Add($"{rp}.updateInterval: must be positive (was {r.UpdateInterval})");
         else Duration(r.UpdateInterval, $"{rp}.updateInterval", OneDay, errors);
         var types = r.ZoneTypes ?? [];
