@@ -13,6 +13,13 @@ public abstract record RuleConfig
     /// <summary>Rule name on the wire (RuleEvaluation.Name); null = the rule's default, e.g. "crowding.min_persons".</summary>
     public string? Name { get; init; }
 
+    /// <summary>
+    /// Ids of the models (the config's <c>models</c>) whose detections this rule needs, e.g. a COCO model for persons and a
+    /// litter model; each frame of the camera runs every model its active rules name. Empty (default): the camera's model.
+    /// The rule's classes are the models' labels after each model's <c>class_map</c>.
+    /// </summary>
+    public IReadOnlyList<string> Models { get; init; } = [];
+
     /// <summary>Detections below this confidence are ignored by the rule. Default 0.4.</summary>
     public double MinConfidence { get; init; } = 0.4;
 
