@@ -106,6 +106,11 @@ public sealed partial class CameraIngest
     /// <summary>Key-frame spacing over this, with no max analysis interval configured, is reported in health and the log.</summary>
     private static readonly TimeSpan LongGopWarning = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a full decoder (long-GOP camera) may take to its first frame: the next key frame of a 60 s GOP.</summary>
+    private static readonly TimeSpan LongGopFirstFrame = TimeSpan.FromSeconds(60);
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
     /// <summary>
     /// One decoder run. In key-frame mode with a max analysis interval, a key-frame spacing over 1.5× that interval
     /// (the slack keeps an ordinary jittery GOP at the interval in key-frame mode) ends the key-frame decoder and the run
@@ -163,7 +168,8 @@ public sealed partial class CameraIngest
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
-            stall.CancelAfter(_camera.Decode.StallTimeout + _camera.Decode.SocketTimeout);
+            // A full decoder joining a long-GOP stream mid-GOP has nothing to show until the next key frame: wait that long.
+            stall.CancelAfter((fullDecode ? Max(_camera.Decode.StallTimeout, LongGopFirstFrame) : _camera.Decode.StallTimeout) + _camera.Decode.SocketTimeout);
             var source = await stderr.SourceInfo.WaitAsync(stall.Token).ConfigureAwait(false);
             var geometry = LetterboxGeometry.For(source.Width, source.Height, _width, _height, _fit.Mode);
             var stdout = process.StandardOutput.BaseStream;
@@ -223,11 +229,21 @@ public sealed partial class CameraIngest
         {
             // ffmpeg closed stdout: it exited or the stream ended.
         }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && watchGop && frames > 0 && switchAfter is { } limit && _camera.Decode.StallTimeout >= limit)
+        {
+            // Key-frame mode, streaming, then no key frame within the stall timeout: key frames further apart than that
+            // (a live long-GOP camera never shows two before the watchdog fires). Not a fault: go on with the full decoder.
+            _longGopReported = _fullDecode = longGop = true;
+            var interval = _camera.Decode.MaxAnalysisInterval!.Value.TotalSeconds;
+            _health.DecodeNote = $"no key frame for {_camera.Decode.StallTimeout.TotalSeconds:0} s, longer than max_analysis_interval {interval:0.###} s: decoding every frame, one analysed per {interval:0.###} s (more CPU)";
+            LogLongGopFullDecode(_camera.Id, _camera.Decode.StallTimeout.TotalSeconds, interval);
+        }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            stallReason = frames == 0
+            stallReason = frames == 0 || !watchGop ? (frames == 0
                 ? $"no video within {(_camera.Decode.StallTimeout + _camera.Decode.SocketTimeout).TotalSeconds:0} s"
-                : $"stalled: no frame for {_camera.Decode.StallTimeout.TotalSeconds:0} s";
+                : $"stalled: no frame for {_camera.Decode.StallTimeout.TotalSeconds:0} s")
+                : $"stalled: no key frame for {_camera.Decode.StallTimeout.TotalSeconds:0} s (key frames may be further apart: raise decode.stall_timeout, or set decode.max_analysis_interval to decode non-key frames)";
         }
         catch (OperationCanceledException)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using EdgeAi.Testing;
 using EdgeAi.Worker.Configuration;
 using EdgeAi.Worker.Health;
 using EdgeAi.Worker.Ingest;
@@ -62,5 +63,50 @@ public sealed class LongGopIngestTests(ITestOutputHelper output)
         Assert.All(gaps, g => Assert.InRange(g, 0.5, 1.05));
         Assert.Contains("decoding every frame", health.DecodeNote);
         Assert.Contains("key frames 25 s apart", health.DecodeNote);
+    }
+
+    [Fact]
+    public async Task LiveRtsp_KeyFramesFurtherApartThanStallTimeout_SwitchesToFullDecodeInsteadOfReconnecting()
+    {
+        // A live camera with a 20 s GOP: in key-frame mode the stall watchdog (3 s here) fires before a second key frame
+        // arrives, so the spacing is never seen; with max_analysis_interval the ingest takes that as the long GOP it is.
+        await using var server = await RtspCameraServer.StartNewAsync("cam", Clips.TestPattern(320, 240, fps: 5, seconds: 40, gop: 100));
+        var camera = new CameraConfig
+        {
+            Id = "live", Url = server.Url("cam"),
+            Decode = new DecodeOptions("keyframes") { MaxAnalysisInterval = TimeSpan.FromSeconds(1), StallTimeout = TimeSpan.FromSeconds(3), SocketTimeout = TimeSpan.FromSeconds(3) },
+        };
+        var channel = Channel.CreateUnbounded<Frame>();
+        var health = new CameraHealth(camera.Id);
+        var ingest = new CameraIngest(camera, 64, 64, channel.Writer, health, new IngestOptions(), NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var run = ingest.RunAsync(stop.Token);
+        var times = new List<DateTimeOffset>();
+        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            await foreach (var frame in channel.Reader.ReadAllAsync(enough.Token))
+            {
+                times.Add(frame.CaptureTime);
+                frame.Release();
+                if (times.Count == 8) break;
+            }
+        }
+        catch (OperationCanceledException) when (enough.IsCancellationRequested)
+        {
+        }
+        await stop.CancelAsync();
+        await run;
+
+        output.WriteLine($"frames at {string.Join(", ", times.Select(t => t.ToString("HH:mm:ss.ff")))}; note: {health.DecodeNote}; reconnects {health.Reconnects}; state {health.State}; last error {health.LastError}");
+        Assert.Equal(8, times.Count);
+        Assert.Contains("no key frame for 3 s", health.DecodeNote);
+        Assert.Equal(0, health.Reconnects);   // not treated as a fault
+        // Once the full decoder is under way (it starts at the next key frame, with the frames ffmpeg had buffered), about
+        // one frame per second: non-key frames decoded, not one frame per 20 s.
+        var tail = times.TakeLast(4).ToList();
+        var gaps = tail.Zip(tail.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+        output.WriteLine($"gaps after the switch: {string.Join(", ", gaps.Select(g => g.ToString("0.00")))}; note: {health.DecodeNote}");
+        Assert.All(gaps, g => Assert.InRange(g, 0.3, 2.5));
     }
 }
