@@ -18,6 +18,7 @@ namespace EdgeAi.Models.Devices;
 /// <param name="ExecutionProvider">ONNX Runtime provider in use, e.g. CPUExecutionProvider.</param>
 /// <param name="QualityFlags">Image quality findings (<see cref="QualityFlagNames"/>): black, overexposed, blurred, frozen, occluded, scene_changed; empty when fine.</param>
 /// <param name="LastError">Last stream or decode error; null when none.</param>
+/// <param name="DecodeNote">How the camera is decoded when that differs from its config, or why it is analysed less often than wanted (long GOP); null (omitted) when nothing to say.</param>
 /// <param name="Quality">Measurements behind <paramref name="QualityFlags"/> on the last analysed frame; null (omitted) before the first analysed frame or from workers that do not measure them.</param>
 public sealed record CameraHealth(
     string CameraId,
@@ -35,4 +36,5 @@ public sealed record CameraHealth(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ExecutionProvider,
     IReadOnlyList<string> QualityFlags,
     string? LastError = null,
-    CameraQuality? Quality = null);
+    CameraQuality? Quality = null,
+    string? DecodeNote = null);

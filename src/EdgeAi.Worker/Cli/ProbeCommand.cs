@@ -13,7 +13,7 @@ internal static class ProbeCommand
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var snapshot = new Option<string?>("--snapshot") { Description = "Where to save one snapshot JPEG (default probe-snapshot.jpg; 'none' to skip)" };
         var timeout = new Option<double>("--timeout") { Description = "Socket timeout in seconds", DefaultValueFactory = _ => 5 };
-        var command = new Command("probe", "Connect to a camera; print codec, resolution, fps and key-frame interval; save a snapshot JPEG.") { url, json, snapshot, timeout };
+        var command = new Command("probe", "Connect to a camera; print codec, resolution, fps and key-frame interval (reading up to 40 s when key frames are sparse, with advice for long-GOP cameras); save a snapshot JPEG.") { url, json, snapshot, timeout };
         command.SetAction(async (parse, ct) =>
         {
             var target = parse.GetValue(snapshot) ?? "probe-snapshot.jpg";
@@ -31,7 +31,8 @@ internal static class ProbeCommand
                     Console.WriteLine($"codec      {r.Codec}");
                     Console.WriteLine($"resolution {r.Width}x{r.Height}");
                     Console.WriteLine($"fps        {r.Fps}");
-                    Console.WriteLine($"key frames every {(r.KeyFrameIntervalSeconds is { } k ? $"{k} s" : "? (fewer than two in 6 s)")}");
+                    Console.WriteLine($"key frames every {(r.KeyFrameIntervalSeconds is { } k ? $"{k} s" : $"? (fewer than two in {r.KeyFrameIntervalAtLeastSeconds} s)")}");
+                    if (r.Advice is not null) Console.WriteLine($"advice     {r.Advice}");
                     if (r.SnapshotPath is not null) Console.WriteLine($"snapshot   {r.SnapshotPath} ({r.SnapshotBytes} bytes)");
                 }
                 return 0;

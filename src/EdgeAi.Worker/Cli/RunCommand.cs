@@ -109,7 +109,8 @@ internal static class RunCommand
                         new ScenarioAnalytics(cfg.DeviceId, camera, camera.Scenarios, model, store, null, sink, TrackerOptions.ForModel(d.Manifest.Thresholds)));
                     return new QualityCheckingAnalytics(camera.Id, scenarios, camera.Quality ?? cfg.Quality, quality, loggers.CreateLogger<QualityCheckingAnalytics>());
                 },
-                new IngestOptions(), new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(first.BatchWaitMs) }, loggers);
+                new IngestOptions(), new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(first.BatchWaitMs) }, loggers,
+                classMaps: cfg.Models.Where(m => m.ClassMap is not null).ToDictionary(m => m.Id, m => m.ClassMap!));
             foreach (var h in pipeline.Health.Values) metrics.Attach(h);
 
             var mqtt = new MqttClientOptions

@@ -59,6 +59,14 @@ public sealed record DecodeOptions(string Mode = "keyframes", double Fps = 1.0)
     /// </summary>
     public double? MaxFps { get; init; }
 
+    /// <summary>
+    /// Key-frame mode only: the longest wanted time between analysed frames. When the camera's key frames turn out to be
+    /// further apart (a "smart" H.264+/H.265+ encoder with key frames 25 s apart), the worker restarts that camera's
+    /// decoder in full-decode mode sampled to one frame per this interval, and says so in health and the log. Null
+    /// (default): key frames only whatever their spacing; a spacing over 10 s is then reported in health and the log.
+    /// </summary>
+    public TimeSpan? MaxAnalysisInterval { get; init; }
+
     /// <summary>No frame for this long → ffmpeg is killed and restarted. Default 20 s (several GOPs).</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -62,4 +62,39 @@ public sealed record OutboxConfig(string Path = "/var/lib/edgeai/outbox.db", lon
 /// <param name="ExecutionProvider">cpu, cuda or tensorrt; a GPU provider that cannot run here falls back to CPU and says so.</param>
 /// <param name="GpuDeviceId">GPU (CUDA device ordinal) for cuda and tensorrt.</param>
 public sealed record ModelConfig(string Id, string Manifest, string ExecutionProvider = "cpu", int Threads = 2, int BatchSize = 4, double BatchWaitMs = 20, bool SpinWait = false,
-    int GpuDeviceId = 0);
+    int GpuDeviceId = 0)
+{
+    /// <summary>
+    /// Renames this model's labels to the class names the rules use, e.g. a COCO model's <c>{"person": "person", "boat": "boat"}</c>
+    /// or <c>{"bottle": "litter"}</c>; labels not listed keep their name. Null (default): the labels as the manifest has them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? ClassMap { get; init; }
+
+    /// <summary>The model's labels as the rules see them (after <see cref="ClassMap"/>).</summary>
+    public IReadOnlyList<string> MapLabels(IReadOnlyList<string> labels) =>
+        ClassMap is null ? labels : [.. labels.Select(l => ClassMap.TryGetValue(l, out var m) ? m : l).Distinct(StringComparer.Ordinal)];
+}
+
+/// <summary>Which models a camera's frames go through.</summary>
+public static class CameraModels
+{
+    /// <summary>
+    /// The camera's own model (<see cref="CameraConfig.Model"/>, else <paramref name="defaultModelId"/>) when a rule uses it
+    /// or no rule names models, then every model an active rule (one that watches a zone) names, each once, in order.
+    /// </summary>
+    public static IReadOnlyList<string> For(CameraConfig camera, string defaultModelId)
+    {
+        var own = camera.Model ?? defaultModelId;
+        var ids = new List<string>();
+        var rules = Scenarios.ScenarioConfigValidator.ActiveRules(camera.Scenarios).Select(r => r.Rule).ToList();
+        if (rules.Count == 0 || rules.Any(r => r.Models is not { Count: > 0 })) ids.Add(own);
+        foreach (var r in rules)
+            foreach (var m in r.Models ?? [])
+                if (!ids.Contains(m)) ids.Add(m);
+        return ids;
+    }
+
+    /// <summary>The models a rule uses: its own list, or the camera's model.</summary>
+    public static IReadOnlyList<string> OfRule(Scenarios.RuleConfig rule, CameraConfig camera, string defaultModelId) =>
+        rule.Models is { Count: > 0 } m ? m : [camera.Model ?? defaultModelId];
+}

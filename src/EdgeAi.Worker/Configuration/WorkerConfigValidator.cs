@@ -50,7 +50,8 @@ public static class WorkerConfigValidator
 
         if (c.Models.Count == 0) Add("models", "at least one model is required");
         var modelIds = new HashSet<string>(StringComparer.Ordinal);
-        var modelLabels = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var modelLabels = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);   // after each class map
+        var modelInputs = new Dictionary<string, (int Width, int Height, ImageFit Fit)>(StringComparer.Ordinal);
         for (var i = 0; i < c.Models.Count; i++)
         {
             var m = c.Models[i];
@@ -66,7 +67,14 @@ public static class WorkerConfigValidator
             try
             {
                 var manifest = ModelManifestLoader.Load(Abs(m.Manifest));
-                modelLabels.TryAdd(m.Id, manifest.Labels);
+                modelLabels.TryAdd(m.Id, m.MapLabels(manifest.Labels));
+                modelInputs.TryAdd(m.Id, (manifest.Input.Width, manifest.Input.Height, manifest.Input.Fit));
+                foreach (var (from, to) in m.ClassMap ?? new Dictionary<string, string>())
+                {
+                    if (!manifest.Labels.Contains(from))
+                        Add($"{key}.class_map.{from}", $"'{from}' is not a label of this model{(ScenarioConfigValidator.Closest(from, manifest.Labels) is { } near ? $" (did you mean '{near}'?)" : "")}");
+                    if (string.IsNullOrWhiteSpace(to) || to.Length > 64) Add($"{key}.class_map.{from}", $"'{to}' must be 1-64 characters (the class name rules use)");
+                }
                 if (loadModels)
                 {
                     using var detector = new OnnxDetector(manifest, new InferenceOptions { Threads = 1, BatchSize = 1 }, NullLogger.Instance);
@@ -93,6 +101,10 @@ public static class WorkerConfigValidator
             if (cam.Decode.Fps is <= 0 or > 60) Add($"{key}.decode.fps", $"{cam.Decode.Fps} must be in (0, 60]");
             if (cam.Decode.MaxFps is { } maxFps && maxFps is <= 0 or > 60) Add($"{key}.decode.max_fps", $"{maxFps} must be in (0, 60]");
             if (cam.Decode.MaxFps is not null && cam.Decode.Mode != "keyframes") Add($"{key}.decode.max_fps", "applies to mode keyframes only (mode all samples to fps)");
+            if (cam.Decode.MaxAnalysisInterval is { } maxInterval && (maxInterval < TimeSpan.FromMilliseconds(100) || maxInterval > TimeSpan.FromMinutes(10)))
+                Add($"{key}.decode.max_analysis_interval", $"{maxInterval} must be between 00:00:00.1 and 00:10:00");
+            if (cam.Decode.MaxAnalysisInterval is not null && cam.Decode.Mode != "keyframes")
+                Add($"{key}.decode.max_analysis_interval", "applies to mode keyframes only (mode all samples to fps)");
             if (cam.Decode.StallTimeout < TimeSpan.FromSeconds(1) || cam.Decode.StallTimeout > TimeSpan.FromMinutes(10))
                 Add($"{key}.decode.stall_timeout", $"{cam.Decode.StallTimeout} must be between 00:00:01 and 00:10:00");
             if (cam.Decode.SocketTimeout < TimeSpan.FromSeconds(1) || cam.Decode.SocketTimeout > TimeSpan.FromMinutes(5))
@@ -100,14 +112,31 @@ public static class WorkerConfigValidator
             if (cam.Hwaccel is not ("none" or "cuda" or "vaapi")) Add($"{key}.hwaccel", $"'{cam.Hwaccel}' must be none, cuda or vaapi");
             if (cam.Model is { } mid && !modelIds.Contains(mid)) Add($"{key}.model", $"unknown model '{mid}' (models: {string.Join(", ", modelIds)})");
             foreach (var e in ScenarioConfigValidator.Validate(cam.Scenarios, $"{key}.scenarios")) errors.Add(Parse(e));
-            // The camera's model (its own or the first) must have the classes its rules name.
-            var modelId = cam.Model ?? (c.Models.Count > 0 ? c.Models[0].Id : null);
-            if (modelId is not null && modelLabels.TryGetValue(modelId, out var labels))
-                foreach (var e in ScenarioConfigValidator.ValidateClasses(cam.Scenarios, labels, modelId, $"{key}.scenarios")) errors.Add(Parse(e));
             if (cam.Quality is { } quality) foreach (var e in quality.Validate($"{key}.quality")) errors.Add(Parse(e));
+            // Each rule's models (its own list, else the camera's model or the first) must exist and have the classes it names.
+            var defaultModel = c.Models.Count > 0 ? c.Models[0].Id : null;
+            if (defaultModel is null) continue;
+            foreach (var (rulePath, rule) in ScenarioConfigValidator.ActiveRules(cam.Scenarios))
+                for (var j = 0; j < (rule.Models ?? []).Count; j++)
+                    if (!modelIds.Contains(rule.Models![j]))
+                        errors.Add(Parse($"{key}.scenarios.{rulePath}.models[{j}]: unknown model '{rule.Models[j]}' (models: {string.Join(", ", modelIds)})"));
+            foreach (var e in ScenarioConfigValidator.ValidateClasses(cam.Scenarios, rule =>
+            {
+                var ids = CameraModels.OfRule(rule, cam, defaultModel);
+                if (!ids.All(modelLabels.ContainsKey)) return null;
+                return (ids.SelectMany(id => modelLabels[id]).Distinct(StringComparer.Ordinal).ToList(), string.Join("+", ids));
+            }, $"{key}.scenarios")) errors.Add(Parse(e));
+            // One decoder feeds all of a camera's models: they must take the same input size and letterbox.
+            var used = CameraModels.For(cam, defaultModel).Where(modelInputs.ContainsKey).ToList();
+            foreach (var other in used.Skip(1).Where(id => modelInputs[id] != modelInputs[used[0]]))
+                Add($"{key}.scenarios", $"models '{used[0]}' ({Describe(modelInputs[used[0]])}) and '{other}' ({Describe(modelInputs[other])}) both analyse this camera " +
+                    "but take different inputs; one camera's models must share input size and letterbox");
         }
         return errors;
     }
+
+    private static string Describe((int Width, int Height, ImageFit Fit) input) =>
+        $"{input.Width}x{input.Height} {input.Fit.Mode.ToString().ToLowerInvariant()} pad {input.Fit.PadValue}";
 
     /// <summary>Why <paramref name="url"/> cannot be a camera source, or null when it can.</summary>
     private static string? UrlProblem(string url)

@@ -46,6 +46,10 @@ public sealed class CameraHealth(string cameraId)
 
     public string ExecutionProvider { get; set; } = "cpu";
 
+    /// <summary>How the camera is decoded when that differs from its config, or why it cannot be analysed at the wanted rate
+    /// (long-GOP camera); null when nothing to say.</summary>
+    public string? DecodeNote { get; set; }
+
     public long FramesIn => Interlocked.Read(ref _framesIn);
     public long FramesAnalysed => Interlocked.Read(ref _framesAnalysed);
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -104,7 +108,7 @@ public sealed class CameraHealth(string cameraId)
         return new(CameraId, state, FramesIn, FramesAnalysed, Dropped, Reconnects, DecodeErrors,
         LastFrameAgeSeconds, InferenceLatency.Percentile(50), InferenceLatency.Percentile(99),
         PipelineLatency.Percentile(50), PipelineLatency.Percentile(99), ExecutionProvider, Codec, SourceSize, error,
-            Math.Round(RateIn.PerSecond(), 3), Math.Round(RateAnalysed.PerSecond(), 3));
+            Math.Round(RateIn.PerSecond(), 3), Math.Round(RateAnalysed.PerSecond(), 3)) { DecodeNote = DecodeNote };
     }
 }
 
@@ -112,4 +116,8 @@ public sealed class CameraHealth(string cameraId)
 public sealed record CameraHealthSnapshot(
     string CameraId, CameraState State, long FramesIn, long FramesAnalysed, long Dropped, long Reconnects, long DecodeErrors,
     double? LastFrameAgeSeconds, double InferenceP50Ms, double InferenceP99Ms, double PipelineP50Ms, double PipelineP99Ms,
-    string ExecutionProvider, string? Codec, string? SourceSize, string? LastError, double FpsIn, double FpsAnalysed);
+    string ExecutionProvider, string? Codec, string? SourceSize, string? LastError, double FpsIn, double FpsAnalysed)
+{
+    /// <summary>See <see cref="CameraHealth.DecodeNote"/>.</summary>
+    public string? DecodeNote { get; init; }
+}

@@ -96,15 +96,57 @@ public sealed partial class CameraIngest
         return await RunOnceAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>Key frames found further apart than the camera's max analysis interval: decode every frame from now on.</summary>
+    private bool _fullDecode;
+
+    /// <summary>Capture time of the last frame handed on (file mode skips what a restarted decoder delivers again).</summary>
+    private DateTimeOffset? _lastCaptured;
+
+    /// <summary>Key-frame spacing already reported (once per camera run, not per reconnect).</summary>
+    private bool _longGopReported;
+
+    /// <summary>Key-frame spacing over this, with no max analysis interval configured, is reported in health and the log.</summary>
+    private static readonly TimeSpan LongGopWarning = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a full decoder (long-GOP camera) may take to its first frame: the next key frame of a 60 s GOP.</summary>
+    private static readonly TimeSpan LongGopFirstFrame = TimeSpan.FromSeconds(60);
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>
+    /// One decoder run. In key-frame mode with a max analysis interval, a key-frame spacing over 1.5× that interval
+    /// (the slack keeps an ordinary jittery GOP at the interval in key-frame mode) ends the key-frame decoder and the run
+    /// goes on with a full decoder sampled to the interval.
+    /// </summary>
     private async Task<ConnectionAttempt> RunOnceAsync(CancellationToken ct)
     {
+        var (first, longGop) = await RunDecoderAsync(_fullDecode, ct).ConfigureAwait(false);
+        if (!longGop || ct.IsCancellationRequested) return first;
+        var (full, _) = await RunDecoderAsync(true, ct).ConfigureAwait(false);
+        return full with { Frames = first.Frames + full.Frames, Streamed = first.Streamed + full.Streamed };
+    }
+
+    /// <summary>The camera as the full decoder sees it: mode all, sampled to one frame per max analysis interval.</summary>
+    private CameraConfig FullDecodeCamera() => _camera with
+    {
+        Decode = _camera.Decode with { Mode = "all", MaxFps = null, Fps = 1 / _camera.Decode.MaxAnalysisInterval!.Value.TotalSeconds },
+    };
+
+    private async Task<(ConnectionAttempt Run, bool LongGop)> RunDecoderAsync(bool fullDecode, CancellationToken ct)
+    {
+        var camera = fullDecode ? FullDecodeCamera() : _camera;
+        var watchGop = !fullDecode && _camera.Decode.Mode == "keyframes";
+        var switchAfter = _camera.Decode.MaxAnalysisInterval * 1.5;
+        var warnAfter = _camera.Decode.MaxFps is { } maxFps && TimeSpan.FromSeconds(2 / maxFps) > LongGopWarning ? TimeSpan.FromSeconds(2 / maxFps) : LongGopWarning;
+        var longGop = false;
+        DateTimeOffset? previous = null;
         var psi = new ProcessStartInfo("ffmpeg")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in FfmpegArguments.Build(_camera, _width, _height, FileMode, _fit)) psi.ArgumentList.Add(a);
+        foreach (var a in FfmpegArguments.Build(camera, _width, _height, FileMode, _fit)) psi.ArgumentList.Add(a);
 
         Process process;
         try
@@ -113,7 +155,7 @@ public sealed partial class CameraIngest
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            return new ConnectionAttempt(0, TimeSpan.Zero, $"cannot start ffmpeg: {ex.Message} (apt-get install ffmpeg)", true);
+            return (new ConnectionAttempt(0, TimeSpan.Zero, $"cannot start ffmpeg: {ex.Message} (apt-get install ffmpeg)", true), false);
         }
 
         if (_options.DecoderNice != 0) Priority.TrySetNice(process.Id, _options.DecoderNice);   // before ffmpeg starts its threads
@@ -128,7 +170,8 @@ public sealed partial class CameraIngest
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
-            stall.CancelAfter(_camera.Decode.StallTimeout + _camera.Decode.SocketTimeout);
+            // A full decoder joining a long-GOP stream mid-GOP has nothing to show until the next key frame: wait that long.
+            stall.CancelAfter((fullDecode ? Max(_camera.Decode.StallTimeout, LongGopFirstFrame) : _camera.Decode.StallTimeout) + _camera.Decode.SocketTimeout);
             var source = await stderr.SourceInfo.WaitAsync(stall.Token).ConfigureAwait(false);
             var geometry = LetterboxGeometry.For(source.Width, source.Height, _width, _height, _fit.Mode);
             var stdout = process.StandardOutput.BaseStream;
@@ -149,6 +192,29 @@ public sealed partial class CameraIngest
                 var captured = _fileClockStart is { } start
                     ? start + TimeSpan.FromSeconds(await stderr.FrameTimes.ReadAsync(stall.Token).ConfigureAwait(false))
                     : _time.GetUtcNow();
+                if (watchGop && previous is { } prev && captured - prev is var gap && (switchAfter is { } limit ? gap > limit : gap > warnAfter && !_longGopReported))
+                {
+                    _longGopReported = true;
+                    if (switchAfter is not null)
+                    {
+                        // This frame is left to the full decoder (file mode: it decodes again from the start and skips what was handed on).
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        _fullDecode = longGop = true;
+                        var interval = _camera.Decode.MaxAnalysisInterval!.Value.TotalSeconds;
+                        _health.DecodeNote = $"key frames {gap.TotalSeconds:0.#} s apart, longer than max_analysis_interval {interval:0.###} s: decoding every frame, one analysed per {interval:0.###} s (more CPU)";
+                        LogLongGopFullDecode(_camera.Id, gap.TotalSeconds, interval);
+                        break;
+                    }
+                    _health.DecodeNote = $"key frames {gap.TotalSeconds:0.#} s apart: analysed once per {gap.TotalSeconds:0.#} s in key-frame mode (set decode.max_analysis_interval to decode non-key frames)";
+                    LogLongGopKeyframesOnly(_camera.Id, gap.TotalSeconds);
+                }
+                previous = captured;
+                if (FileMode && _lastCaptured is { } last && captured <= last)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);   // already handed on before the decoder restarted
+                    continue;
+                }
+                _lastCaptured = captured;
                 if (frames++ == 0)
                 {
                     firstFrameAt = arrival;
@@ -165,11 +231,21 @@ public sealed partial class CameraIngest
         {
             // ffmpeg closed stdout: it exited or the stream ended.
         }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && watchGop && frames > 0 && switchAfter is { } limit && _camera.Decode.StallTimeout >= limit)
+        {
+            // Key-frame mode, streaming, then no key frame within the stall timeout: key frames further apart than that
+            // (a live long-GOP camera never shows two before the watchdog fires). Not a fault: go on with the full decoder.
+            _longGopReported = _fullDecode = longGop = true;
+            var interval = _camera.Decode.MaxAnalysisInterval!.Value.TotalSeconds;
+            _health.DecodeNote = $"no key frame for {_camera.Decode.StallTimeout.TotalSeconds:0} s, longer than max_analysis_interval {interval:0.###} s: decoding every frame, one analysed per {interval:0.###} s (more CPU)";
+            LogLongGopFullDecode(_camera.Id, _camera.Decode.StallTimeout.TotalSeconds, interval);
+        }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            stallReason = frames == 0
+            stallReason = frames == 0 || !watchGop ? (frames == 0
                 ? $"no video within {(_camera.Decode.StallTimeout + _camera.Decode.SocketTimeout).TotalSeconds:0} s"
-                : $"stalled: no frame for {_camera.Decode.StallTimeout.TotalSeconds:0} s";
+                : $"stalled: no frame for {_camera.Decode.StallTimeout.TotalSeconds:0} s")
+                : $"stalled: no key frame for {_camera.Decode.StallTimeout.TotalSeconds:0} s (key frames may be further apart: raise decode.stall_timeout, or set decode.max_analysis_interval to decode non-key frames)";
         }
         catch (OperationCanceledException)
         {
@@ -186,7 +262,7 @@ public sealed partial class CameraIngest
         var (reason, permanent) = stallReason is not null ? (stallReason, false) : FfmpegStderr.Classify(stderr.LastLines, exitCode);
         if (stallReason is not null) _health.DecodeError();
         var streamed = firstFrameAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(firstFrameAt);
-        return new ConnectionAttempt(frames, streamed, reason, permanent && frames == 0);
+        return (new ConnectionAttempt(frames, streamed, reason, permanent && frames == 0), longGop);
     }
 
     /// <summary>SIGTERM first (ffmpeg flushes and exits), SIGKILL if it has not exited after 2 s.</summary>
@@ -216,6 +292,14 @@ public sealed partial class CameraIngest
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Camera {CameraId}: {State}: {Reason}; retrying in {DelaySeconds:0.0} s")]
     private partial void LogRetry(string cameraId, string state, string reason, double delaySeconds);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning,
+        Message = "Camera {CameraId}: key frames {GapSeconds:0.#} s apart, longer than max_analysis_interval {IntervalSeconds} s: restarting the decoder to decode every frame, one analysed per {IntervalSeconds} s")]
+    private partial void LogLongGopFullDecode(string cameraId, double gapSeconds, double intervalSeconds);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Warning,
+        Message = "Camera {CameraId}: key frames {GapSeconds:0.#} s apart: analysed only that often in key-frame mode; set decode.max_analysis_interval to decode non-key frames at the wanted rate")]
+    private partial void LogLongGopKeyframesOnly(string cameraId, double gapSeconds);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Camera {CameraId}: ingest stopped")]
     private partial void LogStopped(string cameraId);

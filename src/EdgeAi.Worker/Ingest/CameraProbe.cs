@@ -7,7 +7,14 @@ using OpenCvSharp;
 namespace EdgeAi.Worker.Ingest;
 
 /// <summary>What <c>edgeai probe</c> learns about a stream.</summary>
-public sealed record ProbeResult(string Url, string Codec, int Width, int Height, double Fps, double? KeyFrameIntervalSeconds, string? SnapshotPath, int SnapshotBytes);
+public sealed record ProbeResult(string Url, string Codec, int Width, int Height, double Fps, double? KeyFrameIntervalSeconds, string? SnapshotPath, int SnapshotBytes)
+{
+    /// <summary>Seconds of stream read without seeing two key frames (interval unknown but at least this); null when measured.</summary>
+    public double? KeyFrameIntervalAtLeastSeconds { get; init; }
+
+    /// <summary>What the key-frame interval means for analysis (long GOP: set decode.max_analysis_interval); null when nothing to say.</summary>
+    public string? Advice { get; init; }
+}
 
 /// <summary>A probe that could not complete; <see cref="Exception.Message"/> is the reason for the engineer.</summary>
 public sealed class ProbeException(string message) : Exception(message);
@@ -43,12 +50,15 @@ public static class CameraProbe
         var fps = ParseRate(s.TryGetProperty("avg_frame_rate", out var a) ? a.GetString() : null) is > 0 and var avg
             ? avg : ParseRate(s.TryGetProperty("r_frame_rate", out var r) ? r.GetString() : null);
 
-        var packets = await RunToolAsync("ffprobe", ["-v", "error", .. input, "-select_streams", "v:0", "-read_intervals", "%+6",
-            "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0"], timeout * 3, ct).ConfigureAwait(false);
-        var keyTimes = packets.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split(','))
-            .Where(f => f.Length >= 2 && f[1].Contains('K') && double.TryParse(f[0], CultureInfo.InvariantCulture, out _))
-            .Select(f => double.Parse(f[0], CultureInfo.InvariantCulture)).ToList();
+        // 6 s of packets are enough for ordinary cameras; a "smart" long-GOP encoder (key frames 10-25 s apart, H.264+/H.265+)
+        // needs a longer read, done only when the first shows fewer than two key frames.
+        var keyTimes = await KeyFrameTimesAsync(input, ShortRead, timeout * 3, ct).ConfigureAwait(false);
+        var read = ShortRead;
+        if (keyTimes.Count < 2)
+        {
+            keyTimes = await KeyFrameTimesAsync(input, LongRead, TimeSpan.FromSeconds(LongRead) + timeout * 3, ct).ConfigureAwait(false);
+            read = LongRead;
+        }
         double? gop = keyTimes.Count >= 2 ? keyTimes.Zip(keyTimes.Skip(1), (x, y) => y - x).Order().ElementAt((keyTimes.Count - 1) / 2) : null;
 
         int bytes = 0;
@@ -65,7 +75,37 @@ public static class CameraProbe
                 bytes = await SnapshotAsync(input, width, height, snapshotPath, timeout, ct).ConfigureAwait(false);
             }
         }
-        return new ProbeResult(CameraConfig.RedactUrl(url), codec, width, height, Math.Round(fps, 3), gop is { } g ? Math.Round(g, 3) : null, snapshotPath, bytes);
+        return new ProbeResult(CameraConfig.RedactUrl(url), codec, width, height, Math.Round(fps, 3), gop is { } g ? Math.Round(g, 3) : null, snapshotPath, bytes)
+        {
+            KeyFrameIntervalAtLeastSeconds = gop is null ? read : null,
+            Advice = Advise(gop, gop is null ? read : null),
+        };
+    }
+
+    private const int ShortRead = 6;
+    private const int LongRead = 40;
+
+    /// <summary>Above this key-frame interval, key-frame mode analyses too rarely for the rules' defaults (max frame gap 20 s, grace 10 s).</summary>
+    internal const double LongGopSeconds = 5;
+
+    internal static string? Advise(double? gop, double? atLeast)
+    {
+        var interval = gop ?? atLeast;
+        if (interval is null || interval <= LongGopSeconds) return null;
+        var spacing = gop is { } g ? $"{g:0.#} s" : $"more than {atLeast:0} s";
+        return $"long GOP: key frames {spacing} apart, so key-frame mode (the default) analyses one frame per {spacing}; " +
+            "set this camera's decode.max_analysis_interval (e.g. \"00:00:02\") to decode non-key frames at that rate (more CPU), " +
+            "or shorten the camera's I-frame interval";
+    }
+
+    private static async Task<List<double>> KeyFrameTimesAsync(string[] input, int seconds, TimeSpan timeout, CancellationToken ct)
+    {
+        var packets = await RunToolAsync("ffprobe", ["-v", "error", .. input, "-select_streams", "v:0", "-read_intervals", $"%+{seconds}",
+            "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0"], timeout, ct).ConfigureAwait(false);
+        return packets.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(','))
+            .Where(f => f.Length >= 2 && f[1].Contains('K') && double.TryParse(f[0], CultureInfo.InvariantCulture, out _))
+            .Select(f => double.Parse(f[0], CultureInfo.InvariantCulture)).ToList();
     }
 
     private static string[] InputArgs(string url, TimeSpan timeout) => url.StartsWith("rtsp", StringComparison.OrdinalIgnoreCase)

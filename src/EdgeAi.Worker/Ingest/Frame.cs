@@ -45,6 +45,15 @@ public sealed class Frame
 
     public ReadOnlyMemory<byte> Data => _buffer is { } b ? b.AsMemory(0, Length) : throw new ObjectDisposedException(nameof(Frame));
 
+    /// <summary>
+    /// Detections of the models that already ran on this frame when a camera's frames go through several models in turn
+    /// (<see cref="Pipeline.InferenceStage"/> chains them); null until the first of several has run.
+    /// </summary>
+    internal List<Detection.Detection>? Earlier { get; set; }
+
+    /// <summary>Ids of the models that produced <see cref="Earlier"/>, joined with '+'.</summary>
+    internal string? EarlierModels { get; set; }
+
     /// <summary>Returns the buffer to the pool. Idempotent.</summary>
     public void Release()
     {

@@ -12,13 +12,18 @@ namespace EdgeAi.Worker.Pipeline;
 /// to fill a batch), runs the detector and hands each frame with its detections to its camera's analytics
 /// channel. A slow camera's analytics cannot stall the others: that hand-off drops the camera's oldest
 /// pending result (counted) rather than wait, except in file mode where nothing is dropped.
+/// A camera analysed by several models has a lane in each model's stage, chained: a lane with a <c>Next</c> queue hands
+/// the frame, its detections added, to the next model's stage instead of to analytics; the last one hands on all of them.
+/// Labels pass through the model's class map (<see cref="Configuration.ModelConfig.ClassMap"/>).
 /// </summary>
 public sealed partial class InferenceStage
 {
     private readonly string _modelId;
     private readonly OnnxDetector _detector;
     // Copy-on-write: replaced (under _lanesLock) when a camera is added; read by the stage loop, which alone retires lanes.
-    private (FrameQueue Input, ChannelWriter<AnalysedFrame> Output)[] _lanes;
+    private Lane[] _lanes;
+    private readonly IReadOnlyDictionary<string, string>? _classMap;
+    private readonly int _classIdOffset;
     private readonly Lock _lanesLock = new();
     private volatile bool _closed;
     private readonly FrameSignal _signal;
@@ -33,11 +38,14 @@ public sealed partial class InferenceStage
     /// <param name="stayOpen">Keep running with no lanes (cameras may be added later, hot reload) until <see cref="Close"/>;
     /// otherwise the stage ends once every lane's input has completed.</param>
     public InferenceStage(string modelId, OnnxDetector detector, IReadOnlyList<(FrameQueue Input, ChannelWriter<AnalysedFrame> Output)> lanes,
-        FrameSignal signal, InferenceOptions options, ILogger logger, bool stayOpen = false)
+        FrameSignal signal, InferenceOptions options, ILogger logger, bool stayOpen = false, IReadOnlyDictionary<string, string>? classMap = null,
+        int classIdOffset = 0)
     {
+        _classIdOffset = classIdOffset;
         _modelId = modelId;
         _detector = detector;
-        _lanes = [.. lanes];
+        _lanes = [.. lanes.Select(l => new Lane(l.Input, l.Output, null))];
+        _classMap = classMap is { Count: > 0 } ? classMap : null;
         _closed = !stayOpen;
         _signal = signal;
         _options = options;
@@ -51,9 +59,10 @@ public sealed partial class InferenceStage
     public long Batches { get; private set; }
 
     /// <summary>Adds a camera's lane while the stage runs. A lane leaves by itself once its input completes and is drained.</summary>
-    public void AddLane(FrameQueue input, ChannelWriter<AnalysedFrame> output)
+    /// <param name="next">The next model's queue for this camera (chained models); null: this is the camera's last model.</param>
+    public void AddLane(FrameQueue input, ChannelWriter<AnalysedFrame> output, FrameQueue? next = null)
     {
-        lock (_lanesLock) _lanes = [.. _lanes, (input, output)];
+        lock (_lanesLock) _lanes = [.. _lanes, new Lane(input, output, next)];
         _signal.Set();
     }
 
@@ -72,7 +81,7 @@ public sealed partial class InferenceStage
         lock (_lanesLock)
         {
             var drained = _lanes.Where(l => l.Input.Reader.Completion.IsCompleted).ToArray();
-            foreach (var lane in drained) lane.Output.TryComplete();
+            foreach (var lane in drained) lane.Complete();
             _lanes = [.. _lanes.Except(drained)];
         }
     }
@@ -112,7 +121,7 @@ public sealed partial class InferenceStage
         }
         finally
         {
-            foreach (var (_, output) in Volatile.Read(ref _lanes)) output.TryComplete();
+            foreach (var lane in Volatile.Read(ref _lanes)) lane.Complete();
             LogStopped(_modelId, Batches);
         }
     }
@@ -163,12 +172,38 @@ public sealed partial class InferenceStage
         for (var i = 0; i < _batch.Count; i++)
         {
             var frame = _batch[i];
-            var lane = Array.Find(Volatile.Read(ref _lanes), l => l.Input.CameraId == frame.CameraId);   // retired only between batches
+            var lane = Array.Find(Volatile.Read(ref _lanes), l => l.Input.CameraId == frame.CameraId)!;   // retired only between batches
             var health = lane.Input.Health;
             health.InferenceLatency.Record(perFrameMs);
+            var detections = _results[i];
+            if (_classMap is not null)
+                for (var d = 0; d < detections.Count; d++)
+                    if (_classMap.TryGetValue(detections[d].Label, out var mapped)) detections[d] = detections[d] with { Label = mapped };
+            // Chained models number their classes from 0 each: the offset keeps the ids apart (the tracker matches on them).
+            if (_classIdOffset != 0 && (lane.Next is not null || frame.Earlier is not null))
+                for (var d = 0; d < detections.Count; d++) detections[d] = detections[d] with { ClassId = detections[d].ClassId + _classIdOffset };
+            if (lane.Next is { } next)
+            {
+                // Chained: the next model of this camera runs on the same frame, then hands on both models' detections.
+                (frame.Earlier ??= new List<Detection.Detection>(detections.Count)).AddRange(detections);
+                frame.EarlierModels = frame.EarlierModels is null ? _modelId : frame.EarlierModels + "+" + _modelId;
+                if (!next.Writer.TryWrite(frame))
+                {
+                    try
+                    {
+                        await next.Writer.WriteAsync(frame, ct).ConfigureAwait(false);
+                    }
+                    catch (ChannelClosedException)
+                    {
+                        frame.Release();
+                    }
+                }
+                continue;
+            }
             health.PipelineLatency.Record(Stopwatch.GetElapsedTime(frame.ArrivalTimestamp).TotalMilliseconds);
             health.FrameAnalysed();
-            var result = new AnalysedFrame(frame, _results[i].ToArray(), _modelId);
+            var all = frame.Earlier is { } earlier ? [.. earlier, .. detections] : detections.ToArray();
+            var result = new AnalysedFrame(frame, all, frame.EarlierModels is { } models ? models + "+" + _modelId : _modelId);
             if (!lane.Output.TryWrite(result))
             {
                 try
@@ -182,6 +217,17 @@ public sealed partial class InferenceStage
             }
         }
         _batch.Clear();
+    }
+
+    /// <summary>One camera in this stage: its frames in, and where they go next (analytics, or the camera's next model).</summary>
+    private sealed record Lane(FrameQueue Input, ChannelWriter<AnalysedFrame> Output, FrameQueue? Next)
+    {
+        /// <summary>No more frames from this camera through this model: the next model's queue, or analytics, is told.</summary>
+        public void Complete()
+        {
+            if (Next is not null) Next.Writer.TryComplete();
+            else Output.TryComplete();
+        }
     }
 
     [LoggerMessage(EventId = 220, Level = LogLevel.Information, Message = "Inference stage {ModelId} started on {Provider}: batch up to {MaxBatch}, {Cameras} cameras")]

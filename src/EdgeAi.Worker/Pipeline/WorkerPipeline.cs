@@ -10,7 +10,9 @@ namespace EdgeAi.Worker.Pipeline;
 
 /// <summary>
 /// The frame pipeline for a set of cameras: per camera an ffmpeg ingest and a bounded frame queue, one
-/// inference stage per model batching across its cameras, and per camera an analytics loop.
+/// inference stage per model batching across its cameras, and per camera an analytics loop. A camera whose rules name
+/// several models (<see cref="CameraModels.For"/>) goes through each of those models' stages in turn (one decode; the
+/// models share input size and letterbox), and its analytics gets every model's detections of the frame.
 /// <see cref="RunAsync"/> returns after a graceful drain: when cancelled, ingest stops first, the inference
 /// stages finish the frames already queued, and each analytics loop completes its open episodes.
 /// While it runs, <see cref="ApplyAsync"/> changes the camera set (hot reload) touching only the cameras that changed.
@@ -18,6 +20,7 @@ namespace EdgeAi.Worker.Pipeline;
 public sealed partial class WorkerPipeline
 {
     private readonly IReadOnlyDictionary<string, OnnxDetector> _models;
+    private readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> _classMaps;
     private readonly Func<CameraConfig, ICameraAnalytics> _analyticsFactory;
     private readonly IngestOptions _ingest;
     private readonly InferenceOptions _inference;
@@ -36,9 +39,11 @@ public sealed partial class WorkerPipeline
     /// <param name="fileClockStarts">File mode (eval): camera id → wall-clock time of its clip's first frame.</param>
     public WorkerPipeline(IReadOnlyList<CameraConfig> cameras, IReadOnlyDictionary<string, OnnxDetector> models,
         Func<CameraConfig, ICameraAnalytics> analyticsFactory, IngestOptions ingest, InferenceOptions inference,
-        ILoggerFactory loggers, IReadOnlyDictionary<string, DateTimeOffset>? fileClockStarts = null)
+        ILoggerFactory loggers, IReadOnlyDictionary<string, DateTimeOffset>? fileClockStarts = null,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? classMaps = null)
     {
         if (models.Count == 0) throw new ArgumentException("at least one model is required", nameof(models));
+        _classMaps = classMaps ?? new Dictionary<string, IReadOnlyDictionary<string, string>>();
         _initial = cameras.Where(c => c.Enabled).ToList();
         _models = models;
         _analyticsFactory = analyticsFactory;
@@ -63,6 +68,22 @@ public sealed partial class WorkerPipeline
     private OnnxDetector ModelFor(CameraConfig c) => _models.TryGetValue(ModelIdFor(c), out var m)
         ? m : throw new ArgumentException($"camera {c.Id}: unknown model '{c.Model}'");
 
+    /// <summary>The models a camera's frames go through, in order; all known and sharing the first one's input.</summary>
+    private IReadOnlyList<string> ModelChainFor(CameraConfig c)
+    {
+        var ids = CameraModels.For(c, _models.Keys.First());
+        foreach (var id in ids)
+            if (!_models.ContainsKey(id)) throw new ArgumentException($"camera {c.Id}: unknown model '{id}'");
+        var first = _models[ids[0]].Manifest.Input;
+        foreach (var id in ids.Skip(1))
+        {
+            var input = _models[id].Manifest.Input;
+            if (input.Width != first.Width || input.Height != first.Height || input.Fit != first.Fit)
+                throw new ArgumentException($"camera {c.Id}: models '{ids[0]}' and '{id}' take different inputs; one camera's models must share input size and letterbox");
+        }
+        return ids;
+    }
+
     private CameraHealth NewHealth(CameraConfig c)
     {
         var health = _health.GetOrAdd(c.Id, id => new CameraHealth(id));
@@ -74,11 +95,13 @@ public sealed partial class WorkerPipeline
     {
         _stopping = ct;
         var stageTasks = new List<Task>();
+        var index = 0;
         foreach (var (modelId, detector) in _models)
         {
             var signal = new FrameSignal();
             // Live mode keeps every model's stage open, so a camera added later (hot reload) finds one.
-            var stage = new InferenceStage(modelId, detector, [], signal, _inference, _loggers.CreateLogger<InferenceStage>(), stayOpen: true);
+            var stage = new InferenceStage(modelId, detector, [], signal, _inference, _loggers.CreateLogger<InferenceStage>(), stayOpen: true,
+                classMap: _classMaps.GetValueOrDefault(modelId), classIdOffset: 1000 * index++);
             _stages[modelId] = (stage, signal);
             stageTasks.Add(Task.Run(() => stage.RunAsync(_drain.Token), CancellationToken.None));
         }
@@ -146,7 +169,8 @@ public sealed partial class WorkerPipeline
                     summary.Added.Add(id);
                 }
                 else if (Same(run.Config, config)) summary.Unchanged.Add(id);
-                else if (Same(run.Config with { Scenarios = config.Scenarios, Quality = config.Quality }, config))
+                else if (Same(run.Config with { Scenarios = config.Scenarios, Quality = config.Quality }, config)
+                         && ModelChainFor(run.Config).SequenceEqual(ModelChainFor(config)))
                 {
                     run.Slot.Replace(_analyticsFactory(config));
                     _runs[id] = run with { Config = config };
@@ -171,14 +195,19 @@ public sealed partial class WorkerPipeline
 
     private CameraRun StartCamera(CameraConfig camera)
     {
-        var detector = ModelFor(camera);
+        var chain = ModelChainFor(camera);
+        var detector = _models[chain[0]];
         var health = NewHealth(camera);
-        var (stage, signal) = _stages[ModelIdFor(camera)];
-        var queue = new FrameQueue(camera.Id, health, signal, capacity: 2, dropOldest: !FileMode);
+        health.ExecutionProvider = detector.ExecutionProvider;
+        // One frame queue per model of the camera: ingest → first model's stage → … → last model's stage → analytics.
+        var queues = chain.Select(id => new FrameQueue(camera.Id, health, _stages[id].Signal, capacity: 2, dropOldest: !FileMode)).ToList();
+        var queue = queues[0];
         var results = Channel.CreateBounded<AnalysedFrame>(
             new BoundedChannelOptions(4) { FullMode = FileMode ? BoundedChannelFullMode.Wait : BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
             dropped => { dropped.Frame.Release(); health.FrameDropped(); });
-        stage.AddLane(queue, results.Writer);
+        // The last model first, so a frame handed on never finds the next stage without this camera's lane.
+        for (var k = chain.Count - 1; k >= 0; k--)
+            _stages[chain[k]].Stage.AddLane(queues[k], results.Writer, k + 1 < chain.Count ? queues[k + 1] : null);
 
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
         var ingest = new CameraIngest(camera, detector.Manifest.Input.Width, detector.Manifest.Input.Height, queue.Writer, health, _ingest,

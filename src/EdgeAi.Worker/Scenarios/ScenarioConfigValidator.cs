@@ -76,6 +76,8 @@ public static class ScenarioConfigValidator
         if (!(r.MinConfidence >= 0 && r.MinConfidence <= 1)) errors.Add($"{rp}.minConfidence: must be within 0..1 (was {r.MinConfidence})");
         Duration(r.GracePeriod, $"{rp}.gracePeriod", OneDay, errors);
         Duration(r.Cooldown, $"{rp}.cooldown", OneWeek, errors);
+        if (r.MaxFrameGap < TimeSpan.FromSeconds(1) || r.MaxFrameGap > TimeSpan.FromHours(1))
+            errors.Add($"{rp}.maxFrameGap: {r.MaxFrameGap} must be between 00:00:01 and 01:00:00");
         if (r.UpdateInterval <= TimeSpan.Zero) errors.Add($"{rp}.updateInterval: must be positive (was {r.UpdateInterval})");
         else Duration(r.UpdateInterval, $"{rp}.updateInterval", OneDay, errors);
         var types = r.ZoneTypes ?? [];
@@ -148,12 +150,29 @@ public static class ScenarioConfigValidator
     /// <see cref="Validate"/>, with the closest label as a suggestion. A rule's default class list is accepted as long as the
     /// model has one of its classes (the defaults name several models' spellings). Only rules that watch a zone are checked.
     /// </summary>
-    public static IReadOnlyList<string> ValidateClasses(ScenarioConfig config, IReadOnlyList<string> labels, string modelId, string path = "")
+    public static IReadOnlyList<string> ValidateClasses(ScenarioConfig config, IReadOnlyList<string> labels, string modelId, string path = "") =>
+        ValidateClasses(config, _ => (labels, modelId), path);
+
+    /// <summary>
+    /// As <see cref="ValidateClasses(ScenarioConfig, IReadOnlyList{string}, string, string)"/>, each rule against the labels of
+    /// the model(s) it uses (<see cref="RuleConfig.Models"/>, after their class maps); <paramref name="labelsFor"/> returns
+    /// null for a rule whose models are unknown (reported elsewhere).
+    /// </summary>
+    public static IReadOnlyList<string> ValidateClasses(ScenarioConfig config, Func<RuleConfig, (IReadOnlyList<string> Labels, string ModelId)?> labelsFor, string path = "")
     {
         ArgumentNullException.ThrowIfNull(config);
         var p = path.Length == 0 ? "" : path + ".";
         var errors = new List<string>();
-        var known = new HashSet<string>(labels, StringComparer.Ordinal);
+        IReadOnlyList<string> labels = [];
+        var modelId = "";
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        bool Use(RuleConfig rule)
+        {
+            if (labelsFor(rule) is not { } l) return false;
+            (labels, modelId) = l;
+            known = new HashSet<string>(labels, StringComparer.Ordinal);
+            return true;
+        }
         void Check(IReadOnlyList<string>? classes, IReadOnlyList<string> defaults, string key)
         {
             if (classes is null || classes.Count == 0) return;
@@ -174,25 +193,46 @@ public static class ScenarioConfigValidator
         {
             if (zones[i] is not { } z) continue;
             var zp = $"{p}zones[{i}].";
-            if (Applies(config.Litter, z.Litter, z) is LitterRuleConfig l && checkedRules.Add(l))
+            if (Applies(config.Litter, z.Litter, z) is LitterRuleConfig l && checkedRules.Add(l) && Use(l))
             {
                 var rp = ReferenceEquals(l, z.Litter) ? zp : p;
                 Check(l.Classes, LitterDefaults.Classes, $"{rp}litter.classes");
                 Check(l.PersonClasses, LitterDefaults.PersonClasses, $"{rp}litter.personClasses");
             }
-            if (Applies(config.RoadCollapse, z.RoadCollapse, z) is RoadCollapseRuleConfig r && checkedRules.Add(r))
+            if (Applies(config.RoadCollapse, z.RoadCollapse, z) is RoadCollapseRuleConfig r && checkedRules.Add(r) && Use(r))
                 Check(r.Classes, RoadDefaults.Classes, $"{(ReferenceEquals(r, z.RoadCollapse) ? zp : p)}roadCollapse.classes");
-            if (Applies(config.IllegalFishing, z.IllegalFishing, z) is IllegalFishingRuleConfig f && checkedRules.Add(f))
+            if (Applies(config.IllegalFishing, z.IllegalFishing, z) is IllegalFishingRuleConfig f && checkedRules.Add(f) && Use(f))
             {
                 var rp = ReferenceEquals(f, z.IllegalFishing) ? zp : p;
                 Check(f.PersonClasses, FishingDefaults.PersonClasses, $"{rp}illegalFishing.personClasses");
                 Check(f.GearClasses, FishingDefaults.GearClasses, $"{rp}illegalFishing.gearClasses");
                 Check(f.BoatClasses, FishingDefaults.BoatClasses, $"{rp}illegalFishing.boatClasses");
             }
-            if (Applies(config.Crowding, z.Crowding, z) is CrowdingRuleConfig c && checkedRules.Add(c))
+            if (Applies(config.Crowding, z.Crowding, z) is CrowdingRuleConfig c && checkedRules.Add(c) && Use(c))
                 Check(c.PersonClasses, CrowdingDefaults.PersonClasses, $"{(ReferenceEquals(c, z.Crowding) ? zp : p)}crowding.personClasses");
         }
         return errors;
+    }
+
+    /// <summary>
+    /// The enabled rules that watch at least one zone of the camera (as <see cref="ScenarioEngine"/> decides it), each once,
+    /// with its config path ("litter", "zones[2].crowding"): the rules whose models a frame must run.
+    /// </summary>
+    public static IEnumerable<(string Path, RuleConfig Rule)> ActiveRules(ScenarioConfig config)
+    {
+        var zones = config.Zones ?? [];
+        var seen = new HashSet<RuleConfig>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < zones.Count; i++)
+        {
+            if (zones[i] is not { } z) continue;
+            foreach (var (name, camera, own) in new (string, RuleConfig?, RuleConfig?)[]
+                     { ("litter", config.Litter, z.Litter), ("roadCollapse", config.RoadCollapse, z.RoadCollapse),
+                       ("illegalFishing", config.IllegalFishing, z.IllegalFishing), ("crowding", config.Crowding, z.Crowding) })
+            {
+                if (Applies(camera, own, z) is { } rule && seen.Add(rule))
+                    yield return (ReferenceEquals(rule, own) ? $"zones[{i}].{name}" : name, rule);
+            }
+        }
     }
 
     /// <summary>The zone's own rule if it has one (enabled or not), else the camera's when it targets this zone (as ScenarioEngine).</summary>

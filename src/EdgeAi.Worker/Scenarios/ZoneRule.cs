@@ -14,6 +14,8 @@ namespace EdgeAi.Worker.Scenarios;
 /// <item>Active: <c>updated</c> at most every update interval while it holds; once it has not held for longer than
 /// the grace period → <c>ended</c>, and the cooldown begins.</item>
 /// </list>
+/// Frames further apart than the rule's max frame gap break continuity: the pending clock restarts and a running
+/// episode ends (its duration up to the last frame that saw the condition).
 /// Time is the frames' capture time, so a clip analysed faster than real time behaves as it would live.
 /// Not thread-safe; owned by one <see cref="ScenarioEngine"/>.
 /// </summary>
@@ -24,6 +26,7 @@ internal abstract class ZoneRule
     private readonly long _graceTicks;
     private readonly long _cooldownTicks;
     private readonly long _updateTicks;
+    private readonly long _maxGapTicks;
     private readonly string[] _measuredNames;
     private readonly double[] _measured;
     private readonly double[] _lastMeasured;
@@ -33,6 +36,7 @@ internal abstract class ZoneRule
 
     private long _pendingSince = None;
     private long _lastTrue = None;
+    private long _lastFrame = None;
     private int _frames;
     private long _cooldownUntil = None;
     private long _lastEmit;
@@ -48,6 +52,7 @@ internal abstract class ZoneRule
         _graceTicks = config.GracePeriod.Ticks;
         _cooldownTicks = config.Cooldown.Ticks;
         _updateTicks = config.UpdateInterval.Ticks;
+        _maxGapTicks = config.MaxFrameGap.Ticks;
         _measuredNames = measuredNames;
         _measured = new double[measuredNames.Length];
         _lastMeasured = new double[measuredNames.Length];
@@ -96,6 +101,13 @@ internal abstract class ZoneRule
         Array.Clear(_measured);
         Evaluate(frame, out var qualifies, out var sustains);
         var t = frame.Ticks;
+        if (_lastFrame != None && t - _lastFrame > _maxGapTicks)
+        {
+            // Nothing is known about the time between the two frames: presence is not assumed to have continued.
+            if (IsActive) End(frame, cameraId, sink);
+            _pendingSince = None;
+        }
+        _lastFrame = t;
         var holds = qualifies || (IsActive && sustains);
         if (holds)
         {

@@ -37,6 +37,7 @@ public sealed class ProbeCommandTests
             Assert.Equal(360, json.RootElement.GetProperty("height").GetInt32());
             Assert.Equal(25, json.RootElement.GetProperty("fps").GetDouble(), 1);
             Assert.Equal(1.0, json.RootElement.GetProperty("key_frame_interval_seconds").GetDouble(), 1);
+            Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("advice").ValueKind);   // a 1 s GOP needs none
             using var image = Cv2.ImRead(snapshot);
             Assert.Equal((640, 360), (image.Width, image.Height));
         }
@@ -44,6 +45,19 @@ public sealed class ProbeCommandTests
         {
             File.Delete(snapshot);
         }
+    }
+
+    [Fact]
+    public async Task Probe_Json_LongGopClip_ReportsThe25sKeyFrameIntervalAndAdvice()
+    {
+        // OpenCV's vtest.avi (real CCTV footage): one key frame every 25 s, beyond the first 6 s read.
+        var (code, stdout, stderr) = await RunEdgeAi("probe", RealWorld.RealWorldAssets.Vtest, "--json", "--snapshot", "none");
+
+        Assert.True(code == 0, $"exit {code}: {stderr}{stdout}");
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(25.0, json.RootElement.GetProperty("key_frame_interval_seconds").GetDouble(), 1);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("key_frame_interval_at_least_seconds").ValueKind);
+        Assert.Contains("decode.max_analysis_interval", json.RootElement.GetProperty("advice").GetString());
     }
 
     [Fact]

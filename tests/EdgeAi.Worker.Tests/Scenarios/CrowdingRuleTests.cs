@@ -151,4 +151,30 @@ public sealed class CrowdingRuleTests
         Assert.Single(Crowding(Run(CrowdEngine(), 0, 30, Tentative)));
         Assert.Empty(Crowding(Run(CrowdEngine(new CrowdingRuleConfig { ConfirmedTracksOnly = true }), 0, 30, Tentative)));
     }
+
+    [Fact]
+    public void Process_PositiveFramesFurtherApartThanMaxFrameGap_AreNotContinuousPresence()
+    {
+        // A long-GOP camera analysed at key frames only: a crowd in every frame, frames 25 s apart. Two frames 25 s apart
+        // are not 25 s of presence (the default max frame gap is 20 s), so the 20 s minimum duration is never reached.
+        Assert.Empty(Crowding(Run(CrowdEngine(), 0, 100, _ => Crowd(8), step: 25)));
+
+        // The same frames with a max gap that trusts 25 s: it starts at the second frame (what happened before the gap).
+        var lenient = Crowding(Run(CrowdEngine(new CrowdingRuleConfig { MaxFrameGap = TimeSpan.FromSeconds(30) }), 0, 100, _ => Crowd(8), step: 25));
+        Assert.Equal(EventType.Started, lenient[0].Type);
+        Assert.Equal(25, Seconds(lenient[0]));
+    }
+
+    [Fact]
+    public void Process_GapLongerThanMaxFrameGapInARunningEpisode_EndsItAtTheLastFrameSeen()
+    {
+        var engine = CrowdEngine();
+        var events = Crowding(Run(engine, 0, 30, _ => Crowd(8)));   // started at 20 s
+        Assert.Equal(EventType.Started, Assert.Single(events).Type);
+
+        // The next frame comes 25 s later (stream gap), still crowded: the episode does not run through the gap.
+        events.AddRange(Crowding(Run(engine, 55, 55, _ => Crowd(8))));
+        var ended = events.Single(e => e.Type == EventType.Ended);
+        Assert.Equal(30, ended.Rule.Measured["duration_s"]);   // 0 .. 30 s, the frames that saw it; not up to 55 s
+    }
 }
