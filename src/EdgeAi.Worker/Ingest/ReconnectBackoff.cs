@@ -48,9 +48,10 @@ internal sealed class ReconnectBackoff
             UseJitter = true,
             Delay = options.BackoffMin,
             MaxDelay = options.BackoffMax,
-            // Exceptions (cancellation) are not retried. A stable stream ends this execution unless it is the execution's
-            // first outcome (started fresh or carried in), whose attempt-0 delay already is the reset one.
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is null &&
+            // Exceptions (cancellation) are not retried, nor a connection that ended because the camera is being stopped
+            // (it is no fault and no reconnect). A stable stream ends this execution unless it is the execution's first
+            // outcome (started fresh or carried in), whose attempt-0 delay already is the reset one.
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is null && !args.Context.CancellationToken.IsCancellationRequested &&
                 (args.AttemptNumber == 0 || args.Outcome.Result.Streamed < options.HealthyPeriod)),
             // Permanent faults: the cap straight away (Polly applies MaxDelay only to its own delays, not to these).
             DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Result.Permanent ? options.BackoffMax : null),

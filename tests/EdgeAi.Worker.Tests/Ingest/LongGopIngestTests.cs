@@ -74,7 +74,9 @@ public sealed class LongGopIngestTests(ITestOutputHelper output)
         var camera = new CameraConfig
         {
             Id = "live", Url = server.Url("cam"),
-            Decode = new DecodeOptions("keyframes") { MaxAnalysisInterval = TimeSpan.FromSeconds(1), StallTimeout = TimeSpan.FromSeconds(3), SocketTimeout = TimeSpan.FromSeconds(3) },
+            // The first frame may take stall + socket timeout: ffmpeg's RTSP probe alone took 5.7 s on an idle machine, and
+            // with 3 + 3 s a loaded one never got past it (retried forever); 3 + 20 s leaves the stall after streaming at 3 s.
+            Decode = new DecodeOptions("keyframes") { MaxAnalysisInterval = TimeSpan.FromSeconds(1), StallTimeout = TimeSpan.FromSeconds(3), SocketTimeout = TimeSpan.FromSeconds(20) },
         };
         var channel = Channel.CreateUnbounded<Frame>();
         var health = new CameraHealth(camera.Id);
