@@ -28,6 +28,7 @@ internal static class DecodeRatio
         var size = int.Parse(BenchArgs.Get(args, "--size", "320"), CultureInfo.InvariantCulture);
         var options = new IngestOptions();
         options = options with { DecoderNice = BenchArgs.Int(args, "--decoder-nice", options.DecoderNice) };   // the worker's setting unless told
+        if (!File.Exists(clip)) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(clip))!);   // a fresh clone has no .cache/clips yet
         if (!File.Exists(clip)) Exec("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", "-t", "20", "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-bf", "0", "-pix_fmt", "yuv420p", clip]);
         var frames = 500;
         var camera = new CameraConfig { Id = "bench", Url = clip, Decode = new DecodeOptions("all", 25) };
