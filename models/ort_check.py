@@ -3,8 +3,8 @@
 
   /usr/bin/python3 models/ort_check.py LIBONNXRUNTIME_SO [MODEL.onnx] [THREADS]
 
-LIBONNXRUNTIME_SO: e.g. the libonnxruntime.so the .NET build fetches (npm com.github.asus4.onnxruntime,
-package/Plugins/Linux/x64/libonnxruntime.so, ORT API version 29). Runs demo/selftest.json cases
+LIBONNXRUNTIME_SO: e.g. bin/worker/libonnxruntime.so, which the build copies from the NuGet package
+Microsoft.ML.OnnxRuntime 1.32.0 (it still serves ORT API version 29, asked for here). Runs demo/selftest.json cases
 and times batch 1 and 4. OrtApi slot numbers are those of onnxruntime_c_api.h (API 29).
 """
 import os
