@@ -7,7 +7,8 @@ namespace EdgeAi.Worker.Hosting;
 /// frames keep arriving but none has been analysed for <see cref="Configuration.WatchdogConfig.PipelineStallS"/> (a
 /// wedged inference stage), or when it is connected to the broker with events in the outbox but the oldest has not
 /// been acknowledged for <see cref="Configuration.WatchdogConfig.DeliveryStallS"/> (wedged delivery). Cameras that are
-/// all offline, no camera configured, or a broker that is down are not hangs: a restart would not help there.
+/// all offline, no camera configured, or a broker that is down are not hangs: a restart would not help there. A pipeline
+/// hang lasts until a frame is analysed again, even if the cameras stop sending meanwhile.
 /// Called from one thread at a time (the watchdog loop).
 /// </summary>
 internal sealed class WorkerProgress(WorkerState state, TimeProvider time) : IServiceProgress
@@ -15,6 +16,7 @@ internal sealed class WorkerProgress(WorkerState state, TimeProvider time) : ISe
     private long _analysed = -1, _arrived = -1;
     private DateTimeOffset _analysedAt, _arrivedAt;
     private DateTimeOffset? _oldest, _oldestSince;
+    private bool _pipelineHung;
 
     public ServiceProgress Check()
     {
@@ -30,11 +32,16 @@ internal sealed class WorkerProgress(WorkerState state, TimeProvider time) : ISe
                 analysed += c.FramesAnalysed;
                 arrived += c.FramesIn;
             }
-            if (analysed != _analysed) (_analysed, _analysedAt) = (analysed, now);
+            if (analysed != _analysed) (_analysed, _analysedAt, _pipelineHung) = (analysed, now, false);
             if (arrived != _arrived) (_arrived, _arrivedAt) = (arrived, now);
             var stall = TimeSpan.FromSeconds(limits.PipelineStallS);
-            if (now - _analysedAt >= stall && now - _arrivedAt < stall)
+            // Once hung, it stays hung until a frame is analysed again: a camera that then also pauses (a stream
+            // hiccup, the RTSP server looping its clip) does not make a wedged inference stage look healthy.
+            if (now - _analysedAt >= stall && (_pipelineHung || now - _arrivedAt < stall))
+            {
+                _pipelineHung = true;
                 stalled = $"frames arriving but none analysed for {(now - _analysedAt).TotalSeconds:F0} s";
+            }
         }
 
         if (state.Outbox?.Depth is { Events: > 0 } depth && state.MqttConnected)

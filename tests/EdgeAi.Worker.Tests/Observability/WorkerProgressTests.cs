@@ -61,4 +61,16 @@ public sealed class WorkerProgressTests : IDisposable
         for (var i = 0; i < 10; i++) Assert.Null(Period(0, 0));   // no frames for 150 s: the camera's problem, not a hang
         Assert.Null(Period(0, 0, TimeSpan.FromHours(1)));
     }
+
+    [Fact]
+    public void Check_HungThenCamerasPause_StaysStalledUntilAFrameIsAnalysed()
+    {
+        Assert.Null(Period(2, 2));
+        for (var i = 0; i < 3; i++) Assert.Null(Period(2, 0));
+        Assert.NotNull(Period(2, 0));   // hung: frames arrive, none analysed for 60 s
+        // The camera pauses too (a stream hiccup): the wedged stage is still wedged, so pings stay withheld.
+        for (var i = 0; i < 6; i++) Assert.StartsWith("frames arriving but none analysed", Period(0, 0));
+        Assert.Null(Period(1, 1));      // a frame analysed: it moves again
+        Assert.Null(Period(0, 0));
+    }
 }
