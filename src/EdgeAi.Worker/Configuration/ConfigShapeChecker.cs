@@ -155,7 +155,8 @@ internal sealed class ConfigShapeChecker(JsonSerializerOptions options)
         return keys.Count <= 12 ? $" (known keys: {string.Join(", ", keys.Order(StringComparer.Ordinal))})" : "";
     }
 
-    private static int Levenshtein(string a, string b)
+    /// <summary>Edit distance (insertions, deletions, substitutions) between two strings; the config's "did you mean" hints.</summary>
+    internal static int Levenshtein(string a, string b)
     {
         var prev = new int[b.Length + 1];
         var cur = new int[b.Length + 1];

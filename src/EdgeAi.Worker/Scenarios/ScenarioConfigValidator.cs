@@ -259,25 +259,10 @@ public static class ScenarioConfigValidator
         var bestDistance = int.MaxValue;
         foreach (var l in labels)
         {
-            var d = Levenshtein(name.ToLowerInvariant().Replace(' ', '_'), l.ToLowerInvariant().Replace(' ', '_'));
+            var d = Configuration.ConfigShapeChecker.Levenshtein(name.ToLowerInvariant().Replace(' ', '_'), l.ToLowerInvariant().Replace(' ', '_'));
             if (d < bestDistance) (best, bestDistance) = (l, d);
         }
         return bestDistance <= Math.Max(1, name.Length / 4) ? best : null;
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++) prev[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            cur[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (prev, cur) = (cur, prev);
-        }
-        return prev[b.Length];
     }
 
     private static readonly TimeSpan OneDay = TimeSpan.FromDays(1);

@@ -3,7 +3,7 @@
 // review queue. Plain JavaScript on top of echarts (from npm, served by Central; no CDN). Text goes in via textContent.
 'use strict';
 (() => {
-  const $ = (id) => document.getElementById(id);
+  // $ and el come from app.js, loaded before this file (both deferred, in document order).
   const REFRESH_MS = 3000;
   const STATE_COLOURS = { held: '#7b1fa2', recorded: '#9e9e9e', detected: '#1565c0', filed: '#1565c0', accepted: '#0277bd', dispatched: '#00838f', resolved: '#2e7d32', reopened: '#ef6c00', closed: '#9e9e9e', dismissed: '#bdbdbd' };
   const HEALTH_COLOURS = { healthy: '#2e7d32', degraded: '#ef6c00', unhealthy: '#c62828' };
@@ -13,19 +13,6 @@
   let gridCount = 0;
   let timer = null;
   let busy = false;
-
-  function el(tag, attrs = {}, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === 'class') e.className = v;
-      else if (k === 'dataset') Object.assign(e.dataset, v);
-      else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-      else e.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    return e;
-  }
 
   async function getJson(path) {
     const r = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
