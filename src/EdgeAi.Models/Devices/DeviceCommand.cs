@@ -10,6 +10,7 @@ namespace EdgeAi.Models.Devices;
 /// <param name="Scenario">Scenario to re-check, for verify.</param>
 /// <param name="EpisodeId">The edge episode the request is about, when known.</param>
 /// <param name="RequestedAt">When Central sent it (UTC).</param>
+/// <remarks>fetch_evidence sets <see cref="EvidenceId"/>.</remarks>
 public sealed record DeviceCommand(
     Guid CommandId,
     string Type,
@@ -17,4 +18,8 @@ public sealed record DeviceCommand(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ZoneId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Scenario,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] Guid? EpisodeId,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt)
+{
+    /// <summary>For fetch_evidence: the on-device evidence id to send (schema 1.1).</summary>
+    public string? EvidenceId { get; init; }
+}

@@ -3,8 +3,9 @@ namespace EdgeAi.Models.Events;
 /// <summary>Version and limits of the event contract; both sides enforce them (<see cref="EdgeEventParser"/>, <see cref="EdgeEventValidator"/>).</summary>
 public static class EdgeEventSchema
 {
-    /// <summary>The version this build writes.</summary>
-    public const string CurrentVersion = "1.0";
+    /// <summary>The version this build writes. 1.1 added evidence width/height/start_time/end_time/blurred/delivery, the
+    /// clip and after kinds, the unverifiable command result and the fetch_evidence command.</summary>
+    public const string CurrentVersion = "1.1";
 
     /// <summary>The only major version this build reads; any other is rejected.</summary>
     public const int SupportedMajor = 1;

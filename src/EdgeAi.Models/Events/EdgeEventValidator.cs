@@ -144,6 +144,10 @@ public static class EdgeEventValidator
         if (e.Bytes is < 1 or > EdgeEventSchema.MaxEvidenceBytes) return $"{path}.bytes must be between 1 and {EdgeEventSchema.MaxEvidenceBytes}";
         if (Text(e.ContentType, path + ".content_type", EdgeEventSchema.MaxTokenLength) is { } ct) return ct;
         if (Text(e.Kind, path + ".kind", EdgeEventSchema.MaxTokenLength) is { } kind) return kind;
+        if (e.Width is { } w && w is < 1 or > EdgeEventSchema.MaxFrameSide) return $"{path}.width must be between 1 and {EdgeEventSchema.MaxFrameSide}";
+        if (e.Height is { } h && h is < 1 or > EdgeEventSchema.MaxFrameSide) return $"{path}.height must be between 1 and {EdgeEventSchema.MaxFrameSide}";
+        if (e.StartTime is { } start && e.EndTime is { } end && end < start) return $"{path}.end_time must not be before start_time";
+        if (!Enum.IsDefined(e.Delivery)) return $"{path}.delivery must be attached or on_device";
         return null;
     }
 

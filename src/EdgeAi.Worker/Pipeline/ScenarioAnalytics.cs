@@ -16,7 +16,7 @@ namespace EdgeAi.Worker.Pipeline;
 /// </summary>
 internal sealed class ScenarioAnalytics : ICameraAnalytics
 {
-    public const string SchemaVersion = "1.0";
+    public const string SchemaVersion = EdgeEventSchema.CurrentVersion;
 
     private readonly string _deviceId;
     private readonly CameraInfo _camera;

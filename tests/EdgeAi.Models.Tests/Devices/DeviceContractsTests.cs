@@ -54,6 +54,21 @@ public sealed class DeviceContractsTests
     }
 
     [Fact]
+    public void FetchEvidence_AndUnverifiable_RoundTrip()
+    {
+        var command = new DeviceCommand(UuidV7.New(), DeviceCommandTypes.FetchEvidence, "cam-1", null, null, UuidV7.New(), At) { EvidenceId = "clip-7" };
+        var reply = new CommandReply(command.CommandId, "edge-01", CommandResult.Unverifiable, [], "frozen", At);
+
+        var commandJson = JsonSerializer.Serialize(command, EdgeAiJsonContext.Default.DeviceCommand);
+        var replyJson = JsonSerializer.Serialize(reply, EdgeAiJsonContext.Default.CommandReply);
+
+        Assert.Contains("\"evidence_id\":\"clip-7\"", commandJson);
+        Assert.Equal(command, JsonSerializer.Deserialize(commandJson, EdgeAiJsonContext.Default.DeviceCommand));
+        Assert.Contains("\"result\":\"unverifiable\"", replyJson);
+        Assert.Equal(CommandResult.Unverifiable, JsonSerializer.Deserialize(replyJson, EdgeAiJsonContext.Default.CommandReply)!.Result);
+    }
+
+    [Fact]
     public void NullableFields_AllNull_RoundTrip()
     {
         var command = new DeviceCommand(UuidV7.New(), DeviceCommandTypes.Verify, "cam-1", null, null, null, At);

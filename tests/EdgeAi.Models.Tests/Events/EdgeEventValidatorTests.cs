@@ -34,6 +34,29 @@ public sealed class EdgeEventValidatorTests
     }
 
     [Fact]
+    public void EvidenceV11Fields_RoundTripAndAreChecked()
+    {
+        var e = SampleEvents.Crowding();
+        var start = new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero);
+        var clip = new EvidenceRef("clip-1", new string('d', 64), 2_000_000, "video/mp4", EvidenceKinds.Clip)
+        {
+            Width = 1920, Height = 1080, StartTime = start, EndTime = start.AddSeconds(30), Blurred = false, Delivery = EvidenceDelivery.OnDevice,
+        };
+        var evt = e with { Evidence = [e.Evidence[0], clip] };
+
+        var json = System.Text.Json.JsonSerializer.Serialize(evt, EdgeAiJsonContext.Default.EdgeEvent);
+        Assert.Contains("\"delivery\":\"on_device\"", json);
+        Assert.DoesNotContain("\"delivery\":\"attached\"", json);
+        Assert.True(EdgeEventParser.TryParse(System.Text.Encoding.UTF8.GetBytes(json), out var back, out var reason), reason);
+        Assert.Equal(clip, back.Evidence[1]);
+        Assert.Equal(EvidenceDelivery.Attached, back.Evidence[0].Delivery);
+
+        Assert.Equal("evidence[1].width must be between 1 and 16384", EdgeEventValidator.Validate(evt with { Evidence = [e.Evidence[0], clip with { Width = 0 }] }));
+        Assert.Equal("evidence[1].end_time must not be before start_time",
+            EdgeEventValidator.Validate(evt with { Evidence = [e.Evidence[0], clip with { EndTime = start.AddSeconds(-1) }] }));
+    }
+
+    [Fact]
     public void Validate_NonFiniteMeasuredValue_Rejected()
     {
         var e = SampleEvents.Crowding();
