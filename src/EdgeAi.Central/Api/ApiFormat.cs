@@ -10,19 +10,7 @@ internal static class ApiFormat
 
     public static DateTimeOffset? Time(long? ms) => UnixMs.ToTime(ms);
 
-    public static JsonElement? Json(string? json)
-    {
-        if (string.IsNullOrEmpty(json)) return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            return doc.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static JsonElement? Json(string? json) => StoredJson.Parse(json);
 
     public static object Incident(IncidentRow i) => new
     {

@@ -1,5 +1,6 @@
 using EdgeAi.Central.Cases;
 using EdgeAi.Central.Configuration;
+using EdgeAi.Central.Devices;
 using EdgeAi.Central.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,3 +1,4 @@
+using EdgeAi.Central.Devices;
 using EdgeAi.Central.Storage;
 
 namespace EdgeAi.Central.Api;

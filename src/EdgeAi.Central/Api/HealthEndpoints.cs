@@ -1,3 +1,4 @@
+using EdgeAi.Central.Broker;
 using EdgeAi.Central.Consuming;
 using EdgeAi.Central.Hosting;
 using EdgeAi.Central.Platforms;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeAi.Central.Storage;
 using EdgeAi.Central.Cases;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.Platforms;

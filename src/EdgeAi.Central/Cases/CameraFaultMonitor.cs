@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Dapper;
-using EdgeAi.Central.Api;
 using EdgeAi.Central.Configuration;
+using EdgeAi.Central.Devices;
 using EdgeAi.Central.Diagnostics;
 using EdgeAi.Central.Platforms;
 using EdgeAi.Central.Storage;

@@ -1,3 +1,5 @@
+using EdgeAi.Central.Storage;
+
 namespace EdgeAi.Central.Cases;
 
 /// <summary>Which state changes are allowed. Anything else (a late or repeated callback) is ignored and noted in the timeline.</summary>

@@ -1,11 +1,10 @@
 using System.Text.Json;
 using EdgeAi.Central.Configuration;
-using EdgeAi.Central.Incidents;
 using EdgeAi.Central.Platforms;
 using EdgeAi.Central.Storage;
-using EdgeAi.Models;
 using EdgeAi.Models.Devices;
 using EdgeAi.Models.Events;
+using EdgeAi.Models;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAi.Central.Cases;
@@ -18,7 +17,7 @@ namespace EdgeAi.Central.Cases;
 /// </summary>
 internal sealed partial class CaseWorkflow(
     CentralStore store,
-    IncidentService incidents,
+    IIncidentReopener incidents,
     MediaLinks media,
     CentralOptions options,
     OutboxSignal signal,

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using EdgeAi.Central.Broker;
 using EdgeAi.Central.Configuration;
-using EdgeAi.Central.Consuming;
 using EdgeAi.Central.Diagnostics;
 using EdgeAi.Central.Platforms;
 using EdgeAi.Central.Storage;
 using EdgeAi.Messaging;
-using EdgeAi.Models;
 using EdgeAi.Models.Events;
+using EdgeAi.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Polly;

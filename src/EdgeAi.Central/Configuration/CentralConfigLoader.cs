@@ -294,15 +294,15 @@ internal static class CentralConfigLoader
                 return value;
             }
             Dictionary<string, string> Map(string key) =>
-                rv.Section(key) is { } m ? m.StringEntries().ToDictionary(e => e.Name, e => Policy(m, e.Name, e.Value, Cases.ReviewPolicies.Policies), StringComparer.Ordinal) : new(StringComparer.Ordinal);
+                rv.Section(key) is { } m ? m.StringEntries().ToDictionary(e => e.Name, e => Policy(m, e.Name, e.Value, ReviewPolicies.Policies), StringComparer.Ordinal) : new(StringComparer.Ordinal);
             review = new ReviewSettings
             {
-                Default = Policy(rv, "default", rv.String("default", review.Default)!, Cases.ReviewPolicies.Policies),
+                Default = Policy(rv, "default", rv.String("default", review.Default)!, ReviewPolicies.Policies),
                 Scenarios = Map("scenarios"),
                 Cameras = Map("cameras"),
                 Grids = Map("grids"),
                 Timeout = rv.Seconds("timeout_s", review.Timeout, 1, 30 * 86400),
-                TimeoutAction = Policy(rv, "timeout_action", rv.String("timeout_action", review.TimeoutAction)!, [Cases.ReviewPolicies.File, Cases.ReviewPolicies.Dismiss]),
+                TimeoutAction = Policy(rv, "timeout_action", rv.String("timeout_action", review.TimeoutAction)!, [ReviewPolicies.File, ReviewPolicies.Dismiss]),
                 CheckInterval = rv.Seconds("check_interval_s", review.CheckInterval, 0.05, 3600),
             };
             foreach (var camera in review.Cameras.Keys.Where(k => k.Split('/').Length != 2)) rv.Error($"cameras.{camera}", "must be written device_id/camera_id");

@@ -1,4 +1,3 @@
-using EdgeAi.Central.Cases;
 
 namespace EdgeAi.Central.Configuration;
 

@@ -1,3 +1,4 @@
+using EdgeAi.Central.Broker;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Messaging;
 using EdgeAi.Models;

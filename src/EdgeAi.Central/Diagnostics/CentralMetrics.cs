@@ -76,7 +76,7 @@ internal sealed class CentralMetrics
 
     private static Dictionary<string, long> WithAllStates(IReadOnlyDictionary<string, long> byState)
     {
-        var all = EdgeAi.Central.Cases.CaseStates.All.ToDictionary(s => s, s => byState.GetValueOrDefault(s));
+        var all = Storage.CaseStates.All.ToDictionary(s => s, s => byState.GetValueOrDefault(s));
         foreach (var (k, v) in byState) all[k] = v;
         return all;
     }

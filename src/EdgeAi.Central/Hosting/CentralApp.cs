@@ -1,14 +1,15 @@
 using EdgeAi.Central.Api;
+using EdgeAi.Central.Broker;
 using EdgeAi.Central.Configuration;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using EdgeAi.Central.Diagnostics;
 using EdgeAi.Observability.Logging;
 using EdgeAi.Observability.Metrics;
 using EdgeAi.Observability.Systemd;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Serilog;
 
 namespace EdgeAi.Central.Hosting;
@@ -51,7 +52,7 @@ internal static class CentralApp
         app.MapHealth();
         var metrics = app.Services.GetRequiredService<CentralMetrics>();
         var store = app.Services.GetRequiredService<Storage.CentralStore>();
-        var mqtt = app.Services.GetRequiredService<Consuming.CentralMqtt>();
+        var mqtt = app.Services.GetRequiredService<Broker.CentralMqtt>();
         metrics.MqttConnected = () => mqtt.IsConnected;
         metrics.Registry.AddBeforeCollectCallback(async ct => metrics.SetCounts(await store.CountAsync(ct)));
         app.MapPrometheusMetrics(metrics.Registry).AllowAnonymous();

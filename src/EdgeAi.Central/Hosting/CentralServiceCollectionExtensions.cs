@@ -1,4 +1,5 @@
 using EdgeAi.Central.Api;
+using EdgeAi.Central.Broker;
 using EdgeAi.Central.Cases;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.Consuming;
@@ -31,7 +32,9 @@ internal static class CentralServiceCollectionExtensions
     /// <summary>Correlation of events into incidents and the idle closer.</summary>
     public static IServiceCollection AddCentralIncidents(this IServiceCollection services)
     {
+        services.AddSingleton<CaseOpener>();
         services.AddSingleton<IncidentService>();
+        services.AddSingleton<IIncidentReopener>(sp => sp.GetRequiredService<IncidentService>());
         services.AddHostedService<IncidentCloser>();
         return services;
     }

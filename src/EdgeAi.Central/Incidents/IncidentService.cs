@@ -1,7 +1,6 @@
 using System.Data.Common;
 using EdgeAi.Central.Cases;
 using EdgeAi.Central.Configuration;
-using EdgeAi.Central.Consuming;
 using EdgeAi.Central.Diagnostics;
 using EdgeAi.Central.Storage;
 using EdgeAi.Models.Events;
@@ -16,12 +15,13 @@ namespace EdgeAi.Central.Incidents;
 /// first, so several Central instances on one database never split an episode or a place into two incidents.
 /// </summary>
 /// <remarks>Thread-safe: calls are serialised by one semaphore (the indexes are single-threaded).</remarks>
-internal sealed partial class IncidentService
+internal sealed partial class IncidentService : IIncidentReopener
 {
     private readonly CentralStore _store;
     private readonly CentralOptions _options;
     private readonly TimeProvider _time;
     private readonly OutboxSignal _signal;
+    private readonly CaseOpener _cases;
     private readonly CentralMetrics _metrics;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _lock = new(1, 1);
@@ -29,7 +29,13 @@ internal sealed partial class IncidentService
     private readonly List<IncidentSnapshot> _scratch = [];
 
     public IncidentService(CentralStore store, CentralOptions options, TimeProvider time, OutboxSignal signal, CentralMetrics metrics, ILogger<IncidentService> logger)
+        : this(store, options, time, signal, new CaseOpener(options), metrics, logger)
     {
+    }
+
+    public IncidentService(CentralStore store, CentralOptions options, TimeProvider time, OutboxSignal signal, CaseOpener cases, CentralMetrics metrics, ILogger<IncidentService> logger)
+    {
+        _cases = cases;
         _store = store;
         _options = options;
         _time = time;
@@ -106,11 +112,8 @@ internal sealed partial class IncidentService
             var seen = new HashSet<Guid>();
             var dirty = new Dictionary<Guid, IncidentSnapshot>();
             var created = new List<(IncidentSnapshot Incident, EdgeEvent First)>();
-            var episodeRows = new Dictionary<string, EpisodeRow>(StringComparer.Ordinal);
             var rejected = new List<(ReceivedEvent, string)>();
-            var eventWrites = new List<(EventRow Row, List<EventEvidenceRow> Evidence)>();
-            var cameras = new Dictionary<(string, string), CameraRow>();
-            var sequences = new Dictionary<string, (long Seq, long At)>(StringComparer.Ordinal);
+            var rows = new IngestRows();
             var duplicates = 0;
 
             foreach (var r in events.OrderBy(e => e.Event.DetectionTime))
@@ -121,81 +124,33 @@ internal sealed partial class IncidentService
                     duplicates++;
                     continue;
                 }
-                var idx = Index(e.Scenario);
-                var p = _options.Correlation.For(e.Scenario);
-                var probe = new CorrelationProbe(e.DeviceId, e.Camera.Id, e.Camera.Lat, e.Camera.Lon, Box.Around(e.Objects.Select(o => o.Box)), e.DetectionTime);
-                var episodeKey = e.EpisodeId.ToString();
-
-                IncidentSnapshot incident;
-                CorrelationReason reason;
-                if (episodes.TryGetValue(episodeKey, out var known))
+                var correlated = await CorrelateAsync(batch, e, episodes, now).ConfigureAwait(false);
+                if (correlated.Rejection is { } why)
                 {
-                    var found = idx.Get(Guid.Parse(known)) ?? await LoadIntoIndexAsync(batch, idx, known).ConfigureAwait(false);
-                    if (found is null)
-                    {
-                        rejected.Add((r, $"episode {episodeKey} belongs to incident {known} of another scenario"));
-                        continue;
-                    }
-                    incident = found;
-                    reason = CorrelationReason.Episode;
+                    rejected.Add((r, why));
+                    continue;
                 }
-                else
-                {
-                    var match = IncidentCorrelator.Find(idx, p, probe, _scratch);
-                    if (match.Incident is null)
-                    {
-                        incident = NewIncident(e, now);
-                        idx.Put(incident);
-                        created.Add((incident, e));
-                    }
-                    else
-                    {
-                        incident = match.Incident;
-                    }
-                    reason = match.Reason;
-                    episodes[episodeKey] = incident.Id.ToString();
-                }
-
-                Apply(incident, e, probe, idx, p, reason, now);
+                var incident = correlated.Incident!;
+                if (correlated.IsNew) created.Add((incident, e));
+                IncidentLifecycle.Apply(incident, e, correlated.Box, Index(e.Scenario), _options.Correlation.For(e.Scenario), correlated.Reason, now);
                 dirty[incident.Id] = incident;
-
-                var ended = e.Type == EventType.Ended ? 1L : 0L;
-                var t = UnixMs.From(e.DetectionTime);
-                if (episodeRows.TryGetValue(episodeKey, out var ep))
-                {
-                    ep.Ended = Math.Max(ep.Ended, ended);
-                    ep.LastSeen = Math.Max(ep.LastSeen, t);
-                }
-                else
-                {
-                    episodeRows[episodeKey] = new EpisodeRow { EpisodeId = episodeKey, IncidentId = incident.Id.ToString(), DeviceId = e.DeviceId, CameraId = e.Camera.Id, Ended = ended, FirstSeen = t, LastSeen = t };
-                }
-                eventWrites.Add((new EventRow
-                {
-                    EventId = e.EventId.ToString(), EpisodeId = episodeKey, IncidentId = incident.Id.ToString(), DeviceId = e.DeviceId, CameraId = e.Camera.Id,
-                    Scenario = e.Scenario, Type = e.Type.ToString().ToLowerInvariant(), Sequence = e.Sequence, DetectionTime = t,
-                    ReceivedAt = UnixMs.From(r.ReceivedAt), Payload = r.Json,
-                }, e.Evidence.Select(x => new EventEvidenceRow { EventId = e.EventId.ToString(), EvidenceId = x.Id, Sha256 = x.Sha256, Bytes = x.Bytes, ContentType = x.ContentType, Kind = x.Kind }).ToList()));
-                cameras[(e.DeviceId, e.Camera.Id)] = new CameraRow { DeviceId = e.DeviceId, CameraId = e.Camera.Id, Name = e.Camera.Name, Lat = e.Camera.Lat, Lon = e.Camera.Lon, LastEventAt = t };
-                sequences[e.DeviceId] = sequences.TryGetValue(e.DeviceId, out var sq) ? (Math.Max(sq.Seq, e.Sequence), Math.Max(sq.At, t)) : (e.Sequence, t);
-                LogCorrelated(e.EventId, incident.Id, reason);
+                rows.Add(r, incident.Id);
+                LogCorrelated(e.EventId, incident.Id, correlated.Reason);
             }
 
             var touched = dirty.Values.Select(i => i.Scenario).Distinct(StringComparer.Ordinal).ToList();
             await batch.UpsertIncidentsAsync(dirty.Values.Select(i => ToRow(i, revisions[i.Scenario] + 1, now)).ToList()).ConfigureAwait(false);
             await batch.UpsertCamerasAsync(dirty.Values.SelectMany(i => i.Cameras.Select(c => ToRow(i.Id, c))).ToList()).ConfigureAwait(false);
             foreach (var incident in dirty.Values.Where(i => !i.IsOpen)) await batch.MarkEpisodesEndedAsync(incident.Id.ToString()).ConfigureAwait(false);
-            await batch.UpsertEpisodesAsync(episodeRows.Values).ConfigureAwait(false);
-            await batch.InsertEventsAsync(eventWrites.Select(w => w.Row).ToList(), eventWrites.SelectMany(w => w.Evidence).ToList()).ConfigureAwait(false);
-            await batch.UpsertCameraInfosAsync(cameras.Values).ConfigureAwait(false);
-            foreach (var (device, (seq, at)) in sequences) await batch.UpsertDeviceSequenceAsync(device, seq, at).ConfigureAwait(false);
-            foreach (var (incident, first) in created) await InsertCaseAsync(batch, incident, first, now).ConfigureAwait(false);
+            await rows.WriteAsync(batch).ConfigureAwait(false);
+            foreach (var (incident, first) in created)
+                await _cases.OpenAsync(batch, new NewCase(incident.Id.ToString(), incident.Scenario, incident.GridCode, first), now).ConfigureAwait(false);
             foreach (var s in touched) await batch.SetRevisionAsync(s, revisions[s] + 1).ConfigureAwait(false);
             await batch.CommitAsync().ConfigureAwait(false);
 
             foreach (var s in scenarios) Index(s).Revision = touched.Contains(s) ? revisions[s] + 1 : revisions[s];
             foreach (var (incident, _) in created) LogIncidentOpened(incident.Id, incident.Scenario, incident.Cameras[0].DeviceId, incident.Cameras[0].CameraId);
-            return new IngestResult(eventWrites.Count, duplicates, created.Count, rejected);
+            return new IngestResult(rows.Events, duplicates, created.Count, rejected);
         }
         catch
         {
@@ -205,53 +160,35 @@ internal sealed partial class IncidentService
         }
     }
 
-    private void Apply(IncidentSnapshot incident, EdgeEvent e, CorrelationProbe probe, IncidentIndex idx, ScenarioCorrelation p, CorrelationReason reason, DateTimeOffset now)
+    /// <summary>The correlation of one event: its incident (new or known) and why, or why it cannot be stored.</summary>
+    private readonly record struct Correlated(IncidentSnapshot? Incident, CorrelationReason Reason, Box? Box, bool IsNew, string? Rejection);
+
+    /// <summary>
+    /// Finds the event's incident: the one its episode already belongs to, else the nearest matching one of its
+    /// scenario (<see cref="IncidentCorrelator"/>), else a new incident. <paramref name="episodes"/> learns the episode.
+    /// </summary>
+    private async Task<Correlated> CorrelateAsync(IncidentBatch batch, EdgeEvent e, Dictionary<string, string> episodes, DateTimeOffset now)
     {
-        var camera = incident.Camera(e.DeviceId, e.Camera.Id);
-        if (camera is null)
+        var idx = Index(e.Scenario);
+        var box = Box.Around(e.Objects.Select(o => o.Box));
+        var episodeKey = e.EpisodeId.ToString();
+        if (episodes.TryGetValue(episodeKey, out var known))
         {
-            camera = new CameraTrack { DeviceId = e.DeviceId, CameraId = e.Camera.Id, Lat = e.Camera.Lat, Lon = e.Camera.Lon, ZoneId = e.Zone.Id, FirstSeen = e.DetectionTime, LastSeen = e.DetectionTime };
-            incident.Cameras.Add(camera);
-            idx.CameraAdded(incident, camera);
+            var found = idx.Get(Guid.Parse(known)) ?? await LoadIntoIndexAsync(batch, idx, known).ConfigureAwait(false);
+            return found is null
+                ? new Correlated(null, CorrelationReason.Episode, box, false, $"episode {episodeKey} belongs to incident {known} of another scenario")
+                : new Correlated(found, CorrelationReason.Episode, box, false, null);
         }
-        if (e.DetectionTime >= camera.LastSeen || camera.EventCount == 0)
+        var probe = new CorrelationProbe(e.DeviceId, e.Camera.Id, e.Camera.Lat, e.Camera.Lon, box, e.DetectionTime);
+        var match = IncidentCorrelator.Find(idx, _options.Correlation.For(e.Scenario), probe, _scratch);
+        var incident = match.Incident;
+        if (incident is null)
         {
-            camera.LastSeen = e.DetectionTime;
-            camera.LastBox = probe.Box ?? camera.LastBox;
-            camera.LastEpisodeId = e.EpisodeId;
+            incident = NewIncident(e, now);
+            idx.Put(incident);
         }
-        if (e.DetectionTime < camera.FirstSeen) camera.FirstSeen = e.DetectionTime;
-        camera.EventCount++;
-        incident.EventCount++;
-        if (e.DetectionTime > incident.LastSeen) incident.LastSeen = e.DetectionTime;
-        if (e.DetectionTime < incident.FirstSeen) incident.FirstSeen = e.DetectionTime;
-
-        // The same episode seen again after the cooldown: the problem never went away, so the incident reopens.
-        if (!incident.IsOpen && reason == CorrelationReason.Episode && incident.ClosedAt is { } closedAt && e.DetectionTime > closedAt + p.Cooldown && e.Type != EventType.Ended)
-        {
-            incident.State = IncidentStates.Open;
-            incident.ClosedAt = null;
-            incident.CloseReason = null;
-        }
-        if (!incident.IsOpen) return;
-
-        if (e.Type == EventType.Ended)
-        {
-            incident.ActiveEpisodes.Remove(e.EpisodeId);
-            if (incident.ActiveEpisodes.Count == 0) Close(incident, now, "every episode ended");
-        }
-        else
-        {
-            incident.ActiveEpisodes.Add(e.EpisodeId);
-        }
-    }
-
-    private static void Close(IncidentSnapshot incident, DateTimeOffset now, string reason)
-    {
-        incident.State = IncidentStates.Closed;
-        incident.ClosedAt = now;
-        incident.CloseReason = reason;
-        incident.ActiveEpisodes.Clear();
+        episodes[episodeKey] = incident.Id.ToString();
+        return new Correlated(incident, match.Reason, box, match.Incident is null, null);
     }
 
     private IncidentSnapshot NewIncident(EdgeEvent e, DateTimeOffset now) => new()
@@ -266,35 +203,6 @@ internal sealed partial class IncidentService
         CreatedAt = now,
         GridCode = _options.Grids.Map.Locate(e.Camera.Lat, e.Camera.Lon)?.Code,
     };
-
-    /// <summary>
-    /// Opens the incident's case: routed to a department by scenario and grid, and by the review policy filed at once
-    /// (with its deadline), held for an operator (until the review timeout) or only recorded.
-    /// </summary>
-    private async Task InsertCaseAsync(IncidentBatch batch, IncidentSnapshot incident, EdgeEvent first, DateTimeOffset now)
-    {
-        var category = _options.Platform.CategoryFor(incident.Scenario);
-        var caseId = Guid.CreateVersion7(now).ToString();
-        var ms = UnixMs.From(now);
-        var grid = incident.GridCode is { } code ? _options.Grids.Map.Get(code) : null;
-        var policy = _options.Review.PolicyFor(incident.Scenario, first.DeviceId, first.Camera.Id, incident.GridCode);
-        var state = policy switch { ReviewPolicies.Hold => CaseStates.Held, ReviewPolicies.Record => CaseStates.Recorded, _ => CaseStates.Detected };
-        var department = _options.Routing.DepartmentFor(incident.Scenario, grid);
-        var where = grid is null ? "" : $" in grid {grid.Code}";
-        await batch.InsertCaseAsync(
-            new CaseRow
-            {
-                CaseId = caseId, IncidentId = incident.Id.ToString(), Scenario = incident.Scenario, State = state,
-                Platform = _options.Platform.Kind.ToString().ToLowerInvariant(), CategoryClass = category.Class, CategorySubclass = category.Subclass,
-                CategoryCode = category.Code, CreatedAt = ms, UpdatedAt = ms,
-                DeviceId = first.DeviceId, CameraId = first.Camera.Id, Model = $"{first.Model.Name} {first.Model.Version}", Rule = first.Rule.Name,
-                ReviewPolicy = policy, ReviewDueAt = state == CaseStates.Held ? UnixMs.From(now + _options.Review.Timeout) : null,
-                GridCode = grid?.Code, Department = department,
-                DeadlineAt = state == CaseStates.Detected ? UnixMs.From(now + _options.Supervision.DeadlineFor(incident.Scenario)) : null,
-            },
-            $"incident opened by {first.DeviceId}/{first.Camera.Id}{where}; review policy {policy}; routed to {department}",
-            state == CaseStates.Detected ? new OutboxRow { CaseId = caseId, Kind = OutboxKinds.File, CreatedAt = ms, NextAttemptAt = ms } : null).ConfigureAwait(false);
-    }
 
     /// <summary>Brings the index up to <paramref name="dbRevision"/>: everything on first use, then only incidents changed since.</summary>
     private async Task SyncAsync(IncidentBatch batch, IncidentIndex idx, long dbRevision, DateTimeOffset now)
@@ -341,7 +249,7 @@ internal sealed partial class IncidentService
                 closed += await ChangeAsync(idx.Scenario, now, (batch, index) =>
                 {
                     var list = index.All.Where(i => i.IsOpen && i.LastSeen + p.IdleClose < now).ToList();
-                    foreach (var i in list) Close(i, now, $"no events for {p.IdleClose.TotalMinutes:0.#} min");
+                    foreach (var i in list) IncidentLifecycle.Close(i, now, $"no events for {p.IdleClose.TotalMinutes:0.#} min");
                     return Task.FromResult<IReadOnlyList<IncidentSnapshot>>(list);
                 }, ct).ConfigureAwait(false);
             }
@@ -366,9 +274,7 @@ internal sealed partial class IncidentService
             {
                 var incident = index.Get(Guid.Parse(incidentId)) ?? await LoadIntoIndexAsync(batch, index, incidentId).ConfigureAwait(false);
                 if (incident is null) return [];
-                incident.State = IncidentStates.Open;
-                incident.ClosedAt = null;
-                incident.CloseReason = null;
+                IncidentLifecycle.Reopen(incident);
                 incident.LastSeen = now > incident.LastSeen ? now : incident.LastSeen;
                 LogReopened(incident.Id, reason);
                 return [incident];

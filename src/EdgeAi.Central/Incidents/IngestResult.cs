@@ -1,4 +1,3 @@
-using EdgeAi.Central.Consuming;
 
 namespace EdgeAi.Central.Incidents;
 

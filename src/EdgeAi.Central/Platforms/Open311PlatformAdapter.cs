@@ -1,4 +1,4 @@
-using EdgeAi.Central.Cases;
+using EdgeAi.Central.Storage;
 using EdgeAi.Central.Configuration;
 
 namespace EdgeAi.Central.Platforms;

@@ -1,7 +1,9 @@
+using EdgeAi.Central.Storage;
+
 namespace EdgeAi.Central.Platforms;
 
 /// <summary>
-/// A case state reported by the platform (one of <c>CaseStates.FromPlatform</c>) and its note; with the platform's
+/// A case state reported by the platform (one of <see cref="CaseStates.FromPlatform"/>) and its note; with the platform's
 /// case id when it differs from the one Central holds (an Open311 token resolved to its service request id).
 /// </summary>
 internal sealed record PlatformStatus(string State, string? Note, string? PlatformCaseId = null);

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using EdgeAi.Central.Cases;
+using EdgeAi.Central.Storage;
 using EdgeAi.Central.Configuration;
 
 namespace EdgeAi.Central.Platforms;

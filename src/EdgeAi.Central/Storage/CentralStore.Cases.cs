@@ -245,7 +245,7 @@ internal sealed partial class CentralStore
     private static async Task ApplyCaseLoopFieldsAsync(WriteScope w, string caseId, CaseUpdate update, CaseRow before, long at, CancellationToken ct)
     {
         var newState = update.KeepState ? before.State : update.NewState;
-        var closing = newState != before.State && newState == Cases.CaseStates.Closed;
+        var closing = newState != before.State && newState == CaseStates.Closed;
         if (update.Review is null && update.DeadlineAt is null && update.Escalation is null && !update.Reopened && update.Evaluation is null && !closing) return;
         var r = update.Review;
         await w.Connection.ExecuteAsync(new CommandDefinition(
@@ -279,7 +279,7 @@ internal sealed partial class CentralStore
         await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
         return (await c.QueryAsync<CaseRow>(new CommandDefinition(
             "SELECT * FROM cases WHERE state = @state AND review_due_at <= @now ORDER BY review_due_at LIMIT @max",
-            new { state = Cases.CaseStates.Held, now = UnixMs.From(now), max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+            new { state = CaseStates.Held, now = UnixMs.From(now), max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
     }
 
     /// <summary>Cases past their deadline by <paramref name="now"/>, not final and not yet escalated.</summary>
@@ -288,7 +288,7 @@ internal sealed partial class CentralStore
         await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
         return (await c.QueryAsync<CaseRow>(new CommandDefinition(
             $"SELECT * FROM cases WHERE deadline_at <= @now AND escalated_at IS NULL AND NOT ({Dialect.InList("state", "final")}) ORDER BY deadline_at LIMIT @max",
-            new { now = UnixMs.From(now), final = Cases.CaseStates.Final.ToList(), max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+            new { now = UnixMs.From(now), final = CaseStates.Final.ToList(), max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
     }
 
     /// <summary>Reviewed cases counted by camera, rule, model, outcome and reason (what the detectors get wrong, and where).</summary>

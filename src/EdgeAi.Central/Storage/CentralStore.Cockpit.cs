@@ -13,10 +13,10 @@ internal sealed partial class CentralStore
     public async Task<CockpitFigures> CockpitAsync(CockpitFilter f, CancellationToken ct)
     {
         await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
-        var final = Cases.CaseStates.Final.ToList();
+        var final = CaseStates.Final.ToList();
         var p = new DynamicParameters(f);
         p.Add("final", final);
-        p.Add("closed", new List<string> { Cases.CaseStates.Closed, Cases.CaseStates.Verified });
+        p.Add("closed", new List<string> { CaseStates.Closed, CaseStates.Verified });
         var notFinal = $"NOT ({Dialect.InList("c.state", "final")})";
         var openIncidents = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM incidents i LEFT JOIN cases c ON c.incident_id = i.incident_id WHERE i.state = 'open' AND (c.case_id IS NULL OR " + CaseFilter + ")", p, cancellationToken: ct)).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using EdgeAi.Central.Api;
+using EdgeAi.Central.Devices;
 using EdgeAi.Central.Storage;
 
 namespace EdgeAi.Central.Tests.Dashboard;

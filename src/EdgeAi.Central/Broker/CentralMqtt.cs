@@ -1,8 +1,9 @@
+using EdgeAi.Central.Broker;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Messaging;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeAi.Central.Consuming;
+namespace EdgeAi.Central.Broker;
 
 /// <summary>
 /// Central's MQTT connections (user "central", persistent sessions so the broker keeps the instance's share of the

@@ -1,4 +1,4 @@
-namespace EdgeAi.Central.Cases;
+namespace EdgeAi.Central.Configuration;
 
 /// <summary>Review policies (<c>review.*</c>) and dismissal reasons.</summary>
 internal static class ReviewPolicies

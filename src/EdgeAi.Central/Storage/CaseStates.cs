@@ -1,4 +1,4 @@
-namespace EdgeAi.Central.Cases;
+namespace EdgeAi.Central.Storage;
 
 /// <summary>
 /// Case states as stored and shown: detected → filed → accepted → dispatched → resolved → verified → closed,

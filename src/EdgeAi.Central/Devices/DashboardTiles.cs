@@ -1,7 +1,7 @@
 using System.Text.Json;
 using EdgeAi.Central.Storage;
 
-namespace EdgeAi.Central.Api;
+namespace EdgeAi.Central.Devices;
 
 /// <summary>
 /// Turns the devices' latest health snapshots into one tile per camera with a verdict an operator can sort by:
@@ -29,7 +29,7 @@ internal static class DashboardTiles
         var tiles = new List<DashboardTile>();
         foreach (var device in devices)
         {
-            if (ApiFormat.Json(device.Health) is not { } health || !health.TryGetProperty("cameras", out var cameras) || cameras.ValueKind != JsonValueKind.Array) continue;
+            if (StoredJson.Parse(device.Health) is not { } health || !health.TryGetProperty("cameras", out var cameras) || cameras.ValueKind != JsonValueKind.Array) continue;
             var healthAge = device.HealthAt is { } at ? (now - UnixMs.ToTime(at)).TotalSeconds : (double?)null;
             foreach (var camera in cameras.EnumerateArray())
             {
