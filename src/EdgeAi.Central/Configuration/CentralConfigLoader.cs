@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeAi.Configuration;
 
 namespace EdgeAi.Central.Configuration;
 
@@ -10,51 +11,31 @@ internal static class CentralConfigLoader
 {
     public static CentralOptions Load(string file, Func<string, string?>? env = null)
     {
-        env = WithSecretFiles(env ?? Environment.GetEnvironmentVariable);
+        env = SecretFiles.WithFiles(env ?? Environment.GetEnvironmentVariable);
         var name = System.IO.Path.GetFileName(file);
         if (!File.Exists(file)) throw new ConfigException([$"{file}: file not found"]);
+        var bytes = File.ReadAllBytes(file);
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllBytes(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException ex)
         {
-            throw new ConfigException([$"{name}: line {ex.LineNumber + 1}: not valid JSON: {ex.Message}"]);
+            throw new ConfigException([new ConfigError("", $"not valid JSON: {ex.Message}").Format(name, (int)(ex.LineNumber ?? 0) + 1)]);
         }
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new ConfigException([$"{name}: the top level must be a JSON object"]);
-            return Read(doc.RootElement, name, env) with { ConfigFile = file };
+            var lines = JsonLineMap.Build(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return Read(doc.RootElement, name, env, lines) with { ConfigFile = file };
         }
     }
 
-    /// <summary>
-    /// A secret NAME may also be given as NAME_FILE: the path of a file holding it (systemd credentials, Docker
-    /// secrets); the file's content, without a trailing newline, is the value. NAME itself wins when both are set.
-    /// </summary>
-    public static Func<string, string?> WithSecretFiles(Func<string, string?> env) => name =>
-    {
-        if (env(name) is { Length: > 0 } value) return value;
-        if (env(name + "_FILE") is not { Length: > 0 } path) return null;
-        try
-        {
-            return File.ReadAllText(path).TrimEnd('\r', '\n');
-        }
-        catch (IOException ex)
-        {
-            throw new ConfigException([$"{name}_FILE: cannot read {path}: {ex.Message}"]);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new ConfigException([$"{name}_FILE: cannot read {path}: {ex.Message}"]);
-        }
-    };
-
-    public static CentralOptions Read(JsonElement root, string name, Func<string, string?> env)
+    public static CentralOptions Read(JsonElement root, string name, Func<string, string?> env, JsonLineMap? lines = null)
     {
         var errors = new List<string>();
-        var r = new ConfigSection(root, "", name, errors);
+        var r = new ConfigSection(root, "", name, errors, lines);
 
         var instance = r.String("instance_id") ?? $"{Environment.MachineName}-{Environment.ProcessId}";
         var logLevel = r.String("log_level", "Information")!;

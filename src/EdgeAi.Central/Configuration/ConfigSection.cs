@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeAi.Configuration;
 
 namespace EdgeAi.Central.Configuration;
 
@@ -13,20 +14,23 @@ internal sealed class ConfigSection
     private readonly string _file;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
     private readonly List<ConfigSection> _children = [];
+    private readonly JsonLineMap? _lines;
 
-    public ConfigSection(JsonElement element, string path, string file, List<string> errors)
+    /// <param name="lines">Where each key is in the file, so errors say "file:line: key: reason"; null when unknown.</param>
+    public ConfigSection(JsonElement element, string path, string file, List<string> errors, JsonLineMap? lines = null)
     {
         _element = element;
         Path = path;
         _file = file;
         _errors = errors;
+        _lines = lines;
     }
 
     public string Path { get; }
 
     private string Key(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
 
-    public void Error(string key, string reason) => _errors.Add($"{_file}: {Key(key)}: {reason}");
+    public void Error(string key, string reason) => _errors.Add(new ConfigError(Key(key), reason).Format(_file, _lines?.LineOf(Key(key))));
 
     private JsonElement? Get(string key, JsonValueKind kind, string expected)
     {
@@ -96,7 +100,7 @@ internal sealed class ConfigSection
     {
         var v = Get(key, JsonValueKind.Object, "an object");
         if (v is null) return null;
-        var child = new ConfigSection(v.Value, Key(key), _file, _errors);
+        var child = new ConfigSection(v.Value, Key(key), _file, _errors, _lines);
         _children.Add(child);
         return child;
     }
@@ -112,7 +116,7 @@ internal sealed class ConfigSection
                 Error(p.Name, "must be an object");
                 continue;
             }
-            var child = new ConfigSection(p.Value, Key(p.Name), _file, _errors);
+            var child = new ConfigSection(p.Value, Key(p.Name), _file, _errors, _lines);
             _children.Add(child);
             yield return (p.Name, child);
         }
@@ -140,7 +144,7 @@ internal sealed class ConfigSection
             if (item.ValueKind != JsonValueKind.Object) Error($"{key}[{i}]", "must be an object");
             else
             {
-                var child = new ConfigSection(item, Key($"{key}[{i}]"), _file, _errors);
+                var child = new ConfigSection(item, Key($"{key}[{i}]"), _file, _errors, _lines);
                 _children.Add(child);
                 yield return child;
             }

@@ -1,5 +1,6 @@
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.TestPlatform;
+using EdgeAi.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAi.Central.Hosting;
@@ -54,7 +55,8 @@ internal static class CentralCommandLine
         }
         catch (ConfigException ex)
         {
-            Console.Error.WriteLine(ex.Message);
+            foreach (var e in ex.Errors) Console.Error.WriteLine(e);
+            Console.Error.WriteLine($"edgeai-central: {ex.Errors.Count} config error(s); not starting");
             return 2;
         }
         catch (ArgumentException ex)
@@ -90,7 +92,7 @@ internal static class CentralCommandLine
     private static async Task<int> RunTestPlatformAsync(List<string> args)
     {
         // Same rules as Central: NAME or NAME_FILE (a file holding the secret), never a command-line argument.
-        var env = CentralConfigLoader.WithSecretFiles(Environment.GetEnvironmentVariable);
+        var env = SecretFiles.WithFiles(Environment.GetEnvironmentVariable);
         var secret = env(SecretNames.PlatformSecret);
         var callback = Option(args, "--callback");
         var auto = Option(args, "--auto-progress-s");

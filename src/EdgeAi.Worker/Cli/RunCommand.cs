@@ -1,24 +1,25 @@
-using System.Threading.Channels;
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using EdgeAi.Messaging;
+using System.Threading.Channels;
+using EdgeAi.Configuration;
 using EdgeAi.Interop.Native;
+using EdgeAi.Messaging;
 using EdgeAi.Models.Events;
+using EdgeAi.Observability.Logging;
 using EdgeAi.Worker.Configuration;
 using EdgeAi.Worker.Evidence;
+using EdgeAi.Worker.Hosting;
 using EdgeAi.Worker.Inference;
 using EdgeAi.Worker.Ingest;
 using EdgeAi.Worker.Outbox;
 using EdgeAi.Worker.Pipeline;
 using EdgeAi.Worker.Publishing;
-using EdgeAi.Worker.Tracking;
 using EdgeAi.Worker.Quality;
-using Microsoft.Extensions.Logging;
-using Serilog;
-using EdgeAi.Observability.Logging;
-using EdgeAi.Worker.Hosting;
+using EdgeAi.Worker.Tracking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
 
 namespace EdgeAi.Worker.Cli;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Json;
+using EdgeAi.Configuration;
 
 namespace EdgeAi.Worker.Configuration;
 

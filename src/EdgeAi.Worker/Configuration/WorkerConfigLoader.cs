@@ -1,6 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using EdgeAi.Configuration;
 using EdgeAi.Worker.Inference;
 
 namespace EdgeAi.Worker.Configuration;
@@ -35,7 +36,7 @@ public static class WorkerConfigLoader
     {
         var (config, errors, full) = Read(path);
         if (errors.Count > 0) throw new ConfigException(errors);
-        return Resolve(config!, Path.GetDirectoryName(full)!, WorkerSecrets.WithFiles(env ?? Environment.GetEnvironmentVariable));
+        return Resolve(config!, Path.GetDirectoryName(full)!, SecretFiles.WithFiles(env ?? Environment.GetEnvironmentVariable));
     }
 
     /// <summary>Every problem in the file, formatted; empty when it is valid.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeAi.Configuration;
 using EdgeAi.Models.Events;
 using EdgeAi.Observability.Logging;
 using EdgeAi.Worker.Inference;

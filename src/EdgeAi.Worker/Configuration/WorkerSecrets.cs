@@ -1,9 +1,11 @@
+using EdgeAi.Configuration;
+
 namespace EdgeAi.Worker.Configuration;
 
 /// <summary>
 /// Secrets from the environment, so they stay out of the config file (and out of git, logs and /api/health).
 /// Each NAME may instead be given as NAME_FILE, the path of a file holding it (systemd LoadCredential=, Docker
-/// secrets); NAME wins when both are set. Values are applied after validation and never logged: the only logged
+/// secrets; <see cref="EdgeAi.Configuration.SecretFiles"/>); NAME wins when both are set. Values are applied after validation and never logged: the only logged
 /// form of a camera URL is <see cref="CameraConfig.SafeUrl"/>.
 /// </summary>
 public static class WorkerSecrets
@@ -18,21 +20,6 @@ public static class WorkerSecrets
     /// <summary>Per camera: EDGEAI_RTSP_USERNAME_&lt;ID&gt; / EDGEAI_RTSP_PASSWORD_&lt;ID&gt;, ID upper-cased with every non-alphanumeric as '_' (cam-01 → CAM_01).</summary>
     public static string ForCamera(string name, string cameraId) =>
         $"{name}_{string.Concat(cameraId.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_'))}";
-
-    /// <summary>NAME, else the content of the file named by NAME_FILE (trailing newline removed), else null.</summary>
-    public static Func<string, string?> WithFiles(Func<string, string?> env) => name =>
-    {
-        if (env(name) is { Length: > 0 } value) return value;
-        if (env(name + "_FILE") is not { Length: > 0 } path) return null;
-        try
-        {
-            return File.ReadAllText(path).TrimEnd('\r', '\n');
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException([$"{name}_FILE: cannot read {path}: {ex.Message}"]);
-        }
-    };
 
     /// <summary>The camera URL with the user name/password from the environment put in (URL-escaped), when any is set.</summary>
     public static string CameraUrl(CameraConfig camera, Func<string, string?> env)

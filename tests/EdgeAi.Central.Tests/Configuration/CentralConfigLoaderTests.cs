@@ -1,4 +1,5 @@
 using EdgeAi.Central.Configuration;
+using EdgeAi.Configuration;
 using EdgeAi.Testing;
 
 namespace EdgeAi.Central.Tests.Configuration;
@@ -50,12 +51,12 @@ public sealed class CentralConfigLoaderTests : IDisposable
             """);
         var ex = Assert.Throws<ConfigException>(() => CentralConfigLoader.Load(path, _ => null));
         var all = string.Join("\n", ex.Errors);
-        Assert.Contains("central.json: mqtt.port: must be between 1 and 65535, got 70000", all);
-        Assert.Contains("central.json: mqtt.colour: unknown key", all);
-        Assert.Contains("central.json: database.connection_string: must be a string, got number", all);
-        Assert.Contains("central.json: platform.kind: must be 'webhook' or 'open311', got 'fax'", all);
-        Assert.Contains("central.json: platform.url: must be an absolute http(s) URL, got 'ftp://x'", all);
-        Assert.Contains("central.json: correlation.scenarios.litter.min_iou: must be between 0 and 1, got 2", all);
+        Assert.Contains("central.json:1: mqtt.port: must be between 1 and 65535, got 70000", all);
+        Assert.Contains("central.json:1: mqtt.colour: unknown key", all);
+        Assert.Contains("central.json:2: database.connection_string: must be a string, got number", all);
+        Assert.Contains("central.json:3: platform.kind: must be 'webhook' or 'open311', got 'fax'", all);
+        Assert.Contains("central.json:3: platform.url: must be an absolute http(s) URL, got 'ftp://x'", all);
+        Assert.Contains("central.json:4: correlation.scenarios.litter.min_iou: must be between 0 and 1, got 2", all);
         Assert.Contains("EDGEAI_CENTRAL_API_TOKEN", all);
     }
 
@@ -73,7 +74,7 @@ public sealed class CentralConfigLoaderTests : IDisposable
     public void Load_NotJson_LineReported()
     {
         var ex = Assert.Throws<ConfigException>(() => CentralConfigLoader.Load(Write("{\n  \"mqtt\": {\n  oops\n}"), _ => null));
-        Assert.Contains("central.json: line 3: not valid JSON", ex.Errors[0]);
+        Assert.Contains("central.json:3: not valid JSON", ex.Errors[0]);
     }
 
     [Fact]
@@ -102,16 +103,16 @@ public sealed class CentralConfigLoaderTests : IDisposable
             """);
         var ex = Assert.Throws<ConfigException>(() => CentralConfigLoader.Load(path, n => Secrets.GetValueOrDefault(n)));
         var all = string.Join("\n", ex.Errors);
-        Assert.Contains("central.json: mqtt.tls_cert_file: file not found: /nonexistent/central.crt", all);
-        Assert.Contains("central.json: mqtt.tls_key_file: tls_cert_file and tls_key_file go together", all);
-        Assert.Contains("central.json: mqtt.tls_ca_file: is required with a client certificate", all);
-        Assert.Contains("central.json: consumer.spool_sync: no longer used: Central acknowledges each message only once it is stored", all);
-        Assert.Contains("central.json: consumer.queue_capacity: must be at least connections × receive_maximum (8 × 1000), got 100", all);
-        Assert.Contains("central.json: consumer.queue_max_bytes: must be between", all);
-        Assert.Contains("central.json: verification.reply_timeout_s: must be between", all);
-        Assert.Contains("central.json: verification.max_attempts: must be between 1 and 100, got 0", all);
-        Assert.Contains("central.json: retention.evidence_max_bytes: must be between", all);
-        Assert.Contains("central.json: retention.interval_s: must be a number", all);
+        Assert.Contains("central.json:1: mqtt.tls_cert_file: file not found: /nonexistent/central.crt", all);
+        Assert.Contains("central.json:1: mqtt.tls_key_file: tls_cert_file and tls_key_file go together", all);
+        Assert.Contains("central.json:1: mqtt.tls_ca_file: is required with a client certificate", all);
+        Assert.Contains("central.json:3: consumer.spool_sync: no longer used: Central acknowledges each message only once it is stored", all);
+        Assert.Contains("central.json:3: consumer.queue_capacity: must be at least connections × receive_maximum (8 × 1000), got 100", all);
+        Assert.Contains("central.json:3: consumer.queue_max_bytes: must be between", all);
+        Assert.Contains("central.json:4: verification.reply_timeout_s: must be between", all);
+        Assert.Contains("central.json:4: verification.max_attempts: must be between 1 and 100, got 0", all);
+        Assert.Contains("central.json:5: retention.evidence_max_bytes: must be between", all);
+        Assert.Contains("central.json:5: retention.interval_s: must be a number", all);
     }
 
     [Fact]
@@ -159,15 +160,15 @@ public sealed class CentralConfigLoaderTests : IDisposable
             """);
         var ex = Assert.Throws<ConfigException>(() => CentralConfigLoader.Load(path, n => Secrets.GetValueOrDefault(n)));
         var all = string.Join("\n", ex.Errors);
-        Assert.Contains("central.json: review.default: must be one of file, hold, record, got 'maybe'", all);
-        Assert.Contains("central.json: review.scenarios.litter: must be one of file, hold, record, got 'later'", all);
-        Assert.Contains("central.json: review.cameras.cam-1: must be written device_id/camera_id", all);
-        Assert.Contains("central.json: review.timeout_action: must be one of file, dismiss, got 'record'", all);
-        Assert.Contains("central.json: review.grids.nowhere: no grid with this code in grids.file", all);
-        Assert.Contains("central.json: grids.file: " + badGrids + ": feature 0: property 'code' is required", all);
-        Assert.Contains("central.json: routing.rules[0].department: is required", all);
-        Assert.Contains("central.json: routing.rules[1]: must be an object", all);
-        Assert.Contains("central.json: supervision.deadlines_s.litter: must be between 1 and", all);
+        Assert.Contains("central.json:2: review.default: must be one of file, hold, record, got 'maybe'", all);
+        Assert.Contains("central.json:2: review.scenarios.litter: must be one of file, hold, record, got 'later'", all);
+        Assert.Contains("central.json:2: review.cameras.cam-1: must be written device_id/camera_id", all);
+        Assert.Contains("central.json:2: review.timeout_action: must be one of file, dismiss, got 'record'", all);
+        Assert.Contains("central.json:2: review.grids.nowhere: no grid with this code in grids.file", all);
+        Assert.Contains("central.json:3: grids.file: " + badGrids + ": feature 0: property 'code' is required", all);
+        Assert.Contains("central.json:4: routing.rules[0].department: is required", all);
+        Assert.Contains("central.json:4: routing.rules[1]: must be an object", all);
+        Assert.Contains("central.json:5: supervision.deadlines_s.litter: must be between 1 and", all);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

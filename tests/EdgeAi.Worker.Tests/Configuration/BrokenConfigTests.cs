@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EdgeAi.Configuration;
 using EdgeAi.Testing;
 using EdgeAi.Worker.Configuration;
 using EdgeAi.Worker.Tests.Cli;

@@ -1,3 +1,4 @@
+using EdgeAi.Configuration;
 using EdgeAi.Testing;
 using EdgeAi.Worker.Configuration;
 

@@ -1,5 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using EdgeAi.Configuration;
 using EdgeAi.Testing;
 using EdgeAi.Worker.Tests.Cli;
 

@@ -1,6 +1,7 @@
+using EdgeAi.Configuration;
+using EdgeAi.Testing;
 using EdgeAi.Worker.Configuration;
 using EdgeAi.Worker.Quality;
-using EdgeAi.Testing;
 
 namespace EdgeAi.Worker.Tests.Quality;
 

@@ -1,14 +1,14 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 
-namespace EdgeAi.Worker.Configuration;
+namespace EdgeAi.Configuration;
 
 /// <summary>
 /// Line numbers of a JSON file's keys and array elements, by key path (<c>cameras[1].scenarios.zones[0].polygon</c>),
 /// so config errors can say where to look. <see cref="JsonDocument"/> keeps no positions; this walks the bytes once
 /// with a <see cref="Utf8JsonReader"/> and turns token offsets into 1-based lines.
 /// </summary>
-internal sealed class JsonLineMap
+public sealed class JsonLineMap
 {
     private readonly Dictionary<string, int> _lines = new(StringComparer.Ordinal);
 
@@ -94,7 +94,7 @@ internal sealed class JsonLineMap
         return null;
     }
 
-    internal static string Describe(JsonValueKind kind) => kind switch
+    public static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
@@ -105,7 +105,7 @@ internal sealed class JsonLineMap
         _ => "nothing",
     };
 
-    internal static string Preview(string text, int max = 40)
+    public static string Preview(string text, int max = 40)
     {
         var sb = new StringBuilder();
         foreach (var c in text.Length > max ? text[..max] + "…" : text) sb.Append(char.IsControl(c) ? '?' : c);

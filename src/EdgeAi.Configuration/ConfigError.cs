@@ -1,4 +1,4 @@
-namespace EdgeAi.Worker.Configuration;
+namespace EdgeAi.Configuration;
 
 /// <summary>One problem in the config file: the key path (snake_case, as written in the file) and the reason.</summary>
 /// <param name="Path">e.g. <c>cameras[1].scenarios.zones[0].polygon</c>; "" for the whole file.</param>
