@@ -25,9 +25,8 @@ namespace EdgeAi.Worker.Recording;
 /// episode still being active. The <c>started</c> event never waits; an <c>ended</c> waits at most the post-roll plus
 /// <see cref="ReadyMargin"/> (the clip is then cut from what was recorded, or left out).</para>
 /// <para>Delivery: the stream-copied clip shows passers-by as seen, so by default it stays on the box (delivery
-/// <c>on_device</c>, blurred false). With <c>delivery: blurred</c> a re-encoded copy with persons blurred
-/// (<see cref="ClipBlurrer"/>) is attached through the outbox (delivery <c>attached</c>, blurred true), and the original
-/// stays on the box. A clip over the contract's 16 MiB is shortened from its end (segments dropped) until it fits.</para>
+/// <c>on_device</c>, blurred false; <c>delivery: blurred</c> is reserved, see <see cref="RecordingOptions.Delivery"/>). A clip
+/// over the contract's 16 MiB is shortened from its end (segments dropped) until it fits.</para>
 /// <para>Thread-safety: every member may be called from any thread; one task per pending clip.</para>
 /// </remarks>
 internal sealed partial class ClipService : IAsyncDisposable
@@ -189,7 +188,7 @@ internal sealed partial class ClipService : IAsyncDisposable
         }
     }
 
-    /// <summary>Cuts the clip from the ring, stores it on the box; with delivery blurred also makes the attached blurred copy.</summary>
+    /// <summary>Cuts the clip from the ring and stores it on the box; returns its reference (no attached blob: delivery on_device).</summary>
     private async Task<(EvidenceRef Clip, EvidenceBlob? Attached)> CutAsync(Job job, DateTimeOffset from, DateTimeOffset to)
     {
         var started = job.Started;

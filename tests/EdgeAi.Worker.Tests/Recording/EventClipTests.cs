@@ -8,6 +8,7 @@ using EdgeAi.Models.Events;
 using EdgeAi.Testing;
 using EdgeAi.Worker.Tests.Cli;
 using EdgeAi.Worker.Tests.Delivery;
+using Xunit.Abstractions;
 
 namespace EdgeAi.Worker.Tests.Recording;
 
@@ -17,7 +18,7 @@ namespace EdgeAi.Worker.Tests.Recording;
 /// and announced on an <c>updated</c> event with delivery on_device, and a <c>fetch_evidence</c> command returns the clip
 /// (a playable H.264 MP4 covering the episode start) while an unknown id gets an error reply.
 /// </summary>
-public sealed class EventClipTests : IAsyncLifetime
+public sealed class EventClipTests(ITestOutputHelper log) : IAsyncLifetime
 {
     private const string Device = "edge-clip";
     private const double PreS = 4, PostS = 6, SegmentS = 1;
@@ -78,6 +79,7 @@ public sealed class EventClipTests : IAsyncLifetime
         Assert.Equal(started.EpisodeId, updated.EpisodeId);
         Assert.True(updated.Sequence > started.Sequence, "the started event went out first, without waiting for the clip");
         var clip = Assert.Single(updated.Evidence);
+        log.WriteLine($"clip {clip.Bytes} bytes, {(clip.EndTime - clip.StartTime)!.Value.TotalSeconds:0.0} s; ready {(DateTimeOffset.UtcNow - started.DetectionTime).TotalSeconds:0.0} s after the episode start (upper bound: when the test saw it)");
         Assert.Equal(EvidenceDelivery.OnDevice, clip.Delivery);
         Assert.False(clip.Blurred);
         Assert.Equal("video/mp4", clip.ContentType);
