@@ -97,7 +97,10 @@ internal static class RunCommand
             state.Outbox = outbox;
             var store = new EvidenceStore(cfg.Evidence);
             var sink = new OutboxSink(outbox);
-            await using var clips = new Recording.ClipService(cfg.Recording, sink, loggers);   // after the outbox: its held events go out first
+            // Clips: after the outbox, so held events go into it before it closes. delivery: blurred gets its own detector session.
+            var blurrer = cfg.Recording.Delivery == Recording.ClipDelivery.Blurred && cfg.Cameras.Any(c => c.Record)
+                ? new Recording.ClipBlurrer(detectors[cfg.Models[0].Id].Manifest, cfg.Models[0].ClassMap, loggers.CreateLogger<OnnxDetector>()) : null;
+            await using var clips = new Recording.ClipService(cfg.Recording, sink, loggers, blurrer: blurrer);
             var first = cfg.Models[0];
             var quality = new QualityBoard();
             var verifier = new ZoneVerifier();   // answers Central's "verify" commands from the cameras' own rules

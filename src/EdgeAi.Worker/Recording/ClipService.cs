@@ -25,8 +25,12 @@ namespace EdgeAi.Worker.Recording;
 /// episode still being active. The <c>started</c> event never waits; an <c>ended</c> waits at most the post-roll plus
 /// <see cref="ReadyMargin"/> (the clip is then cut from what was recorded, or left out).</para>
 /// <para>Delivery: the stream-copied clip shows passers-by as seen, so by default it stays on the box (delivery
-/// <c>on_device</c>, blurred false; <c>delivery: blurred</c> is reserved, see <see cref="RecordingOptions.Delivery"/>). A clip
-/// over the contract's 16 MiB is shortened from its end (segments dropped) until it fits.</para>
+/// <c>on_device</c>, blurred false). With <c>delivery: blurred</c> a re-encoded copy with persons blurred
+/// (<see cref="ClipBlurrer"/>) is attached through the outbox (delivery <c>attached</c>, blurred true) and listed first; the
+/// original stays on the box and is listed too (on_device), for Central to fetch when an authorised user asks. The outbox's
+/// overflow policy sheds the attached clip like any evidence, before any event. A clip over the contract's 16 MiB is
+/// shortened from its end (segments dropped) until it fits; a blurred copy over it is not attached (only the on-box
+/// reference is listed).</para>
 /// <para>Thread-safety: every member may be called from any thread; one task per pending clip.</para>
 /// </remarks>
 internal sealed partial class ClipService : IAsyncDisposable
@@ -46,11 +50,13 @@ internal sealed partial class ClipService : IAsyncDisposable
     private readonly ConcurrentDictionary<string, SegmentRing> _rings = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, Job> _jobs = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly ClipBlurrer? _blurrer;
     private long _made, _failed, _bytes;
     private double _lastReadyS = double.NaN;
 
-    public ClipService(RecordingOptions options, IEventSink sink, ILoggerFactory loggers, TimeProvider? time = null)
+    public ClipService(RecordingOptions options, IEventSink sink, ILoggerFactory loggers, TimeProvider? time = null, ClipBlurrer? blurrer = null)
     {
+        _blurrer = blurrer;
         _options = options;
         _sink = sink;
         _loggers = loggers;
@@ -127,7 +133,7 @@ internal sealed partial class ClipService : IAsyncDisposable
         var episodeStart = started.Frame.Time;
         var from = episodeStart - TimeSpan.FromSeconds(_options.ClipPreS);
         var to = episodeStart + TimeSpan.FromSeconds(_options.ClipPostS);
-        EvidenceRef? clip = null;
+        IReadOnlyList<EvidenceRef>? clip = null;
         EvidenceBlob? attached = null;
         try
         {
@@ -155,7 +161,7 @@ internal sealed partial class ClipService : IAsyncDisposable
         {
             if (ended is { } e)
             {
-                var evt = clip is null ? e.Event : e.Event with { Evidence = [.. e.Event.Evidence, clip] };
+                var evt = clip is null ? e.Event : e.Event with { Evidence = [.. e.Event.Evidence, .. clip] };
                 await _sink.EmitAsync(evt, attached is null ? e.Evidence : [.. e.Evidence, attached], CancellationToken.None).ConfigureAwait(false);
             }
             else if (clip is not null)
@@ -165,7 +171,7 @@ internal sealed partial class ClipService : IAsyncDisposable
                     EventId = Guid.CreateVersion7(_time.GetUtcNow()),
                     Type = EventType.Updated,
                     Sequence = 0,
-                    Evidence = [clip],
+                    Evidence = clip,
                 };
                 await _sink.EmitAsync(updated, attached is null ? [] : [attached], CancellationToken.None).ConfigureAwait(false);
             }
@@ -173,8 +179,9 @@ internal sealed partial class ClipService : IAsyncDisposable
             {
                 var ready = (_time.GetUtcNow() - started.DetectionTime).TotalSeconds;
                 Volatile.Write(ref _lastReadyS, ready);
-                LogClipReady(started.Camera.Id, started.EpisodeId, clip.Id, clip.Bytes, (clip.EndTime!.Value - clip.StartTime!.Value).TotalSeconds,
-                    ready, ended is null ? "updated" : "ended", clip.Delivery == EvidenceDelivery.Attached ? "attached" : "on_device");
+                var first = clip[0];
+                LogClipReady(started.Camera.Id, started.EpisodeId, first.Id, first.Bytes, (first.EndTime!.Value - first.StartTime!.Value).TotalSeconds,
+                    ready, ended is null ? "updated" : "ended", first.Delivery == EvidenceDelivery.Attached ? "attached, blurred" : "on_device");
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -189,7 +196,7 @@ internal sealed partial class ClipService : IAsyncDisposable
     }
 
     /// <summary>Cuts the clip from the ring and stores it on the box; returns its reference (no attached blob: delivery on_device).</summary>
-    private async Task<(EvidenceRef Clip, EvidenceBlob? Attached)> CutAsync(Job job, DateTimeOffset from, DateTimeOffset to)
+    private async Task<(IReadOnlyList<EvidenceRef> Clip, EvidenceBlob? Attached)> CutAsync(Job job, DateTimeOffset from, DateTimeOffset to)
     {
         var started = job.Started;
         var segments = job.Ring.Covering(from, to).ToList();
@@ -223,7 +230,34 @@ internal sealed partial class ClipService : IAsyncDisposable
             Interlocked.Increment(ref _made);
             job.Ring.ClipMade();
             Interlocked.Add(ref _bytes, cut.Bytes);
-            return (onBox, null);
+            if (_options.Delivery != ClipDelivery.Blurred || _blurrer is null) return ([onBox], null);
+
+            var blurredPath = Store.TempPath();
+            try
+            {
+                var data = await _blurrer.BlurAsync(Path.Combine(Store.Folder, id + ".mp4"), blurredPath, _options, CancellationToken.None).ConfigureAwait(false);
+                var probe = await ClipCutter.ProbeAsync(blurredPath, CancellationToken.None).ConfigureAwait(false);
+                if (data.Length > EdgeEventSchema.MaxEvidenceBytes)
+                {
+                    LogBlurredTooLarge(started.Camera.Id, data.Length);
+                    return ([onBox], null);
+                }
+                var blob = EvidenceBlob.Create($"{started.EpisodeId:N}.clipb", data, "video/mp4", EvidenceKinds.Clip);
+                var reference = blob.Ref with
+                {
+                    Width = probe.Width,
+                    Height = probe.Height,
+                    StartTime = onBox.StartTime,
+                    EndTime = onBox.StartTime + probe.Duration,
+                    Blurred = true,
+                    Delivery = EvidenceDelivery.Attached,
+                };
+                return ([reference, onBox], blob with { Ref = reference });
+            }
+            finally
+            {
+                if (File.Exists(blurredPath)) File.Delete(blurredPath);
+            }
         }
         finally
         {
@@ -261,6 +295,7 @@ internal sealed partial class ClipService : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         foreach (var j in pending) await (j.Task ?? Task.CompletedTask).ConfigureAwait(false);
         foreach (var ring in _rings.Values) ring.Dispose();
+        _blurrer?.Dispose();
         _stop.Dispose();
     }
 
@@ -290,6 +325,9 @@ internal sealed partial class ClipService : IAsyncDisposable
 
     [LoggerMessage(EventId = 284, Level = LogLevel.Error, Message = "Camera {CameraId}: the clip event of episode {EpisodeId} could not be stored")]
     private partial void LogEmitFailed(Exception ex, string cameraId, Guid episodeId);
+
+    [LoggerMessage(EventId = 286, Level = LogLevel.Warning, Message = "Camera {CameraId}: blurred clip of {Bytes} bytes is over the contract's limit; only the on-box clip is referenced")]
+    private partial void LogBlurredTooLarge(string cameraId, long bytes);
 
     [LoggerMessage(EventId = 285, Level = LogLevel.Information, Message = "Clip {EvidenceId} ({Bytes} bytes) sent for command {CommandId}")]
     private partial void LogFetched(string evidenceId, int bytes, Guid commandId);

@@ -29,12 +29,18 @@ public sealed record RecordingOptions
     public double ClipPostS { get; init; } = 20;
 
     /// <summary>
-    /// <c>on_device</c> (default, and the only value this build accepts): the stream-copied clip stays on the box (it shows
-    /// passers-by unblurred); the event carries its reference with delivery on_device and Central fetches it with a
-    /// <c>fetch_evidence</c> command. <c>blurred</c> (a re-encoded copy with persons blurred, attached through the outbox) is
-    /// reserved and refused with a clear error until it is built.
+    /// <c>on_device</c> (default): the stream-copied clip stays on the box (it shows passers-by unblurred); the event carries
+    /// its reference with delivery on_device and Central fetches it with a <c>fetch_evidence</c> command.
+    /// <c>blurred</c>: a copy re-encoded at most <see cref="BlurredMaxWidth"/> wide and <see cref="BlurredFps"/>, persons
+    /// blurred (<see cref="ClipBlurrer"/>), is attached through the outbox like a snapshot; the original stays on the box too.
     /// </summary>
     public string Delivery { get; init; } = ClipDelivery.OnDevice;
+
+    /// <summary>Blurred clips: widest picture in pixels (height follows the aspect ratio). Default 640.</summary>
+    public int BlurredMaxWidth { get; init; } = 640;
+
+    /// <summary>Blurred clips: frames per second of the re-encoded clip (also the rate persons are detected at). Default 5.</summary>
+    public double BlurredFps { get; init; } = 5;
 
     /// <summary>On-box clips: total bytes kept (oldest deleted beyond it). Default 4 GiB.</summary>
     public long ClipStoreMaxBytes { get; init; } = 4L << 30;
@@ -54,8 +60,9 @@ public sealed record RecordingOptions
         if (!(RingS <= 3600)) Add("ring_s", $"{RingS} must be at most 3600 seconds");
         else if (!(RingS >= ClipPreS + ClipPostS + 10)) Add("ring_s", $"{RingS} must be at least clip_pre_s + clip_post_s + 10 = {ClipPreS + ClipPostS + 10} seconds (the pre-roll must outlive the post-roll)");
         if (RingMaxBytes < 1 << 20) Add("ring_max_bytes", $"{RingMaxBytes} is below the minimum of 1 MiB (1048576)");
-        if (Delivery == ClipDelivery.Blurred) Add("delivery", "'blurred' (re-encoded clips with persons blurred, sent with the event) is not available in this build; clips stay on the device (on_device) and Central fetches them");
-        else if (Delivery != ClipDelivery.OnDevice) Add("delivery", $"'{Delivery}' must be {ClipDelivery.OnDevice}");
+        if (Delivery is not (ClipDelivery.OnDevice or ClipDelivery.Blurred)) Add("delivery", $"'{Delivery}' must be {ClipDelivery.OnDevice} or {ClipDelivery.Blurred}");
+        if (BlurredMaxWidth is < 64 or > 1920) Add("blurred_max_width", $"{BlurredMaxWidth} must be between 64 and 1920 pixels");
+        if (!(BlurredFps is >= 1 and <= 15)) Add("blurred_fps", $"{BlurredFps} must be between 1 and 15");
         if (ClipStoreMaxBytes < 1 << 20) Add("clip_store_max_bytes", $"{ClipStoreMaxBytes} is below the minimum of 1 MiB (1048576)");
         if (!(ClipStoreMaxAgeHours > 0 && ClipStoreMaxAgeHours <= 24 * 365)) Add("clip_store_max_age_hours", $"{ClipStoreMaxAgeHours} must be in (0, 8760]");
         return errors;
@@ -66,6 +73,5 @@ public sealed record RecordingOptions
 public static class ClipDelivery
 {
     public const string OnDevice = "on_device";
-    /// <summary>Reserved: refused by validation until built.</summary>
     public const string Blurred = "blurred";
 }

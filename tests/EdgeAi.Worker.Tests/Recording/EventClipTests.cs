@@ -31,15 +31,21 @@ public sealed class EventClipTests(ITestOutputHelper log) : IAsyncLifetime
     private ServerProcess _worker = null!;
     private EventConsumer _central = null!;
 
+    private JsonElement _gt;
+
     public async Task InitializeAsync()
     {
         var clips = Path.Combine(TestPaths.Cache, "clips", "demo");
         await Task.Run(() => Tool.Run("/usr/bin/python3", TestPaths.InRepo("models", "scenegen", "render.py"), "--set", "demo", "--out", clips));
-        var gt = JsonDocument.Parse(File.ReadAllText(Path.Combine(clips, "demo-crowding.gt.json"))).RootElement;
+        _gt = JsonDocument.Parse(File.ReadAllText(Path.Combine(clips, "demo-crowding.gt.json"))).RootElement;
         _broker = await MosquittoBroker.StartNewAsync(Device);
         _cameras = await RtspCameraServer.StartNewAsync("crowding", Path.Combine(clips, "demo-crowding.mp4"));
         _central = await EventConsumer.StartAsync(_broker);
-        var zone = gt.GetProperty("zones")[0];
+    }
+
+    private void StartWorker(string delivery)
+    {
+        var zone = _gt.GetProperty("zones")[0];
         var config = new
         {
             device_id = Device,
@@ -47,7 +53,7 @@ public sealed class EventClipTests(ITestOutputHelper log) : IAsyncLifetime
             outbox = new { path = "outbox.db" },
             evidence = new { directory = "evidence" },
             http = new { listen = $"127.0.0.1:{_httpPort}" },
-            recording = new { directory = "recordings", segment_s = SegmentS, ring_s = 20, clip_pre_s = PreS, clip_post_s = PostS },
+            recording = new { directory = "recordings", segment_s = SegmentS, ring_s = 20, clip_pre_s = PreS, clip_post_s = PostS, delivery },
             models = new[] { new { id = "demo", manifest = TestPaths.InRepo("models", "demo", "edgeai-demo.manifest.json"), threads = 1, batch_size = 2 } },
             cameras = new[]
             {
@@ -72,6 +78,7 @@ public sealed class EventClipTests(ITestOutputHelper log) : IAsyncLifetime
     [Fact]
     public async Task Episode_OnRecordingCamera_ClipOnUpdatedEventFetchedByCommand()
     {
+        StartWorker("on_device");
         await _central.WaitForAsync(c => c.Arrivals.Any(e => e.Type == EventType.Updated && e.Evidence.Any(r => r.Kind == EvidenceKinds.Clip)), Patience,
             "an updated event with a clip");
         var started = _central.Arrivals.First(e => e.Type == EventType.Started);
@@ -134,6 +141,70 @@ public sealed class EventClipTests(ITestOutputHelper log) : IAsyncLifetime
         Assert.True(recording.GetProperty("clips_made").GetInt64() >= 1);
         var metrics = await _http.GetStringAsync($"http://127.0.0.1:{_httpPort}/metrics");
         Assert.Contains("edgeai_recording_bytes{camera=\"plaza\"}", metrics);
+    }
+
+    [Fact]
+    public async Task Episode_DeliveryBlurred_BlurredClipAttachedOriginalStaysOnDevice()
+    {
+        StartWorker("blurred");
+        await _central.WaitForAsync(c => c.Arrivals.Any(e => e.Evidence.Any(r => r.Kind == EvidenceKinds.Clip && r.Blurred == true)), Patience,
+            "an event with a blurred clip");
+        var started = _central.Arrivals.First(e => e.Type == EventType.Started);
+        var carrier = _central.Arrivals.First(e => e.Evidence.Any(r => r.Kind == EvidenceKinds.Clip && r.Blurred == true));
+        Assert.Equal(started.EpisodeId, carrier.EpisodeId);
+        Assert.True(carrier.Sequence > started.Sequence);
+        var blurred = carrier.Evidence.Single(r => r.Blurred == true);
+        var original = carrier.Evidence.Single(r => r.Kind == EvidenceKinds.Clip && r.Blurred == false);
+        Assert.Equal(EvidenceDelivery.Attached, blurred.Delivery);
+        Assert.Equal(EvidenceDelivery.OnDevice, original.Delivery);
+        Assert.Equal(640, blurred.Width);
+        Assert.Equal(360, blurred.Height);
+
+        // The blurred clip arrives on the evidence topic with the event (correlation data = event id); the original does not.
+        MqttMessage? blob = null;
+        await Eventually.UntilAsync(() => (blob = _central.Other.FirstOrDefault(m => m.Topic == Topics.Evidence(Device, blurred.Id))) is not null,
+            TimeSpan.FromSeconds(30), () => "blurred clip blob not received");
+        Assert.Equal(blurred.Sha256, Convert.ToHexStringLower(SHA256.HashData(blob!.Payload)));
+        Assert.Equal(UuidV7.ToBytes(carrier.EventId), blob.CorrelationData);
+        Assert.DoesNotContain(_central.Other, m => m.Topic == Topics.Evidence(Device, original.Id));
+
+        // Persons are blurred: inside the started event's person boxes the blurred clip has far less detail (Laplacian
+        // variance) than the original scaled to the same size, at the same moment.
+        var (_, fetched) = await FetchAsync(original.Id);
+        var blurredFile = Path.Combine(_dir, "blurred.mp4");
+        var originalFile = Path.Combine(_dir, "original.mp4");
+        File.WriteAllBytes(blurredFile, blob.Payload);
+        File.WriteAllBytes(originalFile, fetched!.Payload);
+        var at = (started.Frame.Time - original.StartTime!.Value).TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        var blurredFrame = FrameAt(blurredFile, at);
+        var originalFrame = FrameAt(originalFile, at);
+        var persons = started.Objects.Where(o => o.Class == "person").ToList();
+        Assert.NotEmpty(persons);
+        var sharper = persons.Count(p => Detail(originalFrame, p.Box) > 2 * Detail(blurredFrame, p.Box));
+        log.WriteLine($"blurred clip {blurred.Bytes} bytes vs original {original.Bytes}; {sharper}/{persons.Count} person boxes at least 2x less detailed");
+        Assert.True(sharper >= persons.Count * 0.8, $"only {sharper} of {persons.Count} person boxes are blurred");
+    }
+
+    /// <summary>One 640×360 gray frame at <paramref name="seconds"/> into the clip.</summary>
+    private OpenCvSharp.Mat FrameAt(string file, string seconds)
+    {
+        var png = Path.ChangeExtension(file, ".png");
+        Tool.Run("ffmpeg", "-v", "error", "-y", "-ss", seconds, "-i", file, "-frames:v", "1", "-vf", "scale=640:360", png);
+        return OpenCvSharp.Cv2.ImRead(png, OpenCvSharp.ImreadModes.Grayscale);
+    }
+
+    /// <summary>Laplacian variance inside a normalised box (shrunk to its inner half, where a person is).</summary>
+    private static double Detail(OpenCvSharp.Mat gray, IReadOnlyList<double> box)
+    {
+        double w = box[2] - box[0], h = box[3] - box[1];
+        var x = Math.Clamp((int)((box[0] + w / 4) * gray.Width), 0, gray.Width - 3);
+        var y = Math.Clamp((int)((box[1] + h / 4) * gray.Height), 0, gray.Height - 3);
+        var rect = new OpenCvSharp.Rect(x, y, Math.Clamp((int)(w / 2 * gray.Width), 3, gray.Width - x), Math.Clamp((int)(h / 2 * gray.Height), 3, gray.Height - y));
+        using var region = new OpenCvSharp.Mat(gray, rect);
+        using var lap = new OpenCvSharp.Mat();
+        OpenCvSharp.Cv2.Laplacian(region, lap, OpenCvSharp.MatType.CV_64F);
+        OpenCvSharp.Cv2.MeanStdDev(lap, out _, out var std);
+        return std.Val0 * std.Val0;
     }
 
     private async Task<(CommandReply Reply, MqttMessage? Blob)> FetchAsync(string evidenceId)
