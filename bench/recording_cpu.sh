@@ -57,4 +57,10 @@ PY
 phase off
 phase on
 segs=$(ls "$WORK"/rec/cam1/*.ts | wc -l)
+# A 30 s event clip from cam1's segments as ClipCutter makes it (concat demuxer, stream copy, +faststart).
+{ echo "ffconcat version 1.0"; ls "$WORK"/rec/cam1/run-*.ts | sort | tail -n 31 | head -n 30 | sed "s/.*/file '&'/"; } > "$WORK/clip.ffconcat"
+c0=$(date +%s.%N)
+ffmpeg -hide_banner -nostdin -loglevel error -y -f concat -safe 0 -i "$WORK/clip.ffconcat" -map 0:v:0 -c copy -t 30 -movflags +faststart -f mp4 "$WORK/clip.mp4"
+c1=$(date +%s.%N)
+echo "30 s clip (1080p25, stream copy): $(stat -c %s "$WORK/clip.mp4") bytes, $(ffprobe -v error -show_entries format=duration -of csv=p=0 "$WORK/clip.mp4") s, cut in $(python3 -c "print(f'{$c1-$c0:.2f}')") s"
 echo "segments written by cam1: $segs; ffmpeg errors: $(cat "$WORK"/ffmpeg-*.log | wc -l) lines"
