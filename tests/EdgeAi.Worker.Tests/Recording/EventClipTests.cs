@@ -141,6 +141,7 @@ public sealed class EventClipTests(ITestOutputHelper log) : IAsyncLifetime
         Assert.True(recording.GetProperty("clips_made").GetInt64() >= 1);
         var metrics = await _http.GetStringAsync($"http://127.0.0.1:{_httpPort}/metrics");
         Assert.Contains("edgeai_recording_bytes{camera=\"plaza\"}", metrics);
+        Assert.DoesNotContain("for writing", _worker.Output);   // the segment muxer's per-segment lines stay out of the log
     }
 
     [Fact]
