@@ -54,6 +54,7 @@ public sealed record RecordingOptions
         var errors = new List<(string, string)>();
         void Add(string key, string reason) => errors.Add(($"{path}.{key}", reason));
         if (string.IsNullOrWhiteSpace(Directory)) Add("directory", "must not be empty");
+        else if (Directory.IndexOfAny(SegmentRing.TeeSpecial.ToCharArray()) >= 0) Add("directory", $"'{Directory}' must not contain any of {SegmentRing.TeeSpecial} (ffmpeg's tee syntax)");
         if (!(SegmentS is >= 0.5 and <= 10)) Add("segment_s", $"{SegmentS} must be between 0.5 and 10 seconds");
         if (!(ClipPreS is >= 0 and <= 120)) Add("clip_pre_s", $"{ClipPreS} must be between 0 and 120 seconds");
         if (!(ClipPostS is >= 1 and <= 300)) Add("clip_post_s", $"{ClipPostS} must be between 1 and 300 seconds");

@@ -56,20 +56,22 @@ public sealed partial class SegmentRing : IDisposable
     /// <summary>
     /// The ffmpeg arguments of the recording output, appended after the analysis output of the camera's ffmpeg: the
     /// first video stream stream-copied (<c>-c:v copy</c>; input decoder options such as <c>-skip_frame nokey</c> do not
-    /// touch copied packets) into MPEG-TS segments cut at key frames.
+    /// touch copied packets) into MPEG-TS segments cut at key frames. The segment muxer sits in a <c>tee</c> with
+    /// <c>onfail=ignore</c> beside a null output: a write error (disk full) ends the recording of this ffmpeg run, not the
+    /// whole ffmpeg — a plain second output would take the analysis down with it (seen: "No space left on device", exit 1).
     /// </summary>
     public IReadOnlyList<string> OutputArguments()
     {
         var run = _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        return
-        [
-            "-map", "0:v:0", "-c:v", "copy", "-an", "-sn", "-dn",
-            "-f", "segment", "-segment_time", _options.SegmentS.ToString("0.###", CultureInfo.InvariantCulture),
-            "-segment_format", "mpegts", "-reset_timestamps", "1",
-            "-segment_list", Path.Combine(Folder, run + ".csv"), "-segment_list_type", "csv", "-segment_list_size", ListEntries.ToString(CultureInfo.InvariantCulture),
-            Path.Combine(Folder, run + "-%06d.ts"),
-        ];
+        var segment = string.Join(':',
+            "f=segment", "segment_time=" + _options.SegmentS.ToString("0.###", CultureInfo.InvariantCulture), "segment_format=mpegts",
+            "reset_timestamps=1", "segment_list=" + Path.Combine(Folder, run + ".csv"), "segment_list_type=csv",
+            "segment_list_size=" + ListEntries.ToString(CultureInfo.InvariantCulture), "onfail=ignore");
+        return ["-map", "0:v:0", "-c:v", "copy", "-an", "-sn", "-dn", "-f", "tee", $"[{segment}]{Path.Combine(Folder, run + "-%06d.ts")}|[f=null]-"];
     }
+
+    /// <summary>Characters the tee muxer's syntax gives a meaning to; refused in <see cref="RecordingOptions.Directory"/>.</summary>
+    internal const string TeeSpecial = ":[]|\\'=";
 
     /// <summary>Segments in the ring now.</summary>
     public int Count { get { lock (_lock) return _segments.Count; } }

@@ -59,5 +59,46 @@ public sealed class SegmentRingTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task RecordingFails_DiskGone_AnalysisOutputGoesOn()
+    {
+        var options = new RecordingOptions { Directory = _dir, SegmentS = 1 };
+        using var ring = new SegmentRing("cam", options, NullLogger.Instance);
+        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // The worker's shape: an analysis output on stdout, then the recording.
+        foreach (var a in new[] { "-hide_banner", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp", "-i", _camera.Url("cam"),
+                     "-map", "0:v:0", "-vf", "scale=32:18,format=gbrp", "-f", "rawvideo", "pipe:1" }) psi.ArgumentList.Add(a);
+        foreach (var a in ring.OutputArguments()) psi.ArgumentList.Add(a);
+        using var ffmpeg = Process.Start(psi)!;
+        var stderr = ffmpeg.StandardError.ReadToEndAsync();
+        long read = 0;
+        var reader = Task.Run(async () =>
+        {
+            var buffer = new byte[65536];
+            int n;
+            while ((n = await ffmpeg.StandardOutput.BaseStream.ReadAsync(buffer)) > 0) Interlocked.Add(ref read, n);
+        });
+        try
+        {
+            await Eventually.UntilAsync(() => ring.Count >= 2, TimeSpan.FromSeconds(60), () => $"ring holds {ring.Count}");
+            // The recording's folder becomes unwritable (a file where the folder was): the next segment cannot open.
+            ring.Dispose();
+            Directory.Delete(ring.Folder, recursive: true);
+            File.WriteAllText(ring.Folder, "not a folder");
+            // Three seconds of frames later (three segment ends, each failing to open the next), ffmpeg still analyses.
+            var before = Interlocked.Read(ref read);
+            await Eventually.UntilAsync(() => Interlocked.Read(ref read) > before + 3 * 32 * 18 * 3 * 25, TimeSpan.FromSeconds(30),
+                () => $"analysis output stopped after the recording failed (exited: {ffmpeg.HasExited})");
+            Assert.False(ffmpeg.HasExited, "ffmpeg exited when its recording failed");
+        }
+        finally
+        {
+            if (!ffmpeg.HasExited) ffmpeg.Kill();
+            await ffmpeg.WaitForExitAsync();
+            await reader;
+        }
+        Assert.Contains("failed", await stderr);   // the tee reported the recording's failure
+    }
+
     public async Task DisposeAsync() => await _camera.DisposeAsync();
 }
