@@ -2,7 +2,7 @@
 # Recording cost A/B in one run: N cameras (default 16) of the 1080p25 bench clip served over RTSP (tools/rtsp), each
 # read by one ffmpeg with the worker's key-frame-mode analysis output (-threads 1 -skip_frame nokey -skip_loop_filter all,
 # scaled to 320x320 gbrp, to /dev/null instead of the worker's pipe), first without (A) then with (B) the recording output
-# the worker adds (SegmentRing.OutputArguments: -c:v copy into 1 s MPEG-TS segments). CPU = utime+stime of the ffmpeg
+# the worker adds (SegmentRing.OutputArguments: -c:v copy into 1 s MPEG-TS segments, through a tee with onfail=ignore). CPU = utime+stime of the ffmpeg
 # processes over the measurement window after a warm-up, per camera, in % of one core.
 #   bench/recording_cpu.sh [cameras=16] [seconds=30]
 set -euo pipefail
@@ -30,8 +30,8 @@ phase() {   # $1 = off|on
           -fps_mode passthrough -y -f rawvideo /dev/null)
     if [ "$1" = on ]; then
       mkdir -p "$WORK/rec/cam$i"
-      args+=(-map 0:v:0 -c:v copy -an -sn -dn -f segment -segment_time 1 -segment_format mpegts -reset_timestamps 1
-             -segment_list "$WORK/rec/cam$i/run.csv" -segment_list_type csv -segment_list_size 20 "$WORK/rec/cam$i/run-%06d.ts")
+      args+=(-map 0:v:0 -c:v copy -an -sn -dn -f tee
+             "[f=segment:segment_time=1:segment_format=mpegts:reset_timestamps=1:segment_list=$WORK/rec/cam$i/run.csv:segment_list_type=csv:segment_list_size=20:onfail=ignore]$WORK/rec/cam$i/run-%06d.ts|[f=null]-")
     fi
     ffmpeg "${args[@]}" 2>>"$WORK/ffmpeg-$1.log" &
     PIDS+=($!)

@@ -143,6 +143,7 @@ internal sealed partial class ClipService : IAsyncDisposable
                 try { await job.Ring.WaitForAsync(to, wait.Token).ConfigureAwait(false); }
                 catch (OperationCanceledException) { LogClipEarly(started.Camera.Id, started.EpisodeId); }
             }
+            job.Ring.Poll();   // a flush at shutdown: index the segment ffmpeg closed on its way out
             (clip, attached) = await CutAsync(job, from, to).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ClipException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException)
