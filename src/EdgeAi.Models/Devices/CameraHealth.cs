@@ -19,6 +19,7 @@ namespace EdgeAi.Models.Devices;
 /// <param name="QualityFlags">Image quality findings (<see cref="QualityFlagNames"/>): black, overexposed, blurred, frozen, occluded, scene_changed; empty when fine.</param>
 /// <param name="LastError">Last stream or decode error; null when none.</param>
 /// <param name="DecodeNote">How the camera is decoded when that differs from its config, or why it is analysed less often than wanted (long GOP); null (omitted) when nothing to say.</param>
+/// <param name="Recording">Rolling recording (record: true cameras only); null (omitted) otherwise.</param>
 /// <param name="Quality">Measurements behind <paramref name="QualityFlags"/> on the last analysed frame; null (omitted) before the first analysed frame or from workers that do not measure them.</param>
 public sealed record CameraHealth(
     string CameraId,
@@ -37,4 +38,12 @@ public sealed record CameraHealth(
     IReadOnlyList<string> QualityFlags,
     string? LastError = null,
     CameraQuality? Quality = null,
-    string? DecodeNote = null);
+    string? DecodeNote = null,
+    RecordingHealth? Recording = null);
+
+/// <summary>A recording camera's rolling recording (schema 1.1; omitted for cameras that do not record).</summary>
+/// <param name="Segments">Segments in the ring now.</param>
+/// <param name="Bytes">Bytes on disk in the ring now.</param>
+/// <param name="Seconds">Seconds of video in the ring now.</param>
+/// <param name="ClipsMade">Event clips cut from this camera's ring since start.</param>
+public sealed record RecordingHealth(int Segments, long Bytes, double Seconds, long ClipsMade);

@@ -12,4 +12,7 @@ public enum CommandResult
     /// <summary>The camera cannot tell (frozen, black, occluded, moved): neither cleared nor still present (schema 1.1).</summary>
     [JsonStringEnumMemberName("unverifiable")] Unverifiable,
     [JsonStringEnumMemberName("error")] Error,
+
+    /// <summary>fetch_evidence: the blob was published on the evidence topic; the reply's evidence holds its reference (schema 1.1).</summary>
+    [JsonStringEnumMemberName("sent")] Sent,
 }

@@ -57,6 +57,9 @@ public sealed record EdgeEvent
     public required ModelInfo Model { get; init; }
 
     /// <summary>Evidence published separately on edgeai/v1/{device}/evidence/{id}; may be empty. A blob shed by the
-    /// outbox's overflow policy keeps its reference here but never arrives.</summary>
+    /// outbox's overflow policy keeps its reference here but never arrives. A clip (<see cref="EvidenceKinds.Clip"/>) is listed on
+    /// an <see cref="EventType.Updated"/> event of its episode once cut (the started event never waits for it), or on the
+    /// ended event when the episode ended first; an <see cref="EvidenceDelivery.OnDevice"/> clip is not published until Central
+    /// sends fetch_evidence.</summary>
     public IReadOnlyList<EvidenceRef> Evidence { get; init; } = [];
 }

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using EdgeAi.Configuration;
 using EdgeAi.Interop.Native;
 using EdgeAi.Messaging;
+using EdgeAi.Models.Devices;
 using EdgeAi.Models.Events;
 using EdgeAi.Observability.Logging;
 using EdgeAi.Worker.Configuration;
@@ -97,6 +98,10 @@ internal static class RunCommand
             state.Outbox = outbox;
             var store = new EvidenceStore(cfg.Evidence);
             var sink = new OutboxSink(outbox);
+            // Clips: after the outbox, so held events go into it before it closes. delivery: blurred gets its own detector session.
+            var blurrer = cfg.Recording.Delivery == Recording.ClipDelivery.Blurred && cfg.Cameras.Any(c => c.Record)
+                ? new Recording.ClipBlurrer(detectors[cfg.Models[0].Id].Manifest, cfg.Models[0].ClassMap, loggers.CreateLogger<OnnxDetector>()) : null;
+            await using var clips = new Recording.ClipService(cfg.Recording, sink, loggers, blurrer: blurrer);
             var first = cfg.Models[0];
             var quality = new QualityBoard();
             var verifier = new ZoneVerifier();   // answers Central's "verify" commands from the cameras' own rules
@@ -107,11 +112,11 @@ internal static class RunCommand
                     var d = detectors[camera.Model ?? first.Id];
                     var model = new ModelInfo(d.Manifest.Name, d.Manifest.Version, d.Manifest.Sha256);
                     var scenarios = verifier.Register(camera.Id,
-                        new ScenarioAnalytics(cfg.DeviceId, camera, camera.Scenarios, model, store, null, sink, TrackerOptions.ForModel(d.Manifest.Thresholds)));
+                        new ScenarioAnalytics(cfg.DeviceId, camera, camera.Scenarios, model, store, null, sink, TrackerOptions.ForModel(d.Manifest.Thresholds), clips));
                     return new QualityCheckingAnalytics(camera.Id, scenarios, camera.Quality ?? cfg.Quality, quality, loggers.CreateLogger<QualityCheckingAnalytics>());
                 },
                 new IngestOptions(), new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(first.BatchWaitMs) }, loggers,
-                classMaps: cfg.Models.Where(m => m.ClassMap is not null).ToDictionary(m => m.Id, m => m.ClassMap!));
+                classMaps: cfg.Models.Where(m => m.ClassMap is not null).ToDictionary(m => m.Id, m => m.ClassMap!), recordings: clips.RingFor);
             foreach (var h in pipeline.Health.Values) metrics.Attach(h);
 
             var mqtt = new MqttClientOptions
@@ -125,7 +130,8 @@ internal static class RunCommand
             };
             await using var delivery = new DeliveryService(
                 new DeliveryOptions { DeviceId = cfg.DeviceId, Mqtt = mqtt, HealthInterval = TimeSpan.FromSeconds(cfg.HealthIntervalS) }, outbox, loggers,
-                healthProvider: state.Health, commandHandler: verifier.HandleAsync);
+                healthProvider: state.Health,
+                commandHandler: (command, token) => command.Type == DeviceCommandTypes.FetchEvidence ? clips.FetchAsync(command, token) : verifier.HandleAsync(command, token));
             state.Mqtt = delivery.Client;
             await delivery.StartAsync(stop.Token);
             state.Pipeline = pipeline;
@@ -215,7 +221,7 @@ internal static class RunCommand
         var sections = new (string Name, Func<WorkerConfig, object?> Get)[]
         {
             ("device_id", c => c.DeviceId), ("mqtt", c => c.Mqtt with { Password = null }), ("outbox", c => c.Outbox), ("evidence", c => c.Evidence),
-            ("models", c => c.Models), ("http", c => c.Http), ("logging", c => c.Logging), ("health_interval_s", c => c.HealthIntervalS), ("quality", c => c.Quality),
+            ("models", c => c.Models), ("http", c => c.Http), ("logging", c => c.Logging), ("health_interval_s", c => c.HealthIntervalS), ("quality", c => c.Quality), ("recording", c => c.Recording),
         };
         return [.. sections.Where(s => Json(s.Get(a)) != Json(s.Get(b))).Select(s => s.Name)];
     }

@@ -26,6 +26,10 @@ public sealed record CameraConfig
     /// <summary>Zones and scenario rules for this camera (see Scenarios/ScenarioConfig).</summary>
     public Scenarios.ScenarioConfig Scenarios { get; init; } = new();
 
+    /// <summary>Keep a rolling stream-copy recording of this camera and cut an event clip from it at each episode start
+    /// (device-level <c>recording</c> section). Default false.</summary>
+    public bool Record { get; init; }
+
     /// <summary>Video quality thresholds for this camera; null (default) = the device-level <c>quality</c> section.</summary>
     public Quality.QualityOptions? Quality { get; init; }
 

@@ -17,6 +17,9 @@ public sealed record WorkerConfig
     /// <summary>Evidence store. Default /var/lib/edgeai/evidence, 2 GiB, 7 days.</summary>
     public EvidenceStoreOptions Evidence { get; init; } = new();
 
+    /// <summary>Rolling recording and event clips of the cameras with <c>record: true</c>. Default /var/lib/edgeai/recordings, 60 s ring, clips 10 s + 20 s kept on the box.</summary>
+    public Recording.RecordingOptions Recording { get; init; } = new();
+
     public IReadOnlyList<ModelConfig> Models { get; init; } = [];
 
     public IReadOnlyList<CameraConfig> Cameras { get; init; } = [];

@@ -143,6 +143,7 @@ public static class WorkerConfigLoader
             Models = c.Models.Select(m => m with { Manifest = Abs(m.Manifest) }).ToList(),
             Outbox = c.Outbox with { Path = Abs(c.Outbox.Path) },
             Evidence = c.Evidence with { Directory = Abs(c.Evidence.Directory) },
+            Recording = c.Recording with { Directory = Abs(c.Recording.Directory) },
             Logging = c.Logging with { File = c.Logging.File is { } f ? Abs(f) : null },
             Cameras = c.Cameras.Select(cam => cam with { Url = WorkerSecrets.CameraUrl(cam, env) }).ToList(),
         };

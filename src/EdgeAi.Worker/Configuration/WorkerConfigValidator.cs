@@ -41,6 +41,7 @@ public static class WorkerConfigValidator
         if (!(c.Outbox.MaxAgeHours > 0 && c.Outbox.MaxAgeHours <= 24 * 365)) Add("outbox.max_age_hours", $"{c.Outbox.MaxAgeHours} must be in (0, 8760]");
         foreach (var e in c.Evidence.Validate("evidence")) errors.Add(Parse(e));
         foreach (var e in c.Quality.Validate("quality")) errors.Add(Parse(e));
+        foreach (var (path, reason) in c.Recording.Validate()) Add(path, reason);
 
         if (!TryListen(c.Http.Listen, out var listenProblem)) Add("http.listen", listenProblem);
         if (!LoggingOptions.Levels.Contains(c.Logging.Level)) Add("logging.level", $"'{c.Logging.Level}' must be one of {string.Join(", ", LoggingOptions.Levels)}");

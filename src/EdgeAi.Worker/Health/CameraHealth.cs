@@ -42,6 +42,9 @@ public sealed class CameraHealth(string cameraId)
 
     public string? Codec { get; set; }
 
+    /// <summary>The camera's rolling recording when it records (<c>record: true</c>); null otherwise.</summary>
+    public Recording.SegmentRing? Recording { get; set; }
+
     public string? SourceSize { get; set; }
 
     public string ExecutionProvider { get; set; } = "cpu";
@@ -108,7 +111,11 @@ public sealed class CameraHealth(string cameraId)
         return new(CameraId, state, FramesIn, FramesAnalysed, Dropped, Reconnects, DecodeErrors,
         LastFrameAgeSeconds, InferenceLatency.Percentile(50), InferenceLatency.Percentile(99),
         PipelineLatency.Percentile(50), PipelineLatency.Percentile(99), ExecutionProvider, Codec, SourceSize, error,
-            Math.Round(RateIn.PerSecond(), 3), Math.Round(RateAnalysed.PerSecond(), 3)) { DecodeNote = DecodeNote };
+            Math.Round(RateIn.PerSecond(), 3), Math.Round(RateAnalysed.PerSecond(), 3))
+        {
+            DecodeNote = DecodeNote,
+            Recording = Recording is { } r ? new EdgeAi.Models.Devices.RecordingHealth(r.Count, r.Bytes, Math.Round(r.Seconds, 1), r.ClipsMade) : null,
+        };
     }
 }
 
@@ -120,4 +127,7 @@ public sealed record CameraHealthSnapshot(
 {
     /// <summary>See <see cref="CameraHealth.DecodeNote"/>.</summary>
     public string? DecodeNote { get; init; }
+
+    /// <summary>See <see cref="CameraHealth.Recording"/>; null when the camera does not record.</summary>
+    public EdgeAi.Models.Devices.RecordingHealth? Recording { get; init; }
 }

@@ -26,6 +26,8 @@ internal sealed class WorkerMetrics
     private readonly Counter _framesIn, _framesAnalysed, _framesDropped, _reconnects, _decodeErrors, _shedEvents, _shedEvidence;
     private readonly Gauge _streaming, _cameraState, _lastFrameAge, _cameras, _outboxEvents, _outboxEvidence, _outboxBytes, _outboxOldest,
         _mqttConnected, _ready, _uptime;
+    private readonly Gauge _recordingBytes, _recordingSegments, _recordingSeconds;
+    private readonly Counter _clips;
     private readonly ConcurrentDictionary<string, CameraSeries> _series = new(StringComparer.Ordinal);
 
     public WorkerMetrics(WorkerState state)
@@ -53,6 +55,11 @@ internal sealed class WorkerMetrics
         _outboxOldest = f.CreateGauge("edgeai_outbox_oldest_age_seconds", "Age of the oldest undelivered event");
         _shedEvents = f.CreateCounter("edgeai_outbox_shed_events_total", "Events dropped by the outbox's disk budget or age limit");
         _shedEvidence = f.CreateCounter("edgeai_outbox_shed_evidence_total", "Evidence images dropped by the outbox's disk budget or age limit");
+
+        _recordingBytes = f.CreateGauge("edgeai_recording_bytes", "Bytes on disk in the camera's rolling recording", "camera");
+        _recordingSegments = f.CreateGauge("edgeai_recording_segments", "Segments in the camera's rolling recording", "camera");
+        _recordingSeconds = f.CreateGauge("edgeai_recording_seconds", "Seconds of video in the camera's rolling recording", "camera");
+        _clips = f.CreateCounter("edgeai_clips_total", "Event clips cut from the camera's recording", "camera");
 
         _mqttConnected = f.CreateGauge("edgeai_mqtt_connected", "1 while connected to the broker");
         _ready = f.CreateGauge("edgeai_worker_ready", "1 when /readyz answers 200");
@@ -121,6 +128,13 @@ internal sealed class WorkerMetrics
             for (var i = 0; i < States.Length; i++) _states[i].Set(States[i] == current ? 1 : 0);
             if (h.LastFrameAgeSeconds is { } age) m._lastFrameAge.WithLabels(id).Set(age);
             else m._lastFrameAge.RemoveLabelled(id);
+            if (h.Recording is { } r)
+            {
+                m._recordingBytes.WithLabels(id).Set(r.Bytes);
+                m._recordingSegments.WithLabels(id).Set(r.Count);
+                m._recordingSeconds.WithLabels(id).Set(r.Seconds);
+                m._clips.WithLabels(id).IncTo(r.ClipsMade);
+            }
         }
 
         public void Remove()
@@ -128,6 +142,8 @@ internal sealed class WorkerMetrics
             foreach (var c in new[] { m._framesIn, m._framesAnalysed, m._framesDropped, m._reconnects, m._decodeErrors }) c.RemoveLabelled(id);
             m._streaming.RemoveLabelled(id);
             m._lastFrameAge.RemoveLabelled(id);
+            foreach (var g in new[] { m._recordingBytes, m._recordingSegments, m._recordingSeconds }) g.RemoveLabelled(id);
+            m._clips.RemoveLabelled(id);
             foreach (var s in StateNames) m._cameraState.RemoveLabelled(id, s);
         }
     }

@@ -66,7 +66,7 @@ internal sealed class WorkerState(WorkerConfig config)
             var q = Quality?.Get(s.CameraId);
             return new EdgeAi.Models.Devices.CameraHealth(s.CameraId, s.State.ToString().ToLowerInvariant(), s.FpsIn, s.FpsAnalysed, s.FramesIn,
                 s.FramesAnalysed, s.Dropped, s.Reconnects, s.LastFrameAgeSeconds is { } age ? Math.Round(age, 3) : null, s.DecodeErrors,
-                s.InferenceP50Ms, s.InferenceP99Ms, s.ExecutionProvider, q?.Flags ?? [], s.LastError, q?.Measurements, s.DecodeNote);
+                s.InferenceP50Ms, s.InferenceP99Ms, s.ExecutionProvider, q?.Flags ?? [], s.LastError, q?.Measurements, s.DecodeNote, s.Recording);
         }).OrderBy(c => c.CameraId, StringComparer.Ordinal).ToList();
         var now = DateTimeOffset.UtcNow;
         return new EdgeAi.Models.Devices.DeviceHealth(Config.DeviceId, now, Math.Round((now - Started).TotalSeconds, 3), cameras, Outbox?.Depth.ToHealth(now), Version);

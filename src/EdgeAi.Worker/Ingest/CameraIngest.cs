@@ -32,13 +32,16 @@ public sealed partial class CameraIngest
     private readonly TimeProvider _time;
     private readonly DateTimeOffset? _fileClockStart;
     private readonly ImageFit _fit;
+    private readonly Recording.SegmentRing? _recording;
     private long _sequence;
 
     /// <param name="fileClockStart">Set for file mode: the wall-clock time of the clip's first frame.</param>
     /// <param name="fit">The model's letterbox mode and pad value (default centred, 114).</param>
     public CameraIngest(CameraConfig camera, int width, int height, ChannelWriter<Frame> output, CameraHealth health,
-        IngestOptions options, ILogger logger, TimeProvider? time = null, DateTimeOffset? fileClockStart = null, ImageFit? fit = null)
+        IngestOptions options, ILogger logger, TimeProvider? time = null, DateTimeOffset? fileClockStart = null, ImageFit? fit = null,
+        Recording.SegmentRing? recording = null)
     {
+        _recording = recording;
         _fit = fit ?? ImageFit.Default;
         _camera = camera;
         _width = width;
@@ -147,6 +150,8 @@ public sealed partial class CameraIngest
             UseShellExecute = false,
         };
         foreach (var a in FfmpegArguments.Build(camera, _width, _height, FileMode, _fit)) psi.ArgumentList.Add(a);
+        // Rolling recording: a second output of the same ffmpeg (one RTSP session), stream copy, live cameras only.
+        if (_recording is not null && !FileMode) foreach (var a in _recording.OutputArguments()) psi.ArgumentList.Add(a);
 
         Process process;
         try

@@ -52,6 +52,9 @@ internal sealed partial class StderrPump : IDisposable
                     _frameTimes.Writer.TryWrite(t);
                     continue;
                 }
+                // The rolling recording's segment muxer says so at each segment (twice a second): not a log line, and it
+                // must not push the lines that explain a failure out of LastLines.
+                if (line.StartsWith("[segment @", StringComparison.Ordinal) && line.Contains("] Opening '", StringComparison.Ordinal)) continue;
                 lock (_last)
                 {
                     _last.Enqueue(line);

@@ -25,10 +25,12 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
     private readonly ScenarioEngine _engine;
     private readonly EvidenceRecorder _evidence;
     private readonly IEventSink _sink;
+    private readonly Recording.ClipService? _clips;
 
     public ScenarioAnalytics(string deviceId, CameraConfig camera, ScenarioConfig scenarios, ModelInfo model,
-        EvidenceStore store, EvidenceOptions? evidenceOptions, IEventSink sink, TrackerOptions? tracker = null)
+        EvidenceStore store, EvidenceOptions? evidenceOptions, IEventSink sink, TrackerOptions? tracker = null, Recording.ClipService? clips = null)
     {
+        _clips = clips;
         _deviceId = deviceId;
         _camera = new CameraInfo(camera.Id, camera.Name.Length > 0 ? camera.Name : camera.Id, camera.Location.Lat, camera.Location.Lon, camera.Location.Gb28181Id);
         _model = model;
@@ -83,13 +85,21 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
         // Drain: end every open episode so the centre sees a closed episode, not one that silently stops.
         var result = _engine.EndAll(DateTimeOffset.UtcNow);
         foreach (var episode in result.Events) await EmitAsync(episode, [], ct).ConfigureAwait(false);
+        if (_clips is not null) await _clips.FlushAsync(_camera.Id).ConfigureAwait(false);   // held ended events go out now
         _evidence.Dispose();
     }
 
     private async ValueTask EmitAsync(EpisodeEvent episode, IReadOnlyList<EvidenceBlob> evidence, CancellationToken ct)
     {
         var evt = episode.ToEdgeEvent(SchemaVersion, _deviceId, _camera, _model, evidence.Select(b => b.Ref).ToList());
+        // Event clips (Recording/ClipService): an ended event whose clip is still being cut is emitted with it once ready.
+        if (episode.Type == EventType.Ended && _clips?.TryHoldEnded(evt, evidence) == true)
+        {
+            EventsEmitted++;
+            return;
+        }
         await _sink.EmitAsync(evt, evidence, ct).ConfigureAwait(false);
         EventsEmitted++;
+        if (episode.Type == EventType.Started) _clips?.EpisodeStarted(evt);
     }
 }

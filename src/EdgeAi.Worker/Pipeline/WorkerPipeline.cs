@@ -32,6 +32,7 @@ public sealed partial class WorkerPipeline
     private readonly SemaphoreSlim _runsLock = new(1, 1);
     private readonly Dictionary<string, (InferenceStage Stage, FrameSignal Signal)> _stages = new();
     private readonly CancellationTokenSource _drain = new();   // inference/analytics keep running until drained
+    private readonly Func<CameraConfig, Recording.SegmentRing?>? _recordings;
     private IReadOnlyList<CameraConfig> _initial;
     private CancellationToken _stopping;
     private volatile bool _running;
@@ -40,8 +41,10 @@ public sealed partial class WorkerPipeline
     public WorkerPipeline(IReadOnlyList<CameraConfig> cameras, IReadOnlyDictionary<string, OnnxDetector> models,
         Func<CameraConfig, ICameraAnalytics> analyticsFactory, IngestOptions ingest, InferenceOptions inference,
         ILoggerFactory loggers, IReadOnlyDictionary<string, DateTimeOffset>? fileClockStarts = null,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? classMaps = null)
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? classMaps = null,
+        Func<CameraConfig, Recording.SegmentRing?>? recordings = null)
     {
+        _recordings = recordings;
         if (models.Count == 0) throw new ArgumentException("at least one model is required", nameof(models));
         _classMaps = classMaps ?? new Dictionary<string, IReadOnlyDictionary<string, string>>();
         _initial = cameras.Where(c => c.Enabled).ToList();
@@ -211,7 +214,8 @@ public sealed partial class WorkerPipeline
 
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
         var ingest = new CameraIngest(camera, detector.Manifest.Input.Width, detector.Manifest.Input.Height, queue.Writer, health, _ingest,
-            _loggers.CreateLogger<CameraIngest>(), fileClockStart: _fileClockStarts?.GetValueOrDefault(camera.Id), fit: detector.Manifest.Input.Fit);
+            _loggers.CreateLogger<CameraIngest>(), fileClockStart: _fileClockStarts?.GetValueOrDefault(camera.Id), fit: detector.Manifest.Input.Fit,
+            recording: health.Recording = FileMode ? null : _recordings?.Invoke(camera));
         var slot = new AnalyticsSlot(_analyticsFactory(camera));
         return new CameraRun(camera, stop, RunIngestAsync(ingest, queue, stop.Token), RunAnalyticsAsync(camera.Id, slot, results.Reader, _drain.Token), slot);
     }

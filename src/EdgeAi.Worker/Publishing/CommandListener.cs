@@ -89,7 +89,7 @@ internal sealed partial class CommandListener : IAsyncDisposable
         CommandOutcome outcome;
         try
         {
-            outcome = command.Type == DeviceCommandTypes.Verify
+            outcome = command.Type is DeviceCommandTypes.Verify or DeviceCommandTypes.FetchEvidence
                 ? await _handler(command, _stop.Token).ConfigureAwait(false)
                 : new CommandOutcome(CommandResult.Error, $"unknown command type '{Clip(command.Type)}'", []);
         }
