@@ -38,23 +38,13 @@ def parse_size(s):
     return w, h
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--size", type=parse_size, required=True, help="WIDTHxHEIGHT, multiples of 32")
-    ap.add_argument("--onnx", default=os.path.join(HERE, "demo", "edgeai-demo.onnx"))
-    ap.add_argument("--manifest", help="source manifest (default: the .onnx's sibling <stem>.manifest.json)")
-    ap.add_argument("--name", help="output file stem (default <source stem>-<W>x<H>)")
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args(argv)
-    src_manifest = a.manifest or os.path.splitext(a.onnx)[0] + ".manifest.json"
-    with open(src_manifest) as f:
-        manifest = json.load(f)
-    w, h = a.size
-    stem = a.name or "%s-%dx%d" % (os.path.splitext(os.path.basename(a.onnx))[0], w, h)
-    os.makedirs(a.out, exist_ok=True)
-    path = os.path.join(a.out, stem + ".onnx")
-
-    net = onnx_weights.load_tinydet(a.onnx)
+def reexport(src_onnx, manifest, size, out, stem, manifest_path=None, verbose=True):
+    """Export src_onnx's weights at size (width, height) as out/stem.onnx; writes manifest (a dict: the source
+    model's manifest) with file, sha256 and input size replaced to manifest_path (default out/stem.manifest.json)."""
+    w, h = size
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, stem + ".onnx")
+    net = onnx_weights.load_tinydet(src_onnx)
     E.export_onnx(net, path, size=(w, h))
     # the exported graph against the torch model, on a deterministic input of the new size
     yy, xx = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
@@ -66,16 +56,35 @@ def main(argv=None):
     diff = float(np.abs(got - want).max())
     if got.shape != want.shape or diff > 1e-3:
         raise SystemExit("export check failed: shape %s vs %s, max |diff| %.2e" % (got.shape, want.shape, diff))
-
     sha = hashlib.sha256(open(path, "rb").read()).hexdigest()
+    manifest = json.loads(json.dumps(manifest))
     manifest["file"] = stem + ".onnx"
     manifest["sha256"] = sha
     manifest["input"]["width"], manifest["input"]["height"] = w, h
-    with open(os.path.join(a.out, stem + ".manifest.json"), "w") as f:
+    with open(manifest_path or os.path.join(out, stem + ".manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")
-    print("%s: %dx%d input, %d candidates, %.2f MB, sha256 %s, numpy executor vs torch max |diff| %.1e"
-          % (path, w, h, want.shape[2], os.path.getsize(path) / 1e6, sha[:16], diff))
+    if verbose:
+        print("%s: %dx%d input, %d candidates, %.2f MB, sha256 %s, numpy executor vs torch max |diff| %.1e"
+              % (path, w, h, want.shape[2], os.path.getsize(path) / 1e6, sha[:16], diff), flush=True)
+    return path, sha
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", type=parse_size, required=True, help="WIDTHxHEIGHT, multiples of 32")
+    ap.add_argument("--onnx", default=os.path.join(HERE, "demo", "edgeai-demo.onnx"))
+    ap.add_argument("--manifest", help="source manifest (default: the .onnx's sibling <stem>.manifest.json)")
+    ap.add_argument("--name", help="output file stem (default <source stem>-<W>x<H>)")
+    ap.add_argument("--manifest-out", help="where the new manifest goes (default OUT/<name>.manifest.json)")
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args(argv)
+    src_manifest = a.manifest or os.path.splitext(a.onnx)[0] + ".manifest.json"
+    with open(src_manifest) as f:
+        manifest = json.load(f)
+    w, h = a.size
+    stem = a.name or "%s-%dx%d" % (os.path.splitext(os.path.basename(a.onnx))[0], w, h)
+    reexport(a.onnx, manifest, a.size, a.out, stem, a.manifest_out)
 
 
 if __name__ == "__main__":
