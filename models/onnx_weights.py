@@ -16,6 +16,11 @@ import detector as D
 def load_tinydet(path):
     m = onnx.load(path)
     inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    for n in m.graph.node:   # the exporter may turn a parameter into a Constant node (e.g. equal biases shared)
+        if n.op_type == "Constant":
+            inits[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
+        elif n.op_type == "Identity" and n.input[0] in inits:
+            inits[n.output[0]] = inits[n.input[0]]
     net = D.TinyDet()
     mods = dict(net.named_modules())
     done = set()

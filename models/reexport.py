@@ -38,13 +38,14 @@ def parse_size(s):
     return w, h
 
 
-def reexport(src_onnx, manifest, size, out, stem, manifest_path=None, verbose=True):
+def reexport(src_onnx, manifest, size, out, stem, manifest_path=None, verbose=True, net=None):
     """Export src_onnx's weights at size (width, height) as out/stem.onnx; writes manifest (a dict: the source
-    model's manifest) with file, sha256 and input size replaced to manifest_path (default out/stem.manifest.json)."""
+    model's manifest) with file, sha256 and input size replaced to manifest_path (default out/stem.manifest.json).
+    net: the torch TinyDet itself when at hand (training), instead of rebuilding it from src_onnx."""
     w, h = size
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, stem + ".onnx")
-    net = onnx_weights.load_tinydet(src_onnx)
+    net = (net if net is not None else onnx_weights.load_tinydet(src_onnx)).eval()
     E.export_onnx(net, path, size=(w, h))
     # the exported graph against the torch model, on a deterministic input of the new size
     yy, xx = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
