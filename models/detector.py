@@ -98,12 +98,15 @@ def decode_ltrb(reg, anchors, strides):
 
 class Export(nn.Module):
     """Wraps TinyDet for ONNX: images (B,3,320,320) -> output0 (B, 4+nc, A) Ultralytics YOLOv8 layout:
-    rows 0..3 = cx, cy, w, h in input pixels, rows 4.. = per-class sigmoid scores."""
+    rows 0..3 = cx, cy, w, h in input pixels, rows 4.. = per-class sigmoid scores.
+    size: an int (square input) or (width, height), each a multiple of 32; the network is fully convolutional,
+    only the anchor grid depends on it."""
 
     def __init__(self, net, size=IMG):
         super().__init__()
         self.net = net
-        a, s = make_anchors(size, size)
+        w, h = (size, size) if isinstance(size, int) else size
+        a, s = make_anchors(h, w)
         self.register_buffer("anc", a.t().contiguous()[None])     # (1,2,A)
         self.register_buffer("strd", s[None, None])                # (1,1,A)
 

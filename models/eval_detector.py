@@ -173,17 +173,18 @@ def print_table(title, aps, stats):
 
 
 # ============================================================================ export + self-test
-def export_onnx(model, path, opset=13):
+def export_onnx(model, path, opset=13, size=(IMG, IMG)):
+    """size: (width, height) of the model input, multiples of 32."""
     import torch
     from detector import Export
     import onnx
-    m = Export(model).eval()
-    x = torch.zeros(1, 3, IMG, IMG)
+    m = Export(model, size).eval()
+    x = torch.zeros(1, 3, size[1], size[0])
     torch.onnx.export(m, x, path, input_names=["images"], output_names=["output0"], opset_version=opset,
                       dynamic_axes={"images": {0: "batch"}, "output0": {0: "batch"}}, do_constant_folding=True)
     mo = onnx.load(path)
     # name the output dims statically: [batch, 4 + nc, N]
-    n_anchors = sum((IMG // s) ** 2 for s in (8, 16, 32))
+    n_anchors = sum((size[0] // s) * (size[1] // s) for s in (8, 16, 32))
     dims = mo.graph.output[0].type.tensor_type.shape.dim
     dims[0].dim_param = "batch"
     dims[1].dim_value = 4 + NC

@@ -308,6 +308,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--val-scenes", type=int, default=99, help="held-out scenes from seeds 1..99")
+    ap.add_argument("--deploy-size",
+                    help="also export at this input size (WxH, multiples of 32) and point the gateway manifest at that file "
+                         "(default: none, the manifest names the 320x320 export; MODEL_CARD.md has the fresh-seed eval of other sizes)")
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--no-clip-eval", action="store_true", help="skip AP on decoded eval clips")
     a = ap.parse_args()
@@ -411,6 +414,13 @@ def main():
         json.dump(manifest, f, indent=2)
         f.write("\n")
     check = ev.verify_export(model, onnx_path, os.path.join(a.out, "selftest.json"))
+    if a.deploy_size:
+        # The same weights at another input size for the gateway (edgeai-demo.onnx, 320x320, stays for selftest.json,
+        # eval_detector.py and ort_check.py). Measure it with edgeai eval on fresh seeds before using it: see MODEL_CARD.md.
+        import reexport
+        dw, dh = reexport.parse_size(a.deploy_size)
+        reexport.reexport(onnx_path, manifest, (dw, dh), a.out, "edgeai-demo-%dx%d" % (dw, dh),
+                          os.path.join(a.out, "edgeai-demo.manifest.json"), net=model)
     metrics["export"] = check
     metrics["onnx_bytes"] = os.path.getsize(onnx_path)
     metrics["sha256"] = sha

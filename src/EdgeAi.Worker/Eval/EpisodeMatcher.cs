@@ -31,8 +31,10 @@ internal sealed record ClipMatch(IReadOnlyList<IncidentMatch> Incidents, IReadOn
 
 /// <summary>
 /// Matches emitted episodes to GT incidents of one clip. An episode can match an incident of the same scenario and
-/// zone whose time range (widened by the tolerance on both ends) overlaps the episode's; it is given to the one it
-/// overlaps most (ties: the earlier incident). Per incident the earliest matched episode is the true positive and
+/// zone whose time range (widened by the tolerance on both ends) overlaps the episode's and which had begun when the
+/// episode began (an episode that started before the incident's start − tolerance was raised by something else, e.g. a
+/// static object mistaken for litter, and stays a false positive even if it lasts into the incident); it is given to the
+/// one it overlaps most (ties: the earlier incident). Per incident the earliest matched episode is the true positive and
 /// the others are duplicates; an incident without one is missed; an episode matching nothing is a false positive.
 /// </summary>
 internal static class EpisodeMatcher
@@ -51,7 +53,7 @@ internal static class EpisodeMatcher
                 if (!string.Equals(inc.Scenario, ep.Scenario, StringComparison.Ordinal) || !string.Equals(inc.Zone, ep.Zone, StringComparison.Ordinal)) continue;
                 var from = inc.StartS - toleranceS;
                 var to = inc.EndS + toleranceS;
-                if (ep.StartS > to || ep.EndS < from) continue;
+                if (ep.StartS > to || ep.EndS < from || ep.StartS < from) continue;
                 // Overlap length; + epsilon so an episode that only touches the widened range still counts.
                 var overlap = Math.Min(ep.EndS, to) - Math.Max(ep.StartS, from) + 1e-9;
                 if (assigned[e] is null || overlap > best)

@@ -98,13 +98,26 @@ public sealed class EpisodeMatcherTests
     }
 
     [Fact]
-    public void Match_OneEpisodeSpanningTwoIncidents_DetectsOnlyOne()
+    public void Match_OneEpisodeSpanningTwoIncidents_DetectsOnlyTheOneItBeganIn()
     {
         var m = EpisodeMatcher.Match([Incident(10, 30), Incident(32, 70)], [Episode(20, 70)], Tolerance);
 
-        Assert.Equal(1, Assert.Single(m.Episodes).Incident);   // overlaps the second one longer
-        Assert.False(m.Incidents[0].Detected);
-        Assert.True(m.Incidents[1].Detected);
+        Assert.Equal(0, Assert.Single(m.Episodes).Incident);   // overlaps the second one longer, but began 12 s before it
+        Assert.True(m.Incidents[0].Detected);
+        Assert.False(m.Incidents[1].Detected);
+    }
+
+    [Fact]
+    public void Match_EpisodeBeganBeforeTheIncident_IsFalsePositiveAndIncidentMissed()
+    {
+        // A static object taken for litter from 11 s on; the real item is dropped at 39.4 s in the same zone.
+        var early = EpisodeMatcher.Match([Incident(39.4, 60)], [Episode(11, 60)], Tolerance);
+        var withinTolerance = EpisodeMatcher.Match([Incident(39.4, 60)], [Episode(37.5, 60)], Tolerance);
+
+        Assert.Equal((EpisodeOutcome.FalsePositive, (int?)null), (Assert.Single(early.Episodes).Outcome, early.Episodes[0].Incident));
+        Assert.False(Assert.Single(early.Incidents).Detected);
+        Assert.Equal(EpisodeOutcome.TruePositive, Assert.Single(withinTolerance.Episodes).Outcome);
+        Assert.Equal(-1.9, withinTolerance.Incidents[0].TimeToDetectS!.Value, 6);
     }
 
     [Fact]
