@@ -134,14 +134,6 @@ internal sealed partial class EventOutbox : IAsyncDisposable
         return op.Result.Task.WaitAsync(ct);
     }
 
-    /// <summary>Applies the byte and age limits now (they are also applied with every write and periodically).</summary>
-    public Task EnforceLimitsAsync(CancellationToken ct = default)
-    {
-        var op = new MaintenanceOp();
-        Post(op);
-        return op.Result.Task.WaitAsync(ct);
-    }
-
     /// <summary>Completes when an event with row id greater than <paramref name="rowId"/> has been committed.</summary>
     public async Task WaitForRowsAfterAsync(long rowId, CancellationToken ct)
     {

@@ -38,9 +38,6 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
         _sink = sink;
     }
 
-    /// <summary>Events emitted so far (all types).</summary>
-    public long EventsEmitted { get; private set; }
-
     /// <summary>Frames this camera's rules have seen (read by verification from another thread).</summary>
     public long FramesProcessed => Interlocked.Read(ref _framesProcessed);
 
@@ -48,6 +45,7 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
     internal IReadOnlyList<Scenarios.ZoneRule> Rules => _engine.Rules;
 
     private long _framesProcessed;
+    private DateTimeOffset _lastCaptureTime = DateTimeOffset.MinValue;   // the engine's clock: the last frame's capture time
 
     public async ValueTask ProcessAsync(AnalysedFrame analysed, CancellationToken ct)
     {
@@ -55,6 +53,7 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
         try
         {
             var detections = analysed.Detections as Detection.Detection[] ?? analysed.Detections.ToArray();
+            _lastCaptureTime = frame.CaptureTime;
             var tracked = _tracker.Update(detections, frame.CaptureTime);
             var result = _engine.Process(frame.CaptureTime, frame.SourceWidth, frame.SourceHeight, tracked);
             Interlocked.Increment(ref _framesProcessed);
@@ -80,8 +79,9 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
 
     public async ValueTask CompleteAsync(CancellationToken ct)
     {
-        // Drain: end every open episode so the centre sees a closed episode, not one that silently stops.
-        var result = _engine.EndAll(DateTimeOffset.UtcNow);
+        // Drain: end every open episode so the centre sees a closed episode, not one that silently stops. Frame capture
+        // time is the engine's clock (a clip analysed in file mode runs on its own clock), so the episodes end at the last frame.
+        var result = _engine.EndAll(_lastCaptureTime);
         foreach (var episode in result.Events) await EmitAsync(episode, [], ct).ConfigureAwait(false);
         _evidence.Dispose();
     }
@@ -90,6 +90,5 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
     {
         var evt = episode.ToEdgeEvent(SchemaVersion, _deviceId, _camera, _model, evidence.Select(b => b.Ref).ToList());
         await _sink.EmitAsync(evt, evidence, ct).ConfigureAwait(false);
-        EventsEmitted++;
     }
 }
