@@ -5,6 +5,7 @@ using EdgeAi.Worker.Detection;
 using EdgeAi.Worker.Evidence;
 using EdgeAi.Worker.Inference;
 using EdgeAi.Worker.Ingest;
+using EdgeAi.Worker.Outbox;
 using EdgeAi.Worker.Pipeline;
 using EdgeAi.Worker.Scenarios;
 
@@ -32,7 +33,7 @@ public sealed class ScenarioAnalyticsTests : IDisposable
     private static AnalysedFrame Frame(long sequence, DateTimeOffset capture, params Detection.Detection[] detections)
     {
         var geometry = new LetterboxGeometry(64, 64, 64, 64, 0, 0);
-        return new AnalysedFrame(new Frame("cam-1", sequence, capture, 0, new byte[64 * 64 * 3], 64 * 64 * 3, geometry, 64, 64), detections, "tiny");
+        return new AnalysedFrame(new Frame("cam-1", sequence, capture, 0, System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 64 * 3), 64 * 64 * 3, geometry, 64, 64), detections, "tiny");
     }
 
     private static Detection.Detection Person(float x) => new(0, "person", 0.9f, new BoxF(x, 0.4f, x + 0.05f, 0.6f));
