@@ -9,7 +9,7 @@ namespace EdgeAi.Worker.Hosting;
 
 /// <summary>
 /// What the running worker is doing, in one place, for the readers that are not part of the pipeline: the HTTP
-/// endpoints, /metrics, the MQTT health topic and the systemd status line. each stage fills in its part as it
+/// endpoints, /metrics, the MQTT health topic and the systemd status line. Each stage fills in its part as it
 /// starts (models, then outbox, then MQTT, then the pipeline), so /readyz can say which step is missing.
 /// Thread-safe: each part is set once and read from any thread.
 /// </summary>
