@@ -14,7 +14,7 @@ namespace EdgeAi.Worker.Pipeline;
 /// with an error stops the worker.
 /// </summary>
 internal sealed class PipelineStage(WorkerConfig config, WorkerConfigSource source, WorkerState state, WorkerMetrics metrics, ModelStage models,
-    CameraAnalyticsFactory analytics, IHostApplicationLifetime lifetime, ILoggerFactory loggers) : WorkerStage, IDisposable
+    CameraAnalyticsFactory analytics, IHostApplicationLifetime lifetime, ILoggerFactory loggers, TimeProvider time) : WorkerStage, IDisposable
 {
     private readonly ILogger _log = loggers.CreateLogger("EdgeAi.Worker");
     private readonly CancellationTokenSource _stop = new();
@@ -28,7 +28,7 @@ internal sealed class PipelineStage(WorkerConfig config, WorkerConfigSource sour
         var first = config.Models[0];
         var pipeline = new WorkerPipeline(config.Cameras, detectors, analytics.Create,
             new IngestOptions(), new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(first.BatchWaitMs) }, loggers,
-            classMaps: config.Models.Where(m => m.ClassMap is not null).ToDictionary(m => m.Id, m => m.ClassMap!));
+            classMaps: config.Models.Where(m => m.ClassMap is not null).ToDictionary(m => m.Id, m => m.ClassMap!), time: time);
         foreach (var h in pipeline.Health.Values) metrics.Attach(h);
         state.Pipeline = pipeline;
         _onStopping = lifetime.ApplicationStopping.Register(_stop.Cancel);   // SIGTERM, Ctrl-C or a failed start: drain
