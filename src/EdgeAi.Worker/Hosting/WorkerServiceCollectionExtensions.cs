@@ -35,24 +35,19 @@ internal static class WorkerServiceCollectionExtensions
     /// <summary>Logs where the status page listens, once it does (the endpoints are mapped by <see cref="WorkerHttpServer"/>).</summary>
     public static IServiceCollection AddWorkerHttp(this IServiceCollection services, WorkerConfig config)
     {
-        services.AddSingleton<HttpListening>();
-        if (config.Http.Enabled) services.AddHostedService(sp => sp.GetRequiredService<HttpListening>());
+        if (config.Http.Enabled) services.AddStage<HttpListening>();
+        else services.AddSingleton<HttpListening>();
         return services;
     }
 
     /// <summary>The detectors, loaded once at start.</summary>
-    public static IServiceCollection AddWorkerInference(this IServiceCollection services)
-    {
-        services.AddSingleton<ModelStage>();
-        services.AddHostedService(sp => sp.GetRequiredService<ModelStage>());
-        return services;
-    }
+    public static IServiceCollection AddWorkerInference(this IServiceCollection services) =>
+        services.AddStage<ModelStage>();
 
     /// <summary>The durable outbox the analytics write into and delivery reads from.</summary>
     public static IServiceCollection AddWorkerOutbox(this IServiceCollection services)
     {
-        services.AddSingleton<OutboxStage>();
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxStage>());
+        services.AddStage<OutboxStage>();
         services.AddSingleton<IEventSink, OutboxStageSink>();
         return services;
     }
@@ -74,18 +69,18 @@ internal static class WorkerServiceCollectionExtensions
     }
 
     /// <summary>MQTT delivery: the outbox publisher, the health topic and Central's commands.</summary>
-    public static IServiceCollection AddWorkerDelivery(this IServiceCollection services)
-    {
-        services.AddSingleton<DeliveryStage>();
-        services.AddHostedService(sp => sp.GetRequiredService<DeliveryStage>());
-        return services;
-    }
+    public static IServiceCollection AddWorkerDelivery(this IServiceCollection services) =>
+        services.AddStage<DeliveryStage>();
 
     /// <summary>The camera pipeline and hot reload; the last stage to start and the first to stop.</summary>
-    public static IServiceCollection AddWorkerPipeline(this IServiceCollection services)
+    public static IServiceCollection AddWorkerPipeline(this IServiceCollection services) =>
+        services.AddStage<PipelineStage>();
+
+    /// <summary>A stage: one instance, resolvable by its type and started by the host.</summary>
+    private static IServiceCollection AddStage<T>(this IServiceCollection services) where T : WorkerStage
     {
-        services.AddSingleton<PipelineStage>();
-        services.AddHostedService(sp => sp.GetRequiredService<PipelineStage>());
+        services.AddSingleton<T>();
+        services.AddHostedService(sp => sp.GetRequiredService<T>());
         return services;
     }
 
