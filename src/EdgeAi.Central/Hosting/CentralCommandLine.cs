@@ -1,3 +1,4 @@
+using System.CommandLine;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.TestPlatform;
 using EdgeAi.Configuration;
@@ -26,32 +27,77 @@ internal static class CentralCommandLine
           EDGEAI_CENTRAL_PLATFORM_SECRET, EDGEAI_CENTRAL_CALLBACK_SECRET, EDGEAI_CENTRAL_OPEN311_API_KEY
         """;
 
+    private const string DefaultConfig = "/etc/edgeai/central.json";
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var list = args.ToList();
-        var command = list.Count > 0 && !list[0].StartsWith('-') ? list[0] : "run";
-        if (list.Count > 0 && !list[0].StartsWith('-')) list.RemoveAt(0);
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) Console.Error.WriteLine($"edgeai-central: {e.Message}");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+        // The host handles SIGTERM/SIGINT itself (a graceful stop may take its 20 s shutdown timeout), so the command line does not.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
+    }
+
+    /// <summary>The commands; without one, the options of <c>run</c> run Central.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("EdgeAi Central: consumes the gateways' events, correlates them into incidents and files cases.");
+        var rootConfig = ConfigOption();
+        root.Options.Add(rootConfig);
+        root.SetAction((p, _) => Guarded(() => RunCentralAsync(ConfigFile(p.GetValue(rootConfig)))));
+
+        var runConfig = ConfigOption();
+        var run = new Command("run", "Run Central.") { runConfig };
+        run.SetAction((p, _) => Guarded(() => RunCentralAsync(ConfigFile(p.GetValue(runConfig)))));
+
+        var file = new Argument<string>("FILE") { Description = "Central config file (JSON)" };
+        var validate = new Command("validate", "Validate a config file and the secrets in the environment.") { file };
+        validate.SetAction(p => Guarded(() =>
+        {
+            CentralConfigLoader.Load(p.GetValue(file)!);
+            Console.WriteLine($"{p.GetValue(file)}: valid");
+            return Task.FromResult(0);
+        }).GetAwaiter().GetResult());
+        var config = new Command("config", "Config file tools.") { validate };
+
+        var outDir = new Option<string>("--out") { Description = "Folder for feedback.jsonl and images/", Required = true };
+        var since = new Option<string>("--since") { Description = "Only cases reviewed since (ISO-8601)" };
+        var exportConfig = ConfigOption();
+        var export = new Command("export-feedback", "Write reviewed (confirmed and dismissed) evidence with labels and boxes.") { outDir, since, exportConfig };
+        export.SetAction((p, _) => Guarded(() => ExportFeedbackAsync(p.GetValue(outDir)!, p.GetValue(since), ConfigFile(p.GetValue(exportConfig)))));
+
+        var listen = new Option<string>("--listen") { Description = "Listen URL", DefaultValueFactory = _ => "http://127.0.0.1:9000" };
+        var callback = new Option<string>("--callback") { Description = "Central's platform callback URL" };
+        var autoProgress = new Option<string>("--auto-progress-s") { Description = "Move each case on by itself every N seconds" };
+        var platform = new Command("test-platform", "A stand-in governance platform for tests and the demo.") { listen, callback, autoProgress };
+        platform.SetAction((p, _) => Guarded(() => RunTestPlatformAsync(p.GetValue(listen)!, p.GetValue(callback), p.GetValue(autoProgress))));
+
+        var help = new Command("help", "Show the usage.");
+        help.SetAction(_ => Console.WriteLine(Usage));
+
+        root.Subcommands.Add(run);
+        root.Subcommands.Add(config);
+        root.Subcommands.Add(export);
+        root.Subcommands.Add(platform);
+        root.Subcommands.Add(help);
+        return root;
+    }
+
+    private static Option<string> ConfigOption() =>
+        new("--config") { Description = $"Central config file (default: $EDGEAI_CENTRAL_CONFIG, else {DefaultConfig})" };
+
+    private static string ConfigFile(string? option) => option ?? Environment.GetEnvironmentVariable("EDGEAI_CENTRAL_CONFIG") ?? DefaultConfig;
+
+    /// <summary>Bad configuration or arguments found while running a command: the message and exit code 2.</summary>
+    private static async Task<int> Guarded(Func<Task<int>> action)
+    {
         try
         {
-            switch (command)
-            {
-                case "run":
-                    return await RunCentralAsync(Option(list, "--config") ?? Environment.GetEnvironmentVariable("EDGEAI_CENTRAL_CONFIG") ?? "/etc/edgeai/central.json").ConfigureAwait(false);
-                case "config" when list.Count == 2 && list[0] == "validate":
-                    CentralConfigLoader.Load(list[1]);
-                    Console.WriteLine($"{list[1]}: valid");
-                    return 0;
-                case "test-platform":
-                    return await RunTestPlatformAsync(list).ConfigureAwait(false);
-                case "export-feedback":
-                    return await ExportFeedbackAsync(list).ConfigureAwait(false);
-                case "help" or "--help" or "-h":
-                    Console.WriteLine(Usage);
-                    return 0;
-                default:
-                    Console.Error.WriteLine(Usage);
-                    return 2;
-            }
+            return await action().ConfigureAwait(false);
         }
         catch (ConfigException ex)
         {
@@ -74,13 +120,12 @@ internal static class CentralCommandLine
         return 0;
     }
 
-    private static async Task<int> ExportFeedbackAsync(List<string> args)
+    private static async Task<int> ExportFeedbackAsync(string outDir, string? sinceText, string configFile)
     {
-        var outDir = Option(args, "--out") ?? throw new ArgumentException("export-feedback needs --out DIR");
-        var since = Option(args, "--since") is { } s
+        var since = sinceText is { } s
             ? DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : throw new ArgumentException($"--since: not a date/time: {s}")
             : (DateTimeOffset?)null;
-        var options = CentralConfigLoader.Load(Option(args, "--config") ?? Environment.GetEnvironmentVariable("EDGEAI_CENTRAL_CONFIG") ?? "/etc/edgeai/central.json");
+        var options = CentralConfigLoader.Load(configFile);
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
         await using var store = new Storage.CentralStore(Storage.CentralStore.CreateDialect(options.Database), loggers.CreateLogger<Storage.CentralStore>(), TimeProvider.System);
         await store.MigrateAsync(CancellationToken.None).ConfigureAwait(false);
@@ -89,16 +134,14 @@ internal static class CentralCommandLine
         return 0;
     }
 
-    private static async Task<int> RunTestPlatformAsync(List<string> args)
+    private static async Task<int> RunTestPlatformAsync(string listen, string? callback, string? auto)
     {
         // Same rules as Central: NAME or NAME_FILE (a file holding the secret), never a command-line argument.
         var env = SecretFiles.WithFiles(Environment.GetEnvironmentVariable);
         var secret = env(SecretNames.PlatformSecret);
-        var callback = Option(args, "--callback");
-        var auto = Option(args, "--auto-progress-s");
         var options = new TestPlatformOptions
         {
-            Listen = Option(args, "--listen") ?? "http://127.0.0.1:9000",
+            Listen = listen,
             Secret = string.IsNullOrEmpty(secret) ? null : secret,
             CallbackSecret = env(SecretNames.CallbackSecret) ?? secret,
             CallbackUrl = callback is null ? null : new Uri(callback),
@@ -109,13 +152,5 @@ internal static class CentralCommandLine
         Console.WriteLine($"READY {server.Url}");
         await server.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
-    }
-
-    private static string? Option(List<string> args, string name)
-    {
-        var i = args.IndexOf(name);
-        if (i < 0) return null;
-        if (i + 1 >= args.Count) throw new ArgumentException($"{name} needs a value");
-        return args[i + 1];
     }
 }

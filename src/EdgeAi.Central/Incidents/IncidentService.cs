@@ -44,17 +44,6 @@ internal sealed partial class IncidentService : IIncidentReopener
         _logger = logger;
     }
 
-    /// <summary>Open and recently closed incidents held in memory, all scenarios.</summary>
-    public int IndexedCount
-    {
-        get
-        {
-            _lock.Wait();
-            try { return _indexes.Values.Sum(i => i.Count); }
-            finally { _lock.Release(); }
-        }
-    }
-
     private IncidentIndex Index(string scenario)
     {
         if (!_indexes.TryGetValue(scenario, out var idx))

@@ -11,8 +11,17 @@ internal interface ISqlDialect : IAsyncDisposable
 {
     DatabaseProvider Provider { get; }
 
-    /// <summary>Folder of the embedded migration scripts (Storage/Migrations/{folder}/NNN_name.sql).</summary>
+    /// <summary>
+    /// Folder of the migration scripts for this database only (Storage/Migrations/{folder}/NNN_name.sql), beside the
+    /// shared ones (Storage/Migrations/NNN_name.sql) whose column types are placeholders, see <see cref="ColumnTypes"/>.
+    /// </summary>
     string MigrationFolder { get; }
+
+    /// <summary>
+    /// The column types the shared migration scripts name in braces: <c>{int}</c> (64-bit integer), <c>{real}</c>
+    /// (double), <c>{blob}</c> (bytes) and <c>{id}</c> (a 64-bit key the database numbers).
+    /// </summary>
+    IReadOnlyDictionary<string, string> ColumnTypes { get; }
 
     /// <summary>"column matches any element of the list parameter": <c>IN @p</c> (Dapper expands it) or <c>= ANY(@p)</c> (a PostgreSQL array).</summary>
     string InList(string column, string parameter);

@@ -1,4 +1,4 @@
-using System.Reflection;
+using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +12,7 @@ internal static partial class SchemaMigrator
 {
     public static async Task<int> MigrateAsync(ISqlDialect dialect, ILogger logger, CancellationToken ct)
     {
-        var scripts = Scripts(dialect.MigrationFolder);
+        var scripts = Scripts(dialect);
         await using var w = await dialect.BeginWriteAsync(["migrations"], ct).ConfigureAwait(false);
         await w.Connection.ExecuteAsync(new CommandDefinition(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
@@ -34,25 +34,41 @@ internal static partial class SchemaMigrator
         return count;
     }
 
-    /// <summary>(version, name, sql) of every embedded script of the folder, by version.</summary>
-    public static IReadOnlyList<(long Version, string Name, string Sql)> Scripts(string folder)
+    /// <summary>
+    /// (version, name, sql) of every embedded script for the dialect, by version: the shared scripts
+    /// (Storage/Migrations/NNN_name.sql) with their column-type placeholders filled in by the dialect, and the
+    /// dialect's own (Storage/Migrations/{folder}/NNN_name.sql) as they are. A version may appear once only.
+    /// </summary>
+    public static IReadOnlyList<(long Version, string Name, string Sql)> Scripts(ISqlDialect dialect)
     {
         var asm = typeof(SchemaMigrator).Assembly;
-        var prefix = $"migrations/{folder}/";
-        var list = new List<(long, string, string)>();
+        var own = $"migrations/{dialect.MigrationFolder}/";
+        var list = new List<(long Version, string Name, string Sql)>();
         foreach (var res in asm.GetManifestResourceNames())
         {
-            if (!res.StartsWith(prefix, StringComparison.Ordinal) || !res.EndsWith(".sql", StringComparison.Ordinal)) continue;
-            var name = res[prefix.Length..^4];
+            if (!res.StartsWith("migrations/", StringComparison.Ordinal) || !res.EndsWith(".sql", StringComparison.Ordinal)) continue;
+            var shared = res.IndexOf('/', "migrations/".Length) < 0;
+            if (!shared && !res.StartsWith(own, StringComparison.Ordinal)) continue;   // another database's own script
+            var name = res[(shared ? "migrations/".Length : own.Length)..^4];
             var digits = name.Split('_', 2)[0];
             if (!long.TryParse(digits, out var version)) throw new InvalidOperationException($"migration {res}: name must start with a version number");
+            if (list.Any(s => s.Version == version)) throw new InvalidOperationException($"migration {res}: version {version} is there twice");
             using var s = asm.GetManifestResourceStream(res)!;
             using var r = new StreamReader(s);
-            list.Add((version, name, r.ReadToEnd()));
+            var sql = r.ReadToEnd();
+            list.Add((version, name, shared ? FillColumnTypes(res, sql, dialect.ColumnTypes) : sql));
         }
-        if (list.Count == 0) throw new InvalidOperationException($"no migration scripts embedded under {prefix} (resources: {string.Join(", ", asm.GetManifestResourceNames())})");
-        return list.OrderBy(x => x.Item1).ToList();
+        if (list.Count == 0) throw new InvalidOperationException($"no migration scripts embedded under migrations/ (resources: {string.Join(", ", asm.GetManifestResourceNames())})");
+        return [.. list.OrderBy(x => x.Version)];
     }
+
+    private static string FillColumnTypes(string script, string sql, IReadOnlyDictionary<string, string> types) =>
+        ColumnType().Replace(sql, m => types.TryGetValue(m.Groups[1].Value, out var type)
+            ? type
+            : throw new InvalidOperationException($"migration {script}: unknown column type {m.Value} (known: {string.Join(", ", types.Keys.Select(k => $"{{{k}}}"))})"));
+
+    [GeneratedRegex(@"\{([a-z]+)\}")]
+    private static partial Regex ColumnType();
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Applied migration {Version} {Name} to {Database}")]
     private static partial void LogApplied(ILogger logger, long version, string name, string database);

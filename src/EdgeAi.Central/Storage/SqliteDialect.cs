@@ -28,6 +28,8 @@ internal sealed class SqliteDialect : ISqlDialect
 
     public string MigrationFolder => "Sqlite";
 
+    public IReadOnlyDictionary<string, string> ColumnTypes { get; } = new Dictionary<string, string> { ["int"] = "INTEGER", ["real"] = "REAL", ["blob"] = "BLOB", ["id"] = "INTEGER PRIMARY KEY AUTOINCREMENT" };
+
     public string InList(string column, string parameter) => $"{column} IN @{parameter}";
 
     public string Describe() => $"sqlite {DataSource}";

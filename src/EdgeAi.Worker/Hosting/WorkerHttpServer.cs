@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace EdgeAi.Worker.Hosting;
 
 /// <summary>
-/// The worker's local HTTP endpoints (Kestrel, on <see cref="WorkerHost"/>), for the engineer on site and for monitoring:
+/// The worker's local HTTP endpoints (Kestrel, on the worker's host, <see cref="WorkerApp"/>), for the engineer on site and for monitoring:
 /// <c>/healthz</c> (alive), <c>/readyz</c> (models loaded, outbox open, a camera streaming or none configured; 503
 /// with the reasons otherwise), <c>/metrics</c> (Prometheus), <c>/api/health</c> (per-camera JSON, the same snapshot
 /// as the MQTT health topic) and <c>/</c> (a status page). No authentication: it listens on loopback by default

@@ -94,7 +94,7 @@ internal sealed class WorkerMetrics
             if (!ids.Contains(id) && _series.TryRemove(id, out var gone)) gone.Remove();
         _cameras.Set(cameras.Count);
 
-        var now = DateTimeOffset.UtcNow;
+        var now = _state.Time.GetUtcNow();
         var depth = _state.Outbox?.Depth;
         _outboxEvents.Set(depth?.Events ?? 0);
         _outboxEvidence.Set(depth?.EvidenceBlobs ?? 0);

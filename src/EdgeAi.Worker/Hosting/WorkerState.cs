@@ -9,11 +9,11 @@ namespace EdgeAi.Worker.Hosting;
 
 /// <summary>
 /// What the running worker is doing, in one place, for the readers that are not part of the pipeline: the HTTP
-/// endpoints, /metrics, the MQTT health topic and the systemd status line. <c>edgeai run</c> fills it in as start-up
-/// proceeds (models, then outbox, then pipeline and MQTT), so /readyz can say which step is missing.
+/// endpoints, /metrics, the MQTT health topic and the systemd status line. Each stage fills in its part as it
+/// starts (models, then outbox, then MQTT, then the pipeline), so /readyz can say which step is missing.
 /// Thread-safe: each part is set once and read from any thread.
 /// </summary>
-internal sealed class WorkerState(WorkerConfig config)
+internal sealed class WorkerState(WorkerConfig config, TimeProvider? time = null)
 {
     private volatile WorkerPipeline? _pipeline;
     private volatile EventOutbox? _outbox;
@@ -22,7 +22,10 @@ internal sealed class WorkerState(WorkerConfig config)
 
     public WorkerConfig Config { get; } = config;
 
-    public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
+    /// <summary>The worker's clock (uptime, health snapshot times).</summary>
+    public TimeProvider Time { get; } = time ?? TimeProvider.System;
+
+    public DateTimeOffset Started { get; } = (time ?? TimeProvider.System).GetUtcNow();
 
     public string? Version { get; } = typeof(WorkerState).Assembly.GetName().Version?.ToString();
 
@@ -68,7 +71,7 @@ internal sealed class WorkerState(WorkerConfig config)
                 s.FramesAnalysed, s.Dropped, s.Reconnects, s.LastFrameAgeSeconds is { } age ? Math.Round(age, 3) : null, s.DecodeErrors,
                 s.InferenceP50Ms, s.InferenceP99Ms, s.ExecutionProvider, q?.Flags ?? [], s.LastError, q?.Measurements, s.DecodeNote, s.Recording);
         }).OrderBy(c => c.CameraId, StringComparer.Ordinal).ToList();
-        var now = DateTimeOffset.UtcNow;
+        var now = Time.GetUtcNow();
         return new EdgeAi.Models.Devices.DeviceHealth(Config.DeviceId, now, Math.Round((now - Started).TotalSeconds, 3), cameras, Outbox?.Depth.ToHealth(now), Version);
     }
 

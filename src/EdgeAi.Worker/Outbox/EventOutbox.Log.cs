@@ -4,7 +4,7 @@ namespace EdgeAi.Worker.Outbox;
 
 internal sealed partial class EventOutbox
 {
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 305, Level = LogLevel.Information,
         Message = "Outbox {Path} opened: {Events} events, {Evidence} evidence blobs, {Bytes} bytes pending; last sequences: {Sequences}")]
     private partial void LogOpened(string path, long events, long evidence, long bytes, string sequences);
 

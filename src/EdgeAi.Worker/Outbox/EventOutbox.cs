@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Threading.Channels;
 using EdgeAi.Models.Events;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeAi.Worker.Outbox;
 
@@ -130,14 +130,6 @@ internal sealed partial class EventOutbox : IAsyncDisposable
     {
         if (rowIds.Count == 0) return Task.CompletedTask;
         var op = new AckOp(rowIds.ToArray());
-        Post(op);
-        return op.Result.Task.WaitAsync(ct);
-    }
-
-    /// <summary>Applies the byte and age limits now (they are also applied with every write and periodically).</summary>
-    public Task EnforceLimitsAsync(CancellationToken ct = default)
-    {
-        var op = new MaintenanceOp();
         Post(op);
         return op.Result.Task.WaitAsync(ct);
     }

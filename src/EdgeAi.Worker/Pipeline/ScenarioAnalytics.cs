@@ -40,9 +40,6 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
         _sink = sink;
     }
 
-    /// <summary>Events emitted so far (all types).</summary>
-    public long EventsEmitted { get; private set; }
-
     /// <summary>Frames this camera's rules have seen (read by verification from another thread).</summary>
     public long FramesProcessed => Interlocked.Read(ref _framesProcessed);
 
@@ -50,6 +47,7 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
     internal IReadOnlyList<Scenarios.ZoneRule> Rules => _engine.Rules;
 
     private long _framesProcessed;
+    private DateTimeOffset _lastCaptureTime = DateTimeOffset.MinValue;   // the engine's clock: the last frame's capture time
 
     public async ValueTask ProcessAsync(AnalysedFrame analysed, CancellationToken ct)
     {
@@ -57,6 +55,7 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
         try
         {
             var detections = analysed.Detections as Detection.Detection[] ?? analysed.Detections.ToArray();
+            _lastCaptureTime = frame.CaptureTime;
             var tracked = _tracker.Update(detections, frame.CaptureTime);
             var result = _engine.Process(frame.CaptureTime, frame.SourceWidth, frame.SourceHeight, tracked);
             Interlocked.Increment(ref _framesProcessed);
@@ -82,8 +81,9 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
 
     public async ValueTask CompleteAsync(CancellationToken ct)
     {
-        // Drain: end every open episode so the centre sees a closed episode, not one that silently stops.
-        var result = _engine.EndAll(DateTimeOffset.UtcNow);
+        // Drain: end every open episode so the centre sees a closed episode, not one that silently stops. Frame capture
+        // time is the engine's clock (a clip analysed in file mode runs on its own clock), so the episodes end at the last frame.
+        var result = _engine.EndAll(_lastCaptureTime);
         foreach (var episode in result.Events) await EmitAsync(episode, [], ct).ConfigureAwait(false);
         if (_clips is not null) await _clips.FlushAsync(_camera.Id).ConfigureAwait(false);   // held ended events go out now
         _evidence.Dispose();
@@ -93,13 +93,8 @@ internal sealed class ScenarioAnalytics : ICameraAnalytics
     {
         var evt = episode.ToEdgeEvent(SchemaVersion, _deviceId, _camera, _model, evidence.Select(b => b.Ref).ToList());
         // Event clips (Recording/ClipService): an ended event whose clip is still being cut is emitted with it once ready.
-        if (episode.Type == EventType.Ended && _clips?.TryHoldEnded(evt, evidence) == true)
-        {
-            EventsEmitted++;
-            return;
-        }
+        if (episode.Type == EventType.Ended && _clips?.TryHoldEnded(evt, evidence) == true) return;
         await _sink.EmitAsync(evt, evidence, ct).ConfigureAwait(false);
-        EventsEmitted++;
         if (episode.Type == EventType.Started) _clips?.EpisodeStarted(evt);
     }
 }

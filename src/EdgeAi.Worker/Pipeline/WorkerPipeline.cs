@@ -25,6 +25,7 @@ public sealed partial class WorkerPipeline
     private readonly IngestOptions _ingest;
     private readonly InferenceOptions _inference;
     private readonly ILoggerFactory _loggers;
+    private readonly TimeProvider _time;   // the cameras' clock (capture times, reconnect backoff)
     private readonly ILogger _logger;
     private readonly IReadOnlyDictionary<string, DateTimeOffset>? _fileClockStarts;
     private readonly ConcurrentDictionary<string, CameraHealth> _health = new();
@@ -38,13 +39,15 @@ public sealed partial class WorkerPipeline
     private volatile bool _running;
 
     /// <param name="fileClockStarts">File mode (eval): camera id → wall-clock time of its clip's first frame.</param>
+    /// <param name="time">The clock the cameras' ingest runs on; the system clock by default.</param>
     public WorkerPipeline(IReadOnlyList<CameraConfig> cameras, IReadOnlyDictionary<string, OnnxDetector> models,
         Func<CameraConfig, ICameraAnalytics> analyticsFactory, IngestOptions ingest, InferenceOptions inference,
         ILoggerFactory loggers, IReadOnlyDictionary<string, DateTimeOffset>? fileClockStarts = null,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? classMaps = null,
-        Func<CameraConfig, Recording.SegmentRing?>? recordings = null)
+        Func<CameraConfig, Recording.SegmentRing?>? recordings = null, TimeProvider? time = null)
     {
         _recordings = recordings;
+        _time = time ?? TimeProvider.System;
         if (models.Count == 0) throw new ArgumentException("at least one model is required", nameof(models));
         _classMaps = classMaps ?? new Dictionary<string, IReadOnlyDictionary<string, string>>();
         _initial = cameras.Where(c => c.Enabled).ToList();
@@ -214,7 +217,7 @@ public sealed partial class WorkerPipeline
 
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
         var ingest = new CameraIngest(camera, detector.Manifest.Input.Width, detector.Manifest.Input.Height, queue.Writer, health, _ingest,
-            _loggers.CreateLogger<CameraIngest>(), fileClockStart: _fileClockStarts?.GetValueOrDefault(camera.Id), fit: detector.Manifest.Input.Fit,
+            _loggers.CreateLogger<CameraIngest>(), _time, fileClockStart: _fileClockStarts?.GetValueOrDefault(camera.Id), fit: detector.Manifest.Input.Fit,
             recording: health.Recording = FileMode ? null : _recordings?.Invoke(camera));
         var slot = new AnalyticsSlot(_analyticsFactory(camera));
         return new CameraRun(camera, stop, RunIngestAsync(ingest, queue, stop.Token), RunAnalyticsAsync(camera.Id, slot, results.Reader, _drain.Token), slot);

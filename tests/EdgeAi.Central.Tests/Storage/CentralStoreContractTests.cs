@@ -5,8 +5,8 @@ using EdgeAi.Central.Diagnostics;
 using EdgeAi.Central.Incidents;
 using EdgeAi.Central.Storage;
 using EdgeAi.Central.Tests.Infrastructure;
-using EdgeAi.Models;
 using EdgeAi.Models.Events;
+using EdgeAi.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAi.Central.Tests.Storage;
@@ -51,7 +51,7 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
         var a = await StoreAsync(migrate: false);
         var b = await StoreAsync(migrate: false);
         var applied = await Task.WhenAll(a.MigrateAsync(default), b.MigrateAsync(default));
-        Assert.Equal(SchemaMigrator.Scripts(a.Dialect.MigrationFolder).Count, applied.Sum());
+        Assert.Equal(SchemaMigrator.Scripts(a.Dialect).Count, applied.Sum());
         Assert.Equal(0, await a.MigrateAsync(default));
         Assert.True(await a.PingAsync(default));
     }

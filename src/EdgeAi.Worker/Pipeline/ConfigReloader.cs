@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using EdgeAi.Configuration;
+using EdgeAi.Worker.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAi.Worker.Pipeline;
+
+/// <summary>
+/// Hot reload (<c>systemctl reload</c> sends SIGHUP): applies the config file again on each SIGHUP. An invalid file is
+/// refused with every error logged and the running cameras stay as they are; a valid one changes only the cameras that
+/// differ (<see cref="WorkerPipeline.ApplyAsync"/>). Cameras, zones and rules apply at once; other sections at the next
+/// restart. Requests that arrive while one is being applied fold into one.
+/// </summary>
+internal sealed class ConfigReloader : IDisposable
+{
+    private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly PosixSignalRegistration _sighup;
+
+    public ConfigReloader() => _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; _requests.Writer.TryWrite(true); });
+
+    public void Dispose() => _sighup.Dispose();
+
+    /// <summary>Applies each SIGHUP until <paramref name="ct"/> is cancelled; <paramref name="running"/> is the config the worker started with.</summary>
+    public async Task RunAsync(string path, WorkerConfig running, IReadOnlySet<string> models, WorkerPipeline pipeline, ILogger log, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var _ in _requests.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                WorkerConfig next;
+                try
+                {
+                    next = WorkerConfigLoader.Load(path);
+                }
+                catch (ConfigException ex)
+                {
+                    log.LogError("Reload refused, still running the previous cameras: {Count} config error(s)\n{Errors}", ex.Errors.Count, string.Join("\n", ex.Errors));
+                    continue;
+                }
+                var unknown = next.Cameras.Where(c => c.Model is { } m && !models.Contains(m)).Select(c => $"{c.Id} uses model '{c.Model}'").ToList();
+                if (unknown.Count > 0)
+                {
+                    log.LogError("Reload refused: models are loaded at start only ({Unknown}); restart the service to add a model", string.Join(", ", unknown));
+                    continue;
+                }
+                var restartOnly = SectionsChangedOutsideCameras(running, next);
+                if (restartOnly.Count > 0) log.LogWarning("Reload: {Sections} changed; that applies at the next restart", string.Join(", ", restartOnly));
+                try
+                {
+                    await pipeline.ApplyAsync(next.Cameras, ct).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    log.LogWarning("Reload not applied: {Reason}", ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Top-level sections (other than cameras) whose content differs between two configs.</summary>
+    private static List<string> SectionsChangedOutsideCameras(WorkerConfig a, WorkerConfig b)
+    {
+        static string Json(object? o) => System.Text.Json.JsonSerializer.Serialize(o);
+        var sections = new (string Name, Func<WorkerConfig, object?> Get)[]
+        {
+            ("device_id", c => c.DeviceId), ("mqtt", c => c.Mqtt with { Password = null }), ("outbox", c => c.Outbox), ("evidence", c => c.Evidence),
+            ("models", c => c.Models), ("http", c => c.Http), ("logging", c => c.Logging), ("health_interval_s", c => c.HealthIntervalS), ("quality", c => c.Quality), ("recording", c => c.Recording),
+        };
+        return [.. sections.Where(s => Json(s.Get(a)) != Json(s.Get(b))).Select(s => s.Name)];
+    }
+}
