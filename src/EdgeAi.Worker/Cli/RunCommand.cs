@@ -98,7 +98,7 @@ internal static class RunCommand
             var sink = new OutboxSink(outbox);
             var first = cfg.Models[0];
             var quality = new QualityBoard();
-            var verifier = new ZoneVerifier();   // answers Central's "verify" commands from the cameras' own rules
+            var verifier = new ZoneVerifier(quality);   // answers Central's "verify" commands from the cameras' own rules, with an after-photo
             state.Quality = quality;
             var pipeline = new WorkerPipeline(cfg.Cameras, detectors,
                 camera =>
@@ -106,10 +106,12 @@ internal static class RunCommand
                     var d = detectors[camera.Model ?? first.Id];
                     var model = new ModelInfo(d.Manifest.Name, d.Manifest.Version, d.Manifest.Sha256);
                     var scenarios = verifier.Register(camera.Id,
-                        new ScenarioAnalytics(cfg.DeviceId, camera, camera.Scenarios, model, store, null, sink, TrackerOptions.ForModel(d.Manifest.Thresholds)));
+                        new ScenarioAnalytics(cfg.DeviceId, camera, camera.Scenarios, model, store, null, sink, TrackerOptions.ForModel(d.Manifest.Thresholds),
+                            loggers.CreateLogger<ScenarioAnalytics>()));
                     return new QualityCheckingAnalytics(camera.Id, scenarios, camera.Quality ?? cfg.Quality, quality, loggers.CreateLogger<QualityCheckingAnalytics>());
                 },
-                new IngestOptions(), new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(first.BatchWaitMs) }, loggers,
+                new IngestOptions { FullResolutionRoot = cfg.Evidence.FullResolution ? FullResolutionFrames.DefaultRoot() : null },
+                new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(first.BatchWaitMs) }, loggers,
                 classMaps: cfg.Models.Where(m => m.ClassMap is not null).ToDictionary(m => m.Id, m => m.ClassMap!));
             foreach (var h in pipeline.Health.Values) metrics.Attach(h);
 
