@@ -60,10 +60,12 @@ public static class FfmpegArguments
             return args;
         }
         // One decode, one selection, two outputs of the same frames: the full-size JPEG first (ffmpeg writes its outputs in
-        // order, so file N is complete, and renamed into place, before frame N reaches stdout), then the model frame.
+        // order, so file N is complete, and renamed into place, before frame N reaches stdout), then the model frame. One
+        // encoder thread: mjpeg's frame threads would hold each picture back by a few frames, and a JPEG every second or
+        // two needs no parallelism.
         var selected = filters.Count > 0 ? string.Join(',', filters) + "," : "";
         args.AddRange(["-filter_complex", $"[0:v:0]{selected}split=2[full][fit];[fit]{string.Join(',', model)}[model]",
-            "-map", "[full]", "-fps_mode", "passthrough", "-c:v", "mjpeg", "-q:v", "2", "-f", "image2", "-atomic_writing", "1", fullResolution,
+            "-map", "[full]", "-fps_mode", "passthrough", "-c:v", "mjpeg", "-q:v", "2", "-threads:v", "1", "-f", "image2", "-atomic_writing", "1", fullResolution,
             "-map", "[model]", "-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1"]);
         return args;
     }
