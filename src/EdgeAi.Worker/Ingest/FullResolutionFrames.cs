@@ -6,8 +6,8 @@ namespace EdgeAi.Worker.Ingest;
 /// One camera's ring of full-resolution JPEGs written by its ffmpeg beside the model frames
 /// (<see cref="FfmpegArguments.Build"/> with a full-resolution pattern): file <c>r{run}-{N:D8}.jpg</c> is the N-th frame that
 /// decoder run put on stdout, the very picture the model analysed, at the camera's own size. Only the last
-/// <see cref="Keep"/> files of a run are kept (enough for every frame still queued, in inference or in analytics), so the
-/// ring stays at a few MB per camera; frames are numbered per decoder run because a restarted ffmpeg counts from 1 again.
+/// <see cref="Keep"/> files read of a run are kept, plus the one or two ffmpeg wrote ahead of the reader (enough for every
+/// frame still queued, in inference or in analytics), so the ring stays at about 2 MB per 1080p camera; frames are numbered per decoder run because a restarted ffmpeg counts from 1 again.
 /// Used by the camera's ingest loop only (not thread-safe); the evidence code just reads a file by its path, and a file
 /// gone by then (the frame was far behind) makes it fall back to the model frame.
 /// </summary>
