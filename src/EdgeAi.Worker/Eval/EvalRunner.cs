@@ -58,7 +58,8 @@ internal sealed class EvalRunner(OnnxDetector detector, EvalOptions options, ILo
         var collectors = group.ToDictionary(c => c.Name, c => new EpisodeCollector(c.ClockStart, c.Truth.DurationS));
         var pipeline = new WorkerPipeline(cameras, new Dictionary<string, OnnxDetector> { [model.Name] = detector },
             camera => new ScenarioAnalytics(DeviceId, camera, camera.Scenarios, model, store, null, collectors[camera.Id], Tracking.TrackerOptions.ForModel(detector.Manifest.Thresholds)),
-            new IngestOptions(), new InferenceOptions(), loggers, group.ToDictionary(c => c.Name, c => c.ClockStart));
+            new IngestOptions { FullResolutionRoot = options.EvidenceDirectory is null ? null : FullResolutionFrames.DefaultRoot() }, new InferenceOptions(), loggers,
+            group.ToDictionary(c => c.Name, c => c.ClockStart));
 
         var run = pipeline.RunAsync(ct);
         while (!run.IsCompleted)

@@ -7,7 +7,8 @@ using OpenCvSharp;
 namespace EdgeAi.Worker.Evidence;
 
 /// <summary>
-/// Renders evidence for an episode event from the analysed frame (packed RGB24) with OpenCV: copies the frame into a
+/// Renders evidence for an episode event from the analysed frame with OpenCV — its full-resolution JPEG
+/// (<see cref="RenderJpeg(byte[], EpisodeEvent, IReadOnlyList{TrackedObject}?)"/>) or the model-input frame (packed RGB24) — into a
 /// BGR canvas, blurs persons when the event's rule asks for it, cuts a crop around the event's objects, draws the zone
 /// outline, the object boxes and their labels (class and confidence on a filled background), and encodes both as JPEG.
 /// The caller's frame is never modified. The canvas Mat is kept and reused (reallocated only when the frame size
@@ -35,10 +36,16 @@ internal sealed class EvidenceRenderer : IDisposable
     }
 
     /// <summary>
-    /// Renders the snapshot and crop for <paramref name="episode"/>. <paramref name="frameObjects"/> (all objects
-    /// tracked in this frame) widens the privacy blur to every person in view, not only those in the event.
+    /// Renders the snapshot and crop for <paramref name="episode"/> from the model-input frame (packed RGB24).
+    /// <paramref name="frameObjects"/> (all objects tracked in this frame) widens the privacy blur to every person in view,
+    /// not only those in the event.
     /// </summary>
-    public unsafe EvidenceImages Render(ReadOnlySpan<byte> rgb, int width, int height, EpisodeEvent episode, IReadOnlyList<TrackedObject>? frameObjects = null)
+    public EvidenceImages Render(ReadOnlySpan<byte> rgb, int width, int height, EpisodeEvent episode, IReadOnlyList<TrackedObject>? frameObjects = null) =>
+        Render(rgb, width, height, episode.Zone, episode.Objects, episode.PrivacyBlur, frameObjects);
+
+    /// <summary>As <see cref="Render(ReadOnlySpan{byte}, int, int, EpisodeEvent, IReadOnlyList{TrackedObject}?)"/> for any zone and objects (the after-photo of a verification).</summary>
+    public unsafe EvidenceImages Render(ReadOnlySpan<byte> rgb, int width, int height, Zone zone, IReadOnlyList<TrackedObject> objects, bool privacyBlur,
+        IReadOnlyList<TrackedObject>? frameObjects = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
@@ -50,22 +57,47 @@ internal sealed class EvidenceRenderer : IDisposable
             using var source = Mat.FromPixelData(height, width, MatType.CV_8UC3, (IntPtr)p);   // header over the caller's bytes, only read
             Cv2.CvtColor(source, _canvas, ColorConversionCodes.RGB2BGR);
         }
+        return RenderCanvas(_canvas, zone, objects, privacyBlur, frameObjects);
+    }
 
-        if (episode.PrivacyBlur)
+    /// <summary>
+    /// Renders from the full-resolution picture of the analysed frame (a JPEG at the camera's own size): boxes are
+    /// normalised to the source frame, so they land on the same pixels at any size. Throws <see cref="ArgumentException"/>
+    /// when the bytes are not a decodable picture.
+    /// </summary>
+    public EvidenceImages RenderJpeg(byte[] jpeg, Zone zone, IReadOnlyList<TrackedObject> objects, bool privacyBlur, IReadOnlyList<TrackedObject>? frameObjects = null)
+    {
+        ObjectDisposedException.ThrowIf(_canvas.IsDisposed, this);
+        using var picture = Cv2.ImDecode(jpeg, ImreadModes.Color);
+        if (picture.Empty()) throw new ArgumentException($"not a decodable picture ({jpeg.Length} bytes)", nameof(jpeg));
+        return RenderCanvas(picture, zone, objects, privacyBlur, frameObjects);
+    }
+
+    /// <inheritdoc cref="RenderJpeg(byte[], Zone, IReadOnlyList{TrackedObject}, bool, IReadOnlyList{TrackedObject}?)"/>
+    public EvidenceImages RenderJpeg(byte[] jpeg, EpisodeEvent episode, IReadOnlyList<TrackedObject>? frameObjects = null) =>
+        RenderJpeg(jpeg, episode.Zone, episode.Objects, episode.PrivacyBlur, frameObjects);
+
+    /// <summary>Blurs, crops, draws and encodes on <paramref name="canvas"/> (BGR, modified).</summary>
+    private EvidenceImages RenderCanvas(Mat canvas, Zone zone, IReadOnlyList<TrackedObject> objects, bool privacyBlur, IReadOnlyList<TrackedObject>? frameObjects)
+    {
+        int width = canvas.Width, height = canvas.Height;
+        if (privacyBlur)
         {
-            if (frameObjects is not null) BlurPersons(_canvas, frameObjects);
-            BlurPersons(_canvas, episode.Objects);
+            if (frameObjects is not null) BlurPersons(canvas, frameObjects);
+            BlurPersons(canvas, objects);
         }
 
         byte[]? crop = null;
-        if (_options.Crop && CropRect(episode.Objects, width, height) is var (cx, cy, cw, ch) && cw > 0)
+        var cropSize = (Width: 0, Height: 0);
+        if (_options.Crop && CropRect(objects, width, height) is var (cx, cy, cw, ch) && cw > 0)
         {
-            using var region = new Mat(_canvas, new Rect(cx, cy, cw, ch));
+            using var region = new Mat(canvas, new Rect(cx, cy, cw, ch));
             crop = Encode(region, _cropJpeg);
+            cropSize = (cw, ch);
         }
 
-        Annotate(_canvas, episode);
-        return new EvidenceImages(Encode(_canvas, _snapshotJpeg), crop);
+        Annotate(canvas, zone, objects);
+        return new EvidenceImages(Encode(canvas, _snapshotJpeg), crop, width, height, cropSize.Width, cropSize.Height, privacyBlur);
     }
 
     private static byte[] Encode(Mat image, ImageEncodingParam[] parameters)
@@ -76,17 +108,19 @@ internal sealed class EvidenceRenderer : IDisposable
 
     /// <summary>Draws the zone outline, the event's object boxes (stroked inwards, so a box on the frame edge keeps its
     /// width) and, when enabled, their labels on <paramref name="canvas"/> (BGR).</summary>
-    internal void Annotate(Mat canvas, EpisodeEvent episode)
+    internal void Annotate(Mat canvas, EpisodeEvent episode) => Annotate(canvas, episode.Zone, episode.Objects);
+
+    internal void Annotate(Mat canvas, Zone zoneShape, IReadOnlyList<TrackedObject> objects)
     {
         int width = canvas.Width, height = canvas.Height;
         var t = _options.LineThickness > 0 ? _options.LineThickness : Math.Max(2, Math.Max(width, height) / 360);
-        var xs = episode.Zone.Xs;
-        var ys = episode.Zone.Ys;
+        var xs = zoneShape.Xs;
+        var ys = zoneShape.Ys;
         var zone = new Point[xs.Length];
         for (var i = 0; i < xs.Length; i++) zone[i] = new Point(Px(xs[i], width), Px(ys[i], height));
         if (zone.Length > 1) Cv2.Polylines(canvas, [zone], isClosed: true, _options.ZoneColor, t, LineTypes.Link8);
         var inset = t / 2;   // OpenCV centres a thick stroke on the rectangle's edge
-        foreach (var o in episode.Objects)
+        foreach (var o in objects)
         {
             var (x1, y1, x2, y2) = ToPixels(o.Box, width, height);
             if (x2 <= x1 || y2 <= y1) continue;
@@ -94,7 +128,7 @@ internal sealed class EvidenceRenderer : IDisposable
                 _options.ObjectColor, t, LineTypes.Link8);
         }
         if (_options.Labels)
-            foreach (var o in episode.Objects) DrawLabel(canvas, o);
+            foreach (var o in objects) DrawLabel(canvas, o);
     }
 
     /// <summary>

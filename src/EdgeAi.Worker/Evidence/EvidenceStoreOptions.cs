@@ -12,6 +12,13 @@ public sealed record EvidenceStoreOptions
     /// <summary>Files older than this are deleted. Default 7 days.</summary>
     public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Snapshots, crops and after-photos at the camera's own resolution: each camera's ffmpeg also writes the analysed
+    /// frames as JPEGs to a small ring in RAM (the same frames, split after the frame selection), and evidence is drawn on
+    /// the one the event was decided on. Off: drawn on the model-input frame (e.g. 320x180). Default true.
+    /// </summary>
+    public bool FullResolution { get; init; } = true;
+
     /// <summary>Returns every problem (empty when valid), each prefixed with <paramref name="path"/>.</summary>
     public IReadOnlyList<string> Validate(string path = "evidence.store")
     {

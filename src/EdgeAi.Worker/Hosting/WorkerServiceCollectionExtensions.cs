@@ -68,7 +68,8 @@ internal static class WorkerServiceCollectionExtensions
             sp.GetRequiredService<WorkerState>().Quality = board;
             return board;
         });
-        services.AddSingleton(_ => new ZoneVerifier());   // answers Central's "verify" commands from the cameras' own rules
+        // Answers Central's "verify" commands from the cameras' own rules, with an after-photo; unverifiable when the picture cannot tell.
+        services.AddSingleton(sp => new ZoneVerifier(sp.GetRequiredService<QualityBoard>(), time: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new CameraAnalyticsFactory(config, sp.GetRequiredService<ModelStage>().Detectors, sp.GetRequiredService<EvidenceStore>(),
             sp.GetRequiredService<IEventSink>(), sp.GetRequiredService<ZoneVerifier>(), sp.GetRequiredService<QualityBoard>(), sp.GetRequiredService<ClipStage>(), sp.GetRequiredService<ILoggerFactory>()));
         return services;

@@ -34,6 +34,7 @@ public sealed partial class CameraIngest
     private readonly ImageFit _fit;
     private readonly Recording.SegmentRing? _recording;
     private long _sequence;
+    private FullResolutionFrames? _fullResolution;
 
     /// <param name="fileClockStart">Set for file mode: the wall-clock time of the clip's first frame.</param>
     /// <param name="fit">The model's letterbox mode and pad value (default centred, 114).</param>
@@ -61,6 +62,17 @@ public sealed partial class CameraIngest
     /// <summary>Runs until cancelled (live) or the clip ends (file). Never throws for camera faults.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
+        if (_options.FullResolutionRoot is { } root)
+        {
+            try
+            {
+                _fullResolution = new FullResolutionFrames(root, _camera.Id);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogFullResolutionUnavailable(_camera.Id, root, ex.Message);
+            }
+        }
         try
         {
             if (FileMode)
@@ -89,6 +101,7 @@ public sealed partial class CameraIngest
         {
             _health.SetState(CameraState.Stopped);
             if (FileMode) _output.TryComplete();
+            _fullResolution?.Dispose();
             LogStopped(_camera.Id);
         }
     }
@@ -149,8 +162,9 @@ public sealed partial class CameraIngest
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in FfmpegArguments.Build(camera, _width, _height, FileMode, _fit)) psi.ArgumentList.Add(a);
-        // Rolling recording: a second output of the same ffmpeg (one RTSP session), stream copy, live cameras only.
+        var fullResolution = _fullResolution;
+        foreach (var a in FfmpegArguments.Build(camera, _width, _height, FileMode, _fit, fullResolution?.BeginRun())) psi.ArgumentList.Add(a);
+        // Rolling recording: one more output of the same ffmpeg (one RTSP session), stream copy, live cameras only.
         if (_recording is not null && !FileMode) foreach (var a in _recording.OutputArguments()) psi.ArgumentList.Add(a);
 
         Process process;
@@ -171,6 +185,7 @@ public sealed partial class CameraIngest
         var started = Stopwatch.GetTimestamp();
         long firstFrameAt = 0;
         long frames = 0;
+        long read = 0;   // frames read off stdout in this run: the number of the matching full-resolution file
         string? stallReason = null;
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
@@ -194,6 +209,7 @@ public sealed partial class CameraIngest
                 }
                 stall.CancelAfter(_camera.Decode.StallTimeout);
                 var arrival = Stopwatch.GetTimestamp();
+                fullResolution?.Arrived(++read);
                 var captured = _fileClockStart is { } start
                     ? start + TimeSpan.FromSeconds(await stderr.FrameTimes.ReadAsync(stall.Token).ConfigureAwait(false))
                     : _time.GetUtcNow();
@@ -227,7 +243,10 @@ public sealed partial class CameraIngest
                     LogStreaming(_camera.Id, source.Codec, source.Width, source.Height);
                 }
                 _health.FrameIn();
-                var frame = new Frame(_camera.Id, Interlocked.Increment(ref _sequence), captured, arrival, buffer, FrameBytes, geometry, source.Width, source.Height);
+                var frame = new Frame(_camera.Id, Interlocked.Increment(ref _sequence), captured, arrival, buffer, FrameBytes, geometry, source.Width, source.Height)
+                {
+                    FullResolutionPath = fullResolution?.PathOf(read),
+                };
                 if (FileMode) await _output.WriteAsync(frame, ct).ConfigureAwait(false);   // eval: never drop
                 else if (!_output.TryWrite(frame)) frame.Release();                         // live: channel drops oldest
             }
@@ -305,6 +324,10 @@ public sealed partial class CameraIngest
     [LoggerMessage(EventId = 205, Level = LogLevel.Warning,
         Message = "Camera {CameraId}: key frames {GapSeconds:0.#} s apart: analysed only that often in key-frame mode; set decode.max_analysis_interval to decode non-key frames at the wanted rate")]
     private partial void LogLongGopKeyframesOnly(string cameraId, double gapSeconds);
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Warning,
+        Message = "Camera {CameraId}: no full-resolution frames ({Root}: {Reason}); evidence is cut from the model-input frame")]
+    private partial void LogFullResolutionUnavailable(string cameraId, string root, string reason);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Camera {CameraId}: ingest stopped")]
     private partial void LogStopped(string cameraId);

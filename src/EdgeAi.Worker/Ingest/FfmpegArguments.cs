@@ -18,7 +18,10 @@ public static class FfmpegArguments
     /// <c>showinfo</c> so every frame's stream timestamp can be read from stderr.</param>
     /// <param name="fit">The model's letterbox mode and pad value (manifest <c>input.letterbox</c>, <c>input.pad_value</c>);
     /// default centred with 114.</param>
-    public static IReadOnlyList<string> Build(CameraConfig camera, int width, int height, bool fromFile = false, ImageFit? fit = null)
+    /// <param name="fullResolution">An image2 file pattern (e.g. <c>/dev/shm/…/r1-%08d.jpg</c>): the selected frames are split
+    /// after the frame selection and each is also written there at the camera's own size as a high-quality JPEG, file N being
+    /// the N-th frame on stdout (<see cref="FullResolutionFrames"/>). Null: the model frames only.</param>
+    public static IReadOnlyList<string> Build(CameraConfig camera, int width, int height, bool fromFile = false, ImageFit? fit = null, string? fullResolution = null)
     {
         var args = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info" };
         switch (camera.Hwaccel)
@@ -38,7 +41,7 @@ public static class FfmpegArguments
         // One decoder thread: a key frame every second or two needs no frame threads, and on a box with many cameras the
         // parallelism comes from the cameras; ffmpeg's automatic threading gave each camera a pool of threads and their buffers.
         if (keyframes) args.AddRange(["-threads", "1", "-skip_frame", "nokey", "-skip_loop_filter", "all"]);
-        args.AddRange(["-i", camera.Url, "-map", "0:v:0", "-an", "-sn", "-dn"]);
+        args.AddRange(["-i", camera.Url]);
 
         var filters = new List<string>();
         if (!keyframes) filters.Add($"fps={camera.Decode.Fps.ToString(CultureInfo.InvariantCulture)}");
@@ -49,10 +52,21 @@ public static class FfmpegArguments
             var gap = (0.9 / maxFps).ToString("0.###", CultureInfo.InvariantCulture);
             filters.Add($"select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,{gap})'");
         }
-        filters.AddRange(FitFilters(width, height, fit ?? ImageFit.Default));
-        filters.Add("format=gbrp");
-        if (fromFile) filters.Add("showinfo=checksum=0");   // timestamps only: the per-plane checksums cost ~5 % of ingest speed
-        args.AddRange(["-vf", string.Join(',', filters), "-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1"]);
+        var model = new List<string>(FitFilters(width, height, fit ?? ImageFit.Default)) { "format=gbrp" };
+        if (fromFile) model.Add("showinfo=checksum=0");   // timestamps only: the per-plane checksums cost ~5 % of ingest speed
+        if (fullResolution is null)
+        {
+            args.AddRange(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf", string.Join(',', filters.Concat(model)), "-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1"]);
+            return args;
+        }
+        // One decode, one selection, two outputs of the same frames: the full-size JPEG first (ffmpeg writes its outputs in
+        // order, so file N is complete, and renamed into place, before frame N reaches stdout), then the model frame. One
+        // encoder thread: mjpeg's frame threads would hold each picture back by a few frames, and a JPEG every second or
+        // two needs no parallelism.
+        var selected = filters.Count > 0 ? string.Join(',', filters) + "," : "";
+        args.AddRange(["-filter_complex", $"[0:v:0]{selected}split=2[full][fit];[fit]{string.Join(',', model)}[model]",
+            "-map", "[full]", "-fps_mode", "passthrough", "-c:v", "mjpeg", "-q:v", "2", "-threads:v", "1", "-f", "image2", "-atomic_writing", "1", fullResolution,
+            "-map", "[model]", "-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1"]);
         return args;
     }
 

@@ -43,6 +43,12 @@ public sealed class Frame
 
     public int SourceHeight { get; }
 
+    /// <summary>
+    /// The same picture at the camera's own resolution, a JPEG written by the same ffmpeg (<see cref="FullResolutionFrames"/>);
+    /// null when full-resolution evidence is off. The file may be gone when the frame waited long (read it, don't expect it).
+    /// </summary>
+    public string? FullResolutionPath { get; internal set; }
+
     public ReadOnlyMemory<byte> Data => _buffer is { } b ? b.AsMemory(0, Length) : throw new ObjectDisposedException(nameof(Frame));
 
     /// <summary>

@@ -27,4 +27,11 @@ public sealed record IngestOptions
     /// the decoders, at equal priority, made single inference runs take up to 40× their usual time.
     /// </summary>
     public int DecoderNice { get; init; } = 10;
+
+    /// <summary>
+    /// Folder for the cameras' full-resolution frame rings (<see cref="FullResolutionFrames"/>), so evidence shows the
+    /// analysed frame at the camera's own size; null (default) = model frames only (evidence at the model input size).
+    /// Set from <c>evidence.full_resolution</c>.
+    /// </summary>
+    public string? FullResolutionRoot { get; init; }
 }

@@ -74,6 +74,9 @@ internal abstract class ZoneRule
     /// <summary>Id of the running episode; <see cref="Guid.Empty"/> when none.</summary>
     public Guid EpisodeId => IsActive ? _episodeId : Guid.Empty;
 
+    /// <summary>Objects the rule involved in the last processed frame (read on the camera's analytics loop only).</summary>
+    internal IReadOnlyList<TrackedObject> InvolvedNow => _involved;
+
     /// <summary>How long the condition must hold before an episode starts (rule's own duration threshold).</summary>
     protected virtual TimeSpan MinDuration => TimeSpan.Zero;
 

@@ -27,6 +27,23 @@ public sealed class WorkerConfigLoaderTests : IDisposable
         """);
 
     [Fact]
+    public void Load_EvidenceFullResolution_OnByDefaultAndOffWhenSaid()
+    {
+        var defaults = WorkerConfigLoader.Load(Minimal("""[ { "id": "cam-1", "url": "rtsp://h/cam" } ]"""), _ => null);
+        Assert.True(defaults.Evidence.FullResolution);
+        var off = WorkerConfigLoader.Load(Write($$"""
+            {
+              "device_id": "edge-1",
+              "models": [ { "id": "demo", "manifest": "{{Manifest}}" } ],
+              "evidence": { "directory": "ev", "full_resolution": false },
+              "cameras": [ { "id": "cam-1", "url": "rtsp://h/cam" } ]
+            }
+            """), _ => null);
+        Assert.False(off.Evidence.FullResolution);
+        Assert.True(WorkerConfigLoader.Load(TestPaths.InRepo("config", "edgeai.sample.json"), _ => null).Evidence.FullResolution);
+    }
+
+    [Fact]
     public void Load_SampleConfig_HasDocumentedValues()
     {
         var c = WorkerConfigLoader.Load(TestPaths.InRepo("config", "edgeai.sample.json"), _ => null);

@@ -76,7 +76,7 @@ public sealed class CrowdingOnRealFootageTests(ITestOutputHelper output)
         Assert.Equal(0, crowding["fp"]!.GetValue<int>());
         Assert.Equal(0, r["overall"]!["fp"]!.GetValue<int>());   // no other rule fired on this scene either
 
-        // Evidence of the real scene: JPEG snapshots at the analysis resolution, not blank frames.
+        // Evidence of the real scene: JPEG snapshots at the footage's own resolution (768x576, not YOLOX's 416x312), not blank frames.
         var jpegs = Directory.GetFiles(evidence, "*.jpg", SearchOption.AllDirectories);
         Assert.NotEmpty(jpegs);
         using var image = OpenCvSharp.Cv2.ImDecode(await File.ReadAllBytesAsync(jpegs.OrderByDescending(f => new FileInfo(f).Length).First()), OpenCvSharp.ImreadModes.Color);
@@ -84,6 +84,7 @@ public sealed class CrowdingOnRealFootageTests(ITestOutputHelper output)
         double min, max;
         using (var channels = image.Reshape(1)) channels.MinMaxLoc(out min, out max);   // over every channel value
         output.WriteLine($"evidence: {jpegs.Length} JPEGs, largest {w}x{h}");
+        Assert.Equal((768, 576), (w, h));
         Assert.True(max - min > 150, "evidence snapshot has no real picture in it");
         Directory.Delete(dir, true);
     }
