@@ -19,7 +19,7 @@ namespace EdgeAi.Central.Cases;
 internal sealed partial class CaseWorkflow(
     CentralStore store,
     IncidentService incidents,
-    MediaLinks media,
+    FilingBuilder filings,
     CentralOptions options,
     OutboxSignal signal,
     Diagnostics.CentralMetrics metrics,
@@ -92,9 +92,19 @@ internal sealed partial class CaseWorkflow(
         {
             CommandResult.Cleared => "cleared",
             CommandResult.StillPresent => "still_present",
+            CommandResult.Unverifiable => "unverifiable",
             _ => "error",
         };
-        var evidence = reply.Evidence.Select(e => new CaseMedia(e.Id, media.Create(e.Id, now), e.Sha256, e.ContentType)).ToList();
+        // the after-picture(s): linked to the case (its blob came on the evidence topic, correlation data = the command id)
+        await store.AddEvidenceMetaAsync(reply.Evidence.Select(e => new EvidenceMetaRow
+        {
+            EvidenceId = e.Id, DeviceId = command.DeviceId, CameraId = command.CameraId, IncidentId = command.IncidentId, CaseId = command.CaseId,
+            CommandId = command.CommandId, Kind = e.Kind, ContentType = e.ContentType, Bytes = e.Bytes, Sha256 = e.Sha256, Width = e.Width, Height = e.Height,
+            Blurred = e.Blurred switch { true => 1, false => 0, null => null }, Delivery = e.Delivery == EvidenceDelivery.OnDevice ? "on_device" : "attached",
+            CreatedAt = UnixMs.From(now),
+        }).ToList(), ct).ConfigureAwait(false);
+        var evidence = await filings.BeforeAfterAsync(command.IncidentId, command.CaseId, command.CommandId, now, ct).ConfigureAwait(false);
+        var pictures = reply.Evidence.Count == 0 ? "" : $" After: {string.Join(", ", reply.Evidence.Select(e => $"{e.Kind} {e.Id}"))}.";
         var reopen = false;
         var escalated = false;
         var taken = await store.CompleteCommandAsync(command, result, reply.Detail, row =>
@@ -104,7 +114,7 @@ internal sealed partial class CaseWorkflow(
             switch (reply.Result)
             {
                 case CommandResult.Cleared:
-                    return new CaseUpdate(CaseStates.Verified, "verification", $"camera {command.DeviceId}/{command.CameraId}: cleared. {reply.Detail}".TrimEnd())
+                    return new CaseUpdate(CaseStates.Verified, "verification", $"camera {command.DeviceId}/{command.CameraId}: cleared. {reply.Detail}{pictures}".TrimEnd())
                     {
                         Outbox = [Notification(row, CaseStates.Verified, "AI verification: the camera no longer sees the problem", evidence, now)],
                     };
@@ -113,7 +123,7 @@ internal sealed partial class CaseWorkflow(
                     var reopens = row.ReopenCount + 1;
                     var escalate = row.EscalatedAt is null && reopens >= options.Supervision.ReopenEscalateAfter ? $"reopened {reopens} times by the closure check" : null;
                     if (escalate is not null) escalated = true;
-                    return new CaseUpdate(CaseStates.Reopened, "verification", $"camera {command.DeviceId}/{command.CameraId}: still present. {reply.Detail}".TrimEnd())
+                    return new CaseUpdate(CaseStates.Reopened, "verification", $"camera {command.DeviceId}/{command.CameraId}: still present. {reply.Detail}{pictures}".TrimEnd())
                     {
                         Reopened = true,
                         Escalation = escalate,
@@ -121,6 +131,10 @@ internal sealed partial class CaseWorkflow(
                             ? [Notification(row, CaseStates.Reopened, "AI verification: the camera still sees the problem", evidence, now)]
                             : [Notification(row, CaseStates.Reopened, "AI verification: the camera still sees the problem", evidence, now), CaseSupervision.Notification(row, escalate, now)],
                     };
+                case CommandResult.Unverifiable:
+                    // not cleared: a frozen, black, occluded or moved camera cannot confirm anything; an operator looks at before and after
+                    return new CaseUpdate(CaseStates.Unverifiable, "verification",
+                        $"camera {command.DeviceId}/{command.CameraId} cannot verify: {reply.Detail ?? "no reason given"}. An operator decides (verified or reopened).{pictures}");
                 default:
                     return new CaseUpdate(row.State, "verification", $"verification failed on {command.DeviceId}/{command.CameraId}: {reply.Detail}") { KeepState = true };
             }
@@ -131,6 +145,32 @@ internal sealed partial class CaseWorkflow(
         if (reopen) await incidents.ReopenAsync(command.IncidentId, "verification: still present", ct).ConfigureAwait(false);
         signal.Wake();
         return null;
+    }
+
+    /// <summary>
+    /// An operator's decision on a closure the camera could not check (state unverifiable), taken from the before and after
+    /// pictures: "verified" or "reopened" (the platform is told, with both pictures; a reopened incident opens again).
+    /// </summary>
+    public async Task<StatusOutcome> DecideClosureAsync(string caseId, string decision, string by, string? note, CancellationToken ct)
+    {
+        if (decision is not (CaseStates.Verified or CaseStates.Reopened)) return StatusOutcome.Invalid;
+        var c = await store.GetCaseAsync(caseId, ct).ConfigureAwait(false);
+        if (c is null) return StatusOutcome.NotFound;
+        var now = time.GetUtcNow();
+        var evidence = await filings.BeforeAfterAsync(c.IncidentId, c.CaseId, null, now, ct).ConfigureAwait(false);
+        var text = $"{by}: {(decision == CaseStates.Verified ? "verified" : "still present")} by an operator from the before and after pictures{(note is null ? "" : ". " + note)}";
+        var (before, applied) = await store.UpdateCaseAsync(caseId, row =>
+        {
+            if (row.State != CaseStates.Unverifiable) return null;
+            var notification = Notification(row, decision, decision == CaseStates.Verified
+                ? "Operator verification: the problem is gone" : "Operator verification: the problem is still there", evidence, now);
+            return new CaseUpdate(decision, "operator", text) { Reopened = decision == CaseStates.Reopened, Outbox = [notification] };
+        }, now, ct).ConfigureAwait(false);
+        if (applied is null) return before is null ? StatusOutcome.NotFound : StatusOutcome.Ignored;
+        LogStatus(caseId, CaseStates.Unverifiable, decision, "operator");
+        if (decision == CaseStates.Reopened) await incidents.ReopenAsync(c.IncidentId, "operator: still present after an unverifiable closure check", ct).ConfigureAwait(false);
+        signal.Wake();
+        return StatusOutcome.Applied;
     }
 
     private static OutboxRow Notification(CaseRow c, string status, string note, IReadOnlyList<CaseMedia> evidence, DateTimeOffset now)

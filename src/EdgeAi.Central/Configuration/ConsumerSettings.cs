@@ -29,6 +29,9 @@ internal sealed record ConsumerSettings
     /// <summary>Evidence images larger than this are dead-lettered. Default 4 MiB.</summary>
     public int MaxEvidenceBytes { get; init; } = 4 << 20;
 
+    /// <summary>Video clips (video/mp4) larger than this are dead-lettered. Default 16 MiB (the gateway's attached-clip limit).</summary>
+    public int MaxClipBytes { get; init; } = 16 << 20;
+
     /// <summary>Event, status, health and reply payloads larger than this are dead-lettered. Default 256 KiB.</summary>
     public int MaxJsonBytes { get; init; } = 256 << 10;
 

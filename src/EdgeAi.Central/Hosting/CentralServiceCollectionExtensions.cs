@@ -41,6 +41,9 @@ internal static class CentralServiceCollectionExtensions
     {
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<MediaLinks>();
+        services.AddSingleton<Evidence.AccessPolicy>();
+        services.AddSingleton<Evidence.EvidenceArrivals>();
+        services.AddSingleton<Evidence.EvidenceService>();
         services.AddSingleton<FilingBuilder>();
         services.AddSingleton<CaseWorkflow>();
         services.AddSingleton<CaseReview>();

@@ -109,6 +109,7 @@ internal sealed partial class IncidentService
             var episodeRows = new Dictionary<string, EpisodeRow>(StringComparer.Ordinal);
             var rejected = new List<(ReceivedEvent, string)>();
             var eventWrites = new List<(EventRow Row, List<EventEvidenceRow> Evidence)>();
+            var evidenceMeta = new List<EvidenceMetaRow>();
             var cameras = new Dictionary<(string, string), CameraRow>();
             var sequences = new Dictionary<string, (long Seq, long At)>(StringComparer.Ordinal);
             var duplicates = 0;
@@ -176,6 +177,8 @@ internal sealed partial class IncidentService
                     Scenario = e.Scenario, Type = e.Type.ToString().ToLowerInvariant(), Sequence = e.Sequence, DetectionTime = t,
                     ReceivedAt = UnixMs.From(r.ReceivedAt), Payload = r.Json,
                 }, e.Evidence.Select(x => new EventEvidenceRow { EventId = e.EventId.ToString(), EvidenceId = x.Id, Sha256 = x.Sha256, Bytes = x.Bytes, ContentType = x.ContentType, Kind = x.Kind }).ToList()));
+                // every event of an episode may bring evidence (a clip comes on a later updated or the ended event): all link to the incident
+                foreach (var x in e.Evidence) evidenceMeta.Add(Meta(x, e, incident.Id, UnixMs.From(r.ReceivedAt)));
                 cameras[(e.DeviceId, e.Camera.Id)] = new CameraRow { DeviceId = e.DeviceId, CameraId = e.Camera.Id, Name = e.Camera.Name, Lat = e.Camera.Lat, Lon = e.Camera.Lon, LastEventAt = t };
                 sequences[e.DeviceId] = sequences.TryGetValue(e.DeviceId, out var sq) ? (Math.Max(sq.Seq, e.Sequence), Math.Max(sq.At, t)) : (e.Sequence, t);
                 LogCorrelated(e.EventId, incident.Id, reason);
@@ -187,6 +190,7 @@ internal sealed partial class IncidentService
             foreach (var incident in dirty.Values.Where(i => !i.IsOpen)) await batch.MarkEpisodesEndedAsync(incident.Id.ToString()).ConfigureAwait(false);
             await batch.UpsertEpisodesAsync(episodeRows.Values).ConfigureAwait(false);
             await batch.InsertEventsAsync(eventWrites.Select(w => w.Row).ToList(), eventWrites.SelectMany(w => w.Evidence).ToList()).ConfigureAwait(false);
+            await batch.InsertEvidenceMetaAsync(evidenceMeta).ConfigureAwait(false);
             await batch.UpsertCameraInfosAsync(cameras.Values).ConfigureAwait(false);
             foreach (var (device, (seq, at)) in sequences) await batch.UpsertDeviceSequenceAsync(device, seq, at).ConfigureAwait(false);
             foreach (var (incident, first) in created) await InsertCaseAsync(batch, incident, first, now).ConfigureAwait(false);
@@ -405,6 +409,16 @@ internal sealed partial class IncidentService
             throw;
         }
     }
+
+    /// <summary>An event's evidence reference as stored in evidence_meta.</summary>
+    internal static EvidenceMetaRow Meta(EvidenceRef x, EdgeEvent e, Guid incidentId, long at) => new()
+    {
+        EvidenceId = x.Id, DeviceId = e.DeviceId, CameraId = e.Camera.Id, IncidentId = incidentId.ToString(), EventId = e.EventId.ToString(),
+        Kind = x.Kind, ContentType = x.ContentType, Bytes = x.Bytes, Sha256 = x.Sha256, Width = x.Width, Height = x.Height,
+        StartTime = x.StartTime is { } st ? UnixMs.From(st) : null, EndTime = x.EndTime is { } et ? UnixMs.From(et) : null,
+        Blurred = x.Blurred switch { true => 1, false => 0, null => null }, Delivery = x.Delivery == EvidenceDelivery.OnDevice ? "on_device" : "attached",
+        CreatedAt = at,
+    };
 
     private static IncidentRow ToRow(IncidentSnapshot i, long revision, DateTimeOffset now) => new()
     {
