@@ -287,4 +287,88 @@ public sealed class EvidenceEndToEndTests(ITestOutputHelper output) : IAsyncLife
         await Wait.UntilAsync(async () => (await _h.Store.EvidenceBytesAsync(default)).Clips == 10L * (16 << 20), "all ten 16 MiB clips stored");
         Assert.Empty(_h.Logs.Errors);
     }
+
+    /// <summary>A filed case whose incident has a snapshot; the platform then reports it resolved, so Central sends verify.</summary>
+    private async Task<(string CaseId, string SnapshotId, TestDevice Device)> ResolvedCaseAsync(CommandResult answer, string? detail = null)
+    {
+        await StartAsync(more: o => o with { Verification = o.Verification with { ReplyTimeout = TimeSpan.FromSeconds(30) } });
+        var (incidentId, snapshotId, _, _, _, device) = await EpisodeWithClipAsync(onDevice: true);
+        device.Answer = answer;
+        device.AnswerDetail = detail;
+        device.AfterPicture = TestEvents.Jpeg(250_000);
+        await Wait.UntilAsync(() => _h.Platform.Cases.Count == 1, "case filed");
+        var caseId = (await _h.Api.GetFromJsonAsync<JsonElement>($"/api/v1/incidents/{incidentId}")).GetProperty("case").GetProperty("case_id").GetString()!;
+        Assert.Equal(200, await _h.Platform.SetStatusAsync(_h.Platform.Cases[0].Id, "resolved", "litter removed", default));
+        return (caseId, snapshotId, device);
+    }
+
+    private async Task<JsonElement> CaseAsync(string caseId) => await _h.Api.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{caseId}");
+
+    private static List<(string? Id, string? Kind)> Media(string notificationBody)
+    {
+        using var doc = JsonDocument.Parse(notificationBody);
+        return doc.RootElement.GetProperty("evidence").EnumerateArray().Select(m => (m.GetProperty("id").GetString(), m.GetProperty("kind").GetString())).ToList();
+    }
+
+    [Fact]
+    public async Task Verify_StillPresentWithAfterPicture_ReopenedAndBothPicturesSentBack()
+    {
+        var (caseId, snapshotId, device) = await ResolvedCaseAsync(CommandResult.StillPresent);
+        await Wait.UntilAsync(async () => (await CaseAsync(caseId)).GetProperty("case").GetProperty("state").GetString() == "dispatched", "reopened and re-dispatched",
+            diagnostics: () => _h.Api.GetStringAsync($"/api/v1/cases/{caseId}"));
+        var after = Assert.Single(device.AfterSent);
+
+        // the platform was told "reopened" with before (the incident's snapshot) and after (the verify reply's picture), signed links that work
+        var reopened = _h.Platform.Cases[0].Notifications.Single(n => n.Status == "reopened");
+        Assert.Equal([(snapshotId, "before"), (after.Id, "after")], Media(reopened.Body));
+        using (var doc = JsonDocument.Parse(reopened.Body))
+        {
+            using var anonymous = new HttpClient();
+            foreach (var m in doc.RootElement.GetProperty("evidence").EnumerateArray())
+                Assert.True((await anonymous.GetAsync(m.GetProperty("url").GetString())).IsSuccessStatusCode, m.GetProperty("url").GetString());
+        }
+
+        // the case shows before and after, and the timeline names the after-picture
+        var detail = await CaseAsync(caseId);
+        Assert.Equal(snapshotId, detail.GetProperty("pictures").GetProperty("before").GetProperty("evidence_id").GetString());
+        var afterShown = Assert.Single(detail.GetProperty("pictures").GetProperty("after").EnumerateArray());
+        Assert.Equal(after.Id, afterShown.GetProperty("evidence_id").GetString());
+        Assert.True(afterShown.GetProperty("stored").GetBoolean());
+        Assert.Equal(1920, afterShown.GetProperty("width").GetInt32());
+        Assert.Contains(detail.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("state").GetString() == "reopened"
+            && t.GetProperty("detail").GetString()!.Contains($"After: after {after.Id}", StringComparison.Ordinal));
+        Assert.Equal(device.AfterPicture, await _h.Api.GetByteArrayAsync($"/api/v1/evidence/{after.Id}"));
+    }
+
+    [Fact]
+    public async Task Verify_Unverifiable_NotClosedGoesToOperatorWhoReopensWithBothPictures()
+    {
+        var (caseId, snapshotId, device) = await ResolvedCaseAsync(CommandResult.Unverifiable, "quality flags: frozen");
+        await Wait.UntilAsync(async () => (await CaseAsync(caseId)).GetProperty("case").GetProperty("state").GetString() == "unverifiable", "case waits for an operator",
+            diagnostics: () => _h.Api.GetStringAsync($"/api/v1/cases/{caseId}"));
+
+        var detail = await CaseAsync(caseId);
+        var entry = detail.GetProperty("timeline").EnumerateArray().Last();
+        Assert.Equal("unverifiable", entry.GetProperty("state").GetString());
+        Assert.Contains("cannot verify: quality flags: frozen", entry.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("unverifiable", detail.GetProperty("commands")[0].GetProperty("result").GetString());
+        Assert.DoesNotContain(_h.Platform.Cases[0].Notifications, n => n.Status is "verified" or "closed");   // not closed
+        Assert.Single(detail.GetProperty("pictures").GetProperty("after").EnumerateArray());
+        var listed = await _h.Api.GetFromJsonAsync<JsonElement>("/api/v1/cases?state=unverifiable");
+        Assert.Equal(caseId, Assert.Single(listed.EnumerateArray()).GetProperty("case_id").GetString());
+
+        // bad decisions are refused; the operator (here user bob) reopens from the pictures
+        using var bob = As(_bobToken);
+        Assert.Equal(HttpStatusCode.BadRequest, (await bob.PostAsJsonAsync($"/api/v1/cases/{caseId}/closure", new { decision = "closed" })).StatusCode);
+        var decided = await bob.PostAsJsonAsync($"/api/v1/cases/{caseId}/closure", new { decision = "reopened", note = "bags still there in the after-picture" });
+        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await bob.PostAsJsonAsync($"/api/v1/cases/{caseId}/closure", new { decision = "verified" })).StatusCode);
+        await Wait.UntilAsync(() => _h.Platform.Cases[0].Notifications.Any(n => n.Status == "reopened"), "platform told");
+        var reopened = _h.Platform.Cases[0].Notifications.Single(n => n.Status == "reopened");
+        Assert.Equal([(snapshotId, "before"), (device.AfterSent.Single().Id, "after")], Media(reopened.Body));
+        var timeline = (await CaseAsync(caseId)).GetProperty("timeline").EnumerateArray().ToList();
+        Assert.Contains(timeline, t => t.GetProperty("state").GetString() == "reopened" && t.GetProperty("source").GetString() == "operator"
+            && t.GetProperty("detail").GetString()!.StartsWith("bob: still present", StringComparison.Ordinal));
+        Assert.Equal("open", (await _h.Api.GetFromJsonAsync<JsonElement>("/api/v1/incidents"))[0].GetProperty("state").GetString());
+    }
 }
