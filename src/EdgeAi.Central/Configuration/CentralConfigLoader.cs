@@ -126,6 +126,7 @@ internal static class CentralConfigLoader
                 MaxJsonBytes = c.Int("max_json_bytes", consumer.MaxJsonBytes, 1024, 16 << 20),
                 DeadLetterKeepBytes = c.Int("dead_letter_keep_bytes", consumer.DeadLetterKeepBytes, 0, 16 << 20),
                 ReceiveMaximum = c.Int("receive_maximum", consumer.ReceiveMaximum, 1, 65_535),
+                EvidenceReceiveMaximum = c.Int("evidence_receive_maximum", consumer.EvidenceReceiveMaximum, 1, 1000),
                 RejectLogPerMinute = c.Int("reject_log_per_minute", consumer.RejectLogPerMinute, 0, 100_000),
             };
             foreach (var gone in new[] { "spool_dir", "spool_sync" })

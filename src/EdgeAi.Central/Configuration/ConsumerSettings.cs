@@ -23,6 +23,12 @@ internal sealed record ConsumerSettings
     /// </summary>
     public int ReceiveMaximum { get; init; } = 100;
 
+    /// <summary>
+    /// Receive Maximum of the evidence connection (its own lane, so clips never wait in front of events): blobs in flight
+    /// before Central acknowledges them; with 16 MiB clips, 8 bound the lane's memory to 128 MiB. Default 8.
+    /// </summary>
+    public int EvidenceReceiveMaximum { get; init; } = 8;
+
     /// <summary>Messages written to the store per transaction, at most. Default 256.</summary>
     public int BatchSize { get; init; } = 256;
 

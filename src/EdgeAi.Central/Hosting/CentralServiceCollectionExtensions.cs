@@ -64,8 +64,12 @@ internal static class CentralServiceCollectionExtensions
     public static IServiceCollection AddCentralConsumer(this IServiceCollection services)
     {
         services.AddSingleton<InboundQueue>();
+        services.AddSingleton<EvidenceLane>();
         services.AddSingleton<CentralMqtt>();
         services.AddHostedService<MessageProcessor>();
+        // the evidence lane's own processor: the same code, reading the evidence queue (AddSingleton, as AddHostedService
+        // would drop a second registration of the same type)
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => ActivatorUtilities.CreateInstance<MessageProcessor>(sp, sp.GetRequiredService<EvidenceLane>().Queue));
         services.AddSingleton<MqttConsumer>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttConsumer>());
         return services;
