@@ -198,7 +198,7 @@ public sealed class EvidenceBrowserTests(ITestOutputHelper output) : IAsyncLifet
             ["mqtt"] = new JsonObject { ["host"] = broker.Host, ["port"] = broker.Port, ["username"] = "central" },
             ["database"] = new JsonObject { ["connection_string"] = $"Data Source={Path.Combine(_dir, "central.db")}" },
             ["api"] = new JsonObject { ["listen"] = $"http://127.0.0.1:{port}" },
-            ["platform"] = new JsonObject { ["url"] = $"http://127.0.0.1:{platformPort}/", ["request_timeout_s"] = 5, ["outbox_poll_interval_s"] = 0.5 },
+            ["platform"] = new JsonObject { ["url"] = $"http://127.0.0.1:{platformPort}/", ["request_timeout_s"] = 5, ["outbox_poll_interval_s"] = 0.5, ["poll_interval_s"] = 0.5 },   // the stand-in platform runs without the callback secret: Central polls its status
             ["verification"] = new JsonObject { ["reply_timeout_s"] = 60 },
             ["access"] = new JsonObject
             {

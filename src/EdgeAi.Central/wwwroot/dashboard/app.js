@@ -205,7 +205,7 @@ async function openIncident(id) {
     const d = await api(`/api/v1/incidents/${encodeURIComponent(id)}`);
     const i = d.incident;
     const evidence = [...d.evidence].sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9));
-    body.replaceChildren(
+    body.replaceChildren(...[   // (replaceChildren would write a null as the text "null")
       el('h2', {}, `${i.scenario.replace('_', ' ')} · ${i.state}`),
       el('p', { class: 'muted' }, `incident ${i.incident_id} · zone ${i.zone_id} · ${i.lat.toFixed(5)}, ${i.lon.toFixed(5)} · ${fmt.time(i.first_seen)} – ${fmt.time(i.last_seen)}`),
       el('p', {}, 'Cameras: ', d.cameras.map((c) => `${c.device_id}/${c.camera_id} (${c.event_count} events)`).join(', ') || '–'),
@@ -213,7 +213,8 @@ async function openIncident(id) {
         d.case ? `Case ${d.case.case_id}: ${d.case.state}${d.case.platform_case_id ? ` (platform ${d.case.platform_case_id})` : ''}` : 'No case filed.'),
       closureActions(d.case, () => openIncident(id)),
       beforeAfter(d.pictures),
-      el('div', { class: 'evidence' }, evidence.length ? evidence.map(evidenceFigure) : el('p', { class: 'muted' }, 'No evidence images.')));
+      el('div', { class: 'evidence' }, evidence.length ? evidence.map(evidenceFigure) : el('p', { class: 'muted' }, 'No evidence images.')),
+    ].filter(Boolean));
   } catch (err) {
     body.replaceChildren(el('p', { class: 'error' }, String(err.message || err)));
   }
