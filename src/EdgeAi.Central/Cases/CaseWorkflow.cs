@@ -173,11 +173,37 @@ internal sealed partial class CaseWorkflow(
         return StatusOutcome.Applied;
     }
 
-    private static OutboxRow Notification(CaseRow c, string status, string note, IReadOnlyList<CaseMedia> evidence, DateTimeOffset now)
+    /// <summary>
+    /// Attached, blurred clips arrive on a later event of the episode (updated or ended), usually after the case was filed:
+    /// the platform gets each as a notification (the case's current state, the clip's signed link; Idempotency-Key
+    /// "clip-{case}-{evidence}"), once. A case not filed yet carries the clip in its filing instead; a final case gets nothing.
+    /// </summary>
+    public async Task ShareClipsAsync(IReadOnlyCollection<string> evidenceIds, CancellationToken ct)
+    {
+        foreach (var id in evidenceIds)
+        {
+            var meta = await store.GetEvidenceMetaAsync(id, ct).ConfigureAwait(false);
+            if (meta?.IncidentId is null || !FilingBuilder.ForPlatform(meta)) continue;
+            var c = await store.GetCaseForIncidentAsync(meta.IncidentId, ct).ConfigureAwait(false);
+            if (c?.FiledAt is null || CaseStates.Final.Contains(c.State)) continue;
+            var key = $"clip-{c.CaseId}-{id}";
+            if (await store.OutboxMentionsAsync(c.CaseId, OutboxKinds.Notify, key, ct).ConfigureAwait(false)) continue;   // a redelivered event
+            var now = time.GetUtcNow();
+            var media = filings.Media(meta, now);
+            var (_, applied) = await store.UpdateCaseAsync(c.CaseId, row => CaseStates.Final.Contains(row.State) ? null
+                : new CaseUpdate(row.State, "central", $"video clip {id} ({meta.Bytes} bytes) added; sent to the platform")
+                {
+                    KeepState = true, Outbox = [Notification(row, row.State, "Video clip of the incident added", [media], now, key)],
+                }, now, ct).ConfigureAwait(false);
+            if (applied is not null) signal.Wake();
+        }
+    }
+
+    private static OutboxRow Notification(CaseRow c, string status, string note, IReadOnlyList<CaseMedia> evidence, DateTimeOffset now, string? notificationId = null)
     {
         var n = new CaseNotification
         {
-            NotificationId = UuidV7.New().ToString(), CaseRef = c.CaseId, IncidentId = c.IncidentId, PlatformCaseId = c.PlatformCaseId,
+            NotificationId = notificationId ?? UuidV7.New().ToString(), CaseRef = c.CaseId, IncidentId = c.IncidentId, PlatformCaseId = c.PlatformCaseId,
             Status = status, Note = note, At = now, Evidence = evidence,
         };
         var ms = UnixMs.From(now);

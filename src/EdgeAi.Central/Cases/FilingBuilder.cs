@@ -54,7 +54,7 @@ internal sealed class FilingBuilder(CentralStore store, MediaLinks media, Centra
 
     private static int Rank(string kind) => kind switch { "snapshot" => 0, "crop" => 1, "clip" => 2, _ => 3 };
 
-    private CaseMedia Media(EvidenceMetaRow m, DateTimeOffset now, string? kind = null) => new(m.EvidenceId, media.Create(m.EvidenceId, now), m.Sha256, m.ContentType, kind ?? m.Kind);
+    public CaseMedia Media(EvidenceMetaRow m, DateTimeOffset now, string? kind = null) => new(m.EvidenceId, media.Create(m.EvidenceId, now), m.Sha256, m.ContentType, kind ?? m.Kind);
 
     /// <summary>An incident's evidence for the platform with signed links: snapshots first (Open311's media_url is the first), then crops, clips; 16 at most.</summary>
     public async Task<IReadOnlyList<CaseMedia>> IncidentMediaAsync(string incidentId, DateTimeOffset now, CancellationToken ct) =>

@@ -173,6 +173,10 @@ internal sealed partial class MessageProcessor(
         if (events.Count > 0)
         {
             var result = await incidents.IngestAsync(events, ct).ConfigureAwait(false);
+            // attached, blurred clips come on later events of the episode, usually after the case was filed: the platform gets them too
+            var clips = events.SelectMany(e => e.Event.Evidence)
+                .Where(x => x.Kind == EvidenceKinds.Clip && x.Delivery == EvidenceDelivery.Attached && x.Blurred != false).Select(x => x.Id).Distinct().ToList();
+            if (clips.Count > 0) await workflow.ShareClipsAsync(clips, ct).ConfigureAwait(false);
             foreach (var (evt, reason) in result.Rejected)
             {
                 DeadLetter(new InboundMessage(new Messaging.MqttMessage(Topics.Events(evt.Event.DeviceId), Encoding.UTF8.GetBytes(evt.Json), 1, false, null, null), evt.ReceivedAt, evt.Key),

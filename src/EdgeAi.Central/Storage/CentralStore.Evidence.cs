@@ -82,6 +82,15 @@ internal sealed partial class CentralStore
             "SELECT * FROM evidence_access WHERE (@evidenceId = '' OR evidence_id = @evidenceId) AND (@principal = '' OR principal = @principal) ORDER BY id DESC LIMIT @limit",
             new { evidenceId = evidenceId ?? "", principal = principal ?? "", limit }, ct);
 
+    /// <summary>True when one of the case's outbox items of <paramref name="kind"/> has <paramref name="text"/> in its payload.</summary>
+    public async Task<bool> OutboxMentionsAsync(string caseId, string kind, string text, CancellationToken ct)
+    {
+        await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM outbox WHERE case_id = @caseId AND kind = @kind AND payload LIKE @pattern",
+            new { caseId, kind, pattern = "%" + text + "%" }, cancellationToken: ct)).ConfigureAwait(false) > 0;
+    }
+
     /// <summary>Evidence bytes stored, pictures and clips apart (for stats and tests).</summary>
     public async Task<(long Pictures, long Clips)> EvidenceBytesAsync(CancellationToken ct)
     {

@@ -244,6 +244,33 @@ public sealed class EvidenceEndToEndTests(ITestOutputHelper output) : IAsyncLife
     }
 
     [Fact]
+    public async Task AttachedBlurredClip_AfterFiling_SentToPlatformOnceAsNotification()
+    {
+        await StartAsync();
+        var device = await _h.DeviceAsync(Device);
+        var episode = UuidV7.New();
+        var t0 = DateTimeOffset.UtcNow;
+        await device.PublishAsync(TestEvents.Make(Device, "cam-1", TestEvents.Offset(0, 0), Scenarios.Litter, episode, EventType.Started, device.NextSequence(), t0));
+        await Wait.UntilAsync(() => _h.Platform.Cases.Count == 1, "case filed");
+
+        var clip = TestEvents.Mp4(2 << 20);
+        var clipId = "clip-" + Guid.NewGuid().ToString("N")[..12];
+        var ended = TestEvents.Make(Device, "cam-1", TestEvents.Offset(0, 0), Scenarios.Litter, episode, EventType.Ended, device.NextSequence(), t0.AddSeconds(25),
+            evidence: [new EvidenceRef(clipId, TestEvents.Sha256(clip), clip.Length, "video/mp4", EvidenceKinds.Clip) { Blurred = true, StartTime = t0.AddSeconds(-10), EndTime = t0.AddSeconds(20) }]);
+        await device.PublishRawAsync(Topics.Evidence(Device, clipId), clip, "video/mp4", UuidV7.ToBytes(ended.EventId));
+        await device.PublishAsync(ended);
+        await device.PublishAsync(ended);   // redelivered: still one notification
+
+        await Wait.UntilAsync(() => _h.Platform.Cases[0].Notifications.Any(n => n.Body.Contains(clipId, StringComparison.Ordinal)), "clip sent to the platform");
+        var sent = Assert.Single(_h.Platform.Cases[0].Notifications, n => n.Body.Contains(clipId, StringComparison.Ordinal));
+        Assert.Equal([(clipId, "clip")], Media(sent.Body));
+        using var doc = JsonDocument.Parse(sent.Body);
+        using var anonymous = new HttpClient();
+        await Wait.UntilAsync(async () => (await anonymous.GetAsync(doc.RootElement.GetProperty("evidence")[0].GetProperty("url").GetString())).IsSuccessStatusCode, "clip served by its signed link");
+        Assert.Equal(clip, await anonymous.GetByteArrayAsync(doc.RootElement.GetProperty("evidence")[0].GetProperty("url").GetString()));
+    }
+
+    [Fact]
     public async Task UnblurredEvidence_NeverBySignedLink()
     {
         await StartAsync();
