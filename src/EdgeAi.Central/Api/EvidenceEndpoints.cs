@@ -78,8 +78,8 @@ internal static class EvidenceEndpoints
         api.MapGet("/me", (HttpContext http, AccessPolicy policy) =>
         {
             var principal = Principal(http);
-            var (unblurred, reason) = policy.CanSeeUnblurred(principal, "*", "*");
-            return Results.Ok(new { principal, evidence_unblurred = unblurred || reason.Contains(" only, not ", StringComparison.Ordinal), detail = reason });
+            var (unblurred, cameras) = policy.UnblurredScope(principal);
+            return Results.Ok(new { principal, evidence_unblurred = unblurred, unblurred_cameras = unblurred && cameras.Count > 0 ? cameras : null });
         }).WithSummary("Who the caller is and whether they may see unblurred evidence (on some cameras at least).");
 
         api.MapPost("/cases/{id}/closure", async (HttpContext http, CaseWorkflow workflow, string id, CancellationToken ct) =>

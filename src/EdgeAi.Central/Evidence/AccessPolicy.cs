@@ -43,6 +43,15 @@ internal sealed class AccessPolicy
     /// <summary>The digest of a user's token (sessions are signed with it, so rotating the token ends them); null when unknown.</summary>
     public byte[]? UserTokenDigest(string name) => _users.FirstOrDefault(u => u.User.Name == name).Digest;
 
+    /// <summary>Whether <paramref name="principal"/> may see unblurred evidence of at least one camera, and of which ("all" or a list).</summary>
+    public (bool Allowed, IReadOnlyList<string> Cameras) UnblurredScope(string principal)
+    {
+        var (permissions, cameras) = principal is ApiPrincipal or DashboardPrincipal
+            ? (_settings.ApiTokenPermissions, _settings.ApiTokenCameras)
+            : _users.FirstOrDefault(u => u.User.Name == principal).User is { } user ? (user.Permissions, user.Cameras) : ([], []);
+        return (permissions.Contains(AccessSettings.Permissions.EvidenceUnblurred), cameras);
+    }
+
     /// <summary>Whether <paramref name="principal"/> may see unblurred evidence of the camera, and why (for the audit and the 403).</summary>
     public (bool Allowed, string Reason) CanSeeUnblurred(string principal, string deviceId, string cameraId)
     {

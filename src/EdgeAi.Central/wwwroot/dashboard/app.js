@@ -120,14 +120,20 @@ function clipCaption(e) {
   return `clip${res}${span} · ${Math.round(e.bytes / 1024)} KiB${e.blurred === false ? ' · unblurred (access audited)' : ''}`;
 }
 
+/** May the signed-in user see this evidence? Blurred (or not said): yes; unblurred: with the permission, for that camera. */
+function mayView(e) {
+  if (e.blurred !== false) return true;
+  return me.evidence_unblurred && (!me.unblurred_cameras || me.unblurred_cameras.includes(`${e.device_id}/${e.camera_id}`));
+}
+
 /** A clip: the player when stored (and allowed), else what can be done: request it from the gateway, or why not. */
 function clipFigure(e) {
   const fig = el('figure', { dataset: { testid: 'clip', evidenceId: e.evidence_id, delivery: e.delivery, stored: String(e.stored) } });
   const caption = el('figcaption', { class: 'muted' }, clipCaption(e));
-  const mayView = e.blurred !== false || me.evidence_unblurred;
-  if (e.stored && mayView) {
+  const allowed = mayView(e);
+  if (e.stored && allowed) {
     fig.append(player(e), caption);
-  } else if (!mayView) {
+  } else if (!allowed) {
     fig.append(el('p', { class: 'muted', dataset: { testid: 'clip-denied' } },
       e.stored ? 'Unblurred clip: you are not permitted to view it.' : 'Clip on the gateway (unblurred): you are not permitted to request it.'), caption);
   } else if (e.fetch_url) {
@@ -160,7 +166,7 @@ function clipFigure(e) {
 
 function evidenceFigure(e) {
   if (e.kind === 'clip' || (e.content_type || '').startsWith('video/')) return clipFigure(e);
-  if (e.blurred === false && !me.evidence_unblurred) {
+  if (!mayView(e)) {
     return el('figure', {}, el('p', { class: 'muted', dataset: { testid: 'evidence-denied' } }, 'Unblurred picture: you are not permitted to view it.'));
   }
   return el('figure', {},
