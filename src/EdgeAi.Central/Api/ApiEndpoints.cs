@@ -27,16 +27,18 @@ internal static class ApiEndpoints
             var incident = await store.GetIncidentAsync(id, ct);
             if (incident is null) return Results.NotFound();
             var cameras = await store.GetIncidentCamerasAsync(id, ct);
-            var evidence = await store.GetIncidentEvidenceAsync(id, 100, ct);
+            var evidence = await store.ListIncidentEvidenceAsync(id, ct);
             var c = await store.GetCaseForIncidentAsync(id, ct);
+            var after = c is null ? [] : await store.ListCaseAfterEvidenceAsync(c.CaseId, ct);
             return Results.Ok(new
             {
                 incident = ApiFormat.Incident(incident),
                 cameras = cameras.Select(ApiFormat.Camera),
-                evidence = evidence.Select(ApiFormat.Evidence),
+                evidence = evidence.Take(100).Select(ApiFormat.Evidence),
                 @case = c is null ? null : ApiFormat.Case(c),
+                pictures = ApiFormat.Pictures(evidence, after),
             });
-        }).WithSummary("One incident with its cameras, evidence and case.");
+        }).WithSummary("One incident with its cameras, evidence (snapshots, crops, clips — on the gateway ones with a fetch_url), case and before/after pictures.");
 
         api.MapGet("/cases", async (CentralStore store, string? state, int? limit, CancellationToken ct) =>
             Results.Ok((await store.ListCasesAsync(state, Limit(limit), ct)).Select(ApiFormat.Case)))
@@ -50,11 +52,12 @@ internal static class ApiEndpoints
             return Results.Ok(new
             {
                 @case = ApiFormat.Case(c),
+                pictures = ApiFormat.Pictures(await store.ListIncidentEvidenceAsync(c.IncidentId, ct), await store.ListCaseAfterEvidenceAsync(id, ct)),
                 timeline = (await store.GetTimelineAsync(id, ct)).Select(ApiFormat.Timeline),
                 outbox = (await store.GetOutboxAsync(id, ct)).Select(ApiFormat.Outbox),
                 commands = (await store.GetCommandsAsync(id, ct)).Select(ApiFormat.Command),
             });
-        }).WithSummary("One case with its status timeline, outbox attempts (last error, dead) and verification commands.");
+        }).WithSummary("One case with its before/after pictures, status timeline, outbox attempts (last error, dead) and verification commands.");
 
         api.MapGet("/events", async (CentralStore store, string? incident_id, string? device_id, int? limit, CancellationToken ct) =>
             Results.Ok((await store.ListEventsAsync(incident_id, device_id, Limit(limit), ct)).Select(e => ApiFormat.Event(e, false))))
@@ -66,13 +69,6 @@ internal static class ApiEndpoints
             var e = await store.GetEventAsync(id, ct);
             return e is null ? Results.NotFound() : Results.Ok(ApiFormat.Event(e, true));
         }).WithSummary("One event with its original payload.");
-
-        api.MapGet("/evidence/{id}", async (CentralStore store, string id, CancellationToken ct) =>
-        {
-            if (!MessageProcessor.IsSafeId(id)) return Results.BadRequest(new { error = "evidence id must be 1-64 of [A-Za-z0-9._-]" });
-            var e = await store.GetEvidenceAsync(id, ct);
-            return e is null ? Results.NotFound() : Results.File(e.Data, e.ContentType, enableRangeProcessing: false);
-        }).WithSummary("An evidence image (JPEG or PNG).");
 
         api.MapGet("/devices", async (CentralStore store, CancellationToken ct) =>
             Results.Ok((await store.ListDevicesAsync(ct)).Select(d => new

@@ -67,6 +67,37 @@ internal static class ApiFormat
         url = $"/api/v1/evidence/{e.EvidenceId}",
     };
 
+    /// <summary>
+    /// Evidence as the API and the dashboard show it. <c>url</c> serves the blob (Range supported) once <c>stored</c>;
+    /// an on-gateway blob not yet fetched has a <c>fetch_url</c> (POST, authorised users) instead.
+    /// </summary>
+    public static object Evidence(EvidenceMetaRow m) => new
+    {
+        evidence_id = m.EvidenceId, event_id = m.EventId, device_id = m.DeviceId, camera_id = m.CameraId, m.Sha256, m.Bytes, content_type = m.ContentType, m.Kind,
+        m.Width, m.Height, start_time = Time(m.StartTime), end_time = Time(m.EndTime),
+        blurred = m.Blurred is null ? (bool?)null : m.Blurred != 0, m.Delivery, stored = m.Stored != 0, command_id = m.CommandId,
+        url = $"/api/v1/evidence/{m.EvidenceId}",
+        fetch_url = m.Stored == 0 && m.OnDevice ? $"/api/v1/evidence/{m.EvidenceId}/fetch" : null,
+    };
+
+    public static object EvidenceAccess(EvidenceAccessRow a) => new
+    {
+        a.Id, at = Time(a.At), a.Principal, a.Action, evidence_id = a.EvidenceId, device_id = a.DeviceId, camera_id = a.CameraId, allowed = a.Allowed != 0, a.Reason,
+    };
+
+    public static object EvidenceRequest(EvidenceRequestRow r) => new
+    {
+        command_id = r.CommandId, evidence_id = r.EvidenceId, device_id = r.DeviceId, camera_id = r.CameraId, requested_by = r.RequestedBy,
+        requested_at = Time(r.RequestedAt), r.State, r.Detail, done_at = Time(r.DoneAt),
+    };
+
+    /// <summary>A case's before picture (the incident's first snapshot) and the after-pictures its closure checks brought.</summary>
+    public static object Pictures(IReadOnlyList<EvidenceMetaRow> incident, IReadOnlyList<EvidenceMetaRow> after) => new
+    {
+        before = incident.FirstOrDefault(m => m.Kind == "snapshot") is { } b ? Evidence(b) : null,
+        after = after.Select(Evidence).ToList(),
+    };
+
     public static object DeadLetter(DeadLetterRow d) => new
     {
         d.Id, d.Topic, device_id = d.DeviceId, d.Reason, payload_bytes = d.PayloadBytes, received_at = Time(d.ReceivedAt),

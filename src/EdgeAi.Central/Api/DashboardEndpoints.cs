@@ -76,17 +76,17 @@ internal static partial class DashboardEndpoints
             {
                 return Results.BadRequest(new { error = "body is not valid JSON {\"token\": \"...\"}" });
             }
-            if (!key.IsToken(form?.Token))
+            if (key.Principal(form?.Token) is not { } principal)
             {
                 LogLoginRefused(loggers.CreateLogger("EdgeAi.Central.Api.Dashboard"), ctx.Connection.RemoteIpAddress?.ToString() ?? "?");
                 return Results.Json(new { error = "wrong API token" }, statusCode: StatusCodes.Status401Unauthorized);
             }
-            ctx.Response.Cookies.Append(DashboardSession.CookieName, key.Issue(time.GetUtcNow()), new CookieOptions
+            ctx.Response.Cookies.Append(DashboardSession.CookieName, key.Issue(time.GetUtcNow(), principal), new CookieOptions
             {
                 HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = ctx.Request.IsHttps, Path = "/", MaxAge = DashboardSessionKey.Lifetime, IsEssential = true,
             });
             return Results.NoContent();
-        }).AllowAnonymous().WithTags("dashboard").WithSummary("Sign in to the dashboard with the API token (JSON {\"token\"}); sets the session cookie.");
+        }).AllowAnonymous().WithTags("dashboard").WithSummary("Sign in to the dashboard with the API token or an API user's token (JSON {\"token\"}); sets the session cookie.");
 
         app.MapPost("/dashboard/logout", (HttpContext ctx) =>
         {

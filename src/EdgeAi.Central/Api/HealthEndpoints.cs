@@ -44,9 +44,11 @@ internal static class HealthEndpoints
         {
             if (!MessageProcessor.IsSafeId(id)) return Results.BadRequest();
             if (!links.Verify(id, exp, sig, time.GetUtcNow())) return Results.StatusCode(StatusCodes.Status403Forbidden);
+            // never an unblurred or on-gateway blob by link, whatever was signed: those stay behind the API's access control
+            if (await store.GetEvidenceMetaAsync(id, ct) is { } meta && !Cases.FilingBuilder.ForPlatform(meta)) return Results.StatusCode(StatusCodes.Status403Forbidden);
             var e = await store.GetEvidenceAsync(id, ct);
-            return e is null ? Results.NotFound() : Results.File(e.Data, e.ContentType);
-        }).AllowAnonymous().WithTags("platform").WithSummary("Evidence image by signed link (as given to the platform).");
+            return e is null ? Results.NotFound() : Results.File(e.Data, e.ContentType, enableRangeProcessing: true);
+        }).AllowAnonymous().WithTags("platform").WithSummary("Evidence (picture or blurred attached clip, HTTP Range) by signed link, as given to the platform.");
 
         return app;
     }

@@ -10,6 +10,9 @@ namespace EdgeAi.Central.Broker;
 /// backlog while it is away): <see cref="Client"/> publishes verification commands and takes the status topics;
 /// it and <c>consumer.connections − 1</c> more (client ids <c>…-c2</c>, <c>…-c3</c>, …) take the shared subscriptions.
 /// Messages are acknowledged manually, once stored, with <c>consumer.receive_maximum</c> unacknowledged per connection.
+/// Evidence blobs (pictures, clips up to 16 MiB) come on a connection of their own, <see cref="Evidence"/> (<c>…-ev</c>,
+/// <c>consumer.evidence_receive_maximum</c> in flight), into a queue and processor of their own: storing a clip never
+/// holds up an event, and PUBACKs stay in order per connection.
 /// </summary>
 internal sealed class CentralMqtt : IAsyncDisposable
 {
@@ -20,6 +23,8 @@ internal sealed class CentralMqtt : IAsyncDisposable
         var window = (ushort)options.Consumer.ReceiveMaximum;
         Client = Connect(options.Mqtt, id, window, loggers, time);
         Consumers = [Client, .. Enumerable.Range(2, Math.Max(0, options.Consumer.Connections - 1)).Select(i => Connect(options.Mqtt, $"{id}-c{i}", window, loggers, time))];
+        Evidence = Connect(options.Mqtt, $"{id}-ev", (ushort)options.Consumer.EvidenceReceiveMaximum, loggers, time);
+        All = [.. Consumers, Evidence];
     }
 
     private static MqttClient Connect(MqttSettings m, string clientId, ushort receiveMaximum, ILoggerFactory loggers, TimeProvider time) =>
@@ -44,14 +49,20 @@ internal sealed class CentralMqtt : IAsyncDisposable
     /// <summary>The connections that take the shared subscriptions, <see cref="Client"/> first.</summary>
     public IReadOnlyList<MqttClient> Consumers { get; }
 
+    /// <summary>The connection that takes the evidence topics (its own lane: <see cref="EvidenceLane"/>).</summary>
+    public MqttClient Evidence { get; }
+
+    /// <summary>Every connection: the consumers, then the evidence connection.</summary>
+    public IReadOnlyList<MqttClient> All { get; }
+
     /// <summary>Every connection is up.</summary>
-    public bool IsConnected => Consumers.All(c => c.State == MqttConnectionState.Connected);
+    public bool IsConnected => All.All(c => c.State == MqttConnectionState.Connected);
 
     /// <summary>The first connection that is not up, if any (for /readyz).</summary>
-    public MqttClient? Disconnected => Consumers.FirstOrDefault(c => c.State != MqttConnectionState.Connected);
+    public MqttClient? Disconnected => All.FirstOrDefault(c => c.State != MqttConnectionState.Connected);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var c in Consumers) await c.DisposeAsync().ConfigureAwait(false);
+        foreach (var c in All) await c.DisposeAsync().ConfigureAwait(false);
     }
 }

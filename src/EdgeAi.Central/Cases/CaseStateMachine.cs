@@ -12,7 +12,9 @@ internal static class CaseStateMachine
         [CaseStates.Filed] = [CaseStates.Accepted, CaseStates.Dispatched, CaseStates.Resolved, CaseStates.Rejected, CaseStates.FalsePositive, CaseStates.Closed],
         [CaseStates.Accepted] = [CaseStates.Dispatched, CaseStates.Resolved, CaseStates.Rejected, CaseStates.FalsePositive, CaseStates.Closed],
         [CaseStates.Dispatched] = [CaseStates.Resolved, CaseStates.Rejected, CaseStates.FalsePositive, CaseStates.Closed],
-        [CaseStates.Resolved] = [CaseStates.Verified, CaseStates.Reopened, CaseStates.Closed, CaseStates.Rejected, CaseStates.FalsePositive],
+        [CaseStates.Resolved] = [CaseStates.Verified, CaseStates.Reopened, CaseStates.Unverifiable, CaseStates.Closed, CaseStates.Rejected, CaseStates.FalsePositive],
+        // the operator decides (verified or reopened); the platform may still close, reject, or report resolved again (checked again)
+        [CaseStates.Unverifiable] = [CaseStates.Verified, CaseStates.Reopened, CaseStates.Resolved, CaseStates.Closed, CaseStates.Rejected, CaseStates.FalsePositive],
         [CaseStates.Verified] = [CaseStates.Closed],
         [CaseStates.Reopened] = [CaseStates.Accepted, CaseStates.Dispatched, CaseStates.Resolved, CaseStates.Rejected, CaseStates.FalsePositive, CaseStates.Closed],
         [CaseStates.Dead] = [CaseStates.Filed, CaseStates.Accepted, CaseStates.Dispatched, CaseStates.Resolved, CaseStates.Rejected, CaseStates.FalsePositive, CaseStates.Closed],

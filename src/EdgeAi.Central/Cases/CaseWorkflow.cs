@@ -18,7 +18,7 @@ namespace EdgeAi.Central.Cases;
 internal sealed partial class CaseWorkflow(
     CentralStore store,
     IIncidentReopener incidents,
-    MediaLinks media,
+    FilingBuilder filings,
     CentralOptions options,
     OutboxSignal signal,
     Diagnostics.CentralMetrics metrics,
@@ -91,9 +91,19 @@ internal sealed partial class CaseWorkflow(
         {
             CommandResult.Cleared => "cleared",
             CommandResult.StillPresent => "still_present",
+            CommandResult.Unverifiable => "unverifiable",
             _ => "error",
         };
-        var evidence = reply.Evidence.Select(e => new CaseMedia(e.Id, media.Create(e.Id, now), e.Sha256, e.ContentType)).ToList();
+        // the after-picture(s): linked to the case (its blob came on the evidence topic, correlation data = the command id)
+        await store.AddEvidenceMetaAsync(reply.Evidence.Select(e => new EvidenceMetaRow
+        {
+            EvidenceId = e.Id, DeviceId = command.DeviceId, CameraId = command.CameraId, IncidentId = command.IncidentId, CaseId = command.CaseId,
+            CommandId = command.CommandId, Kind = e.Kind, ContentType = e.ContentType, Bytes = e.Bytes, Sha256 = e.Sha256, Width = e.Width, Height = e.Height,
+            Blurred = e.Blurred switch { true => 1, false => 0, null => null }, Delivery = e.Delivery == EvidenceDelivery.OnDevice ? "on_device" : "attached",
+            CreatedAt = UnixMs.From(now),
+        }).ToList(), ct).ConfigureAwait(false);
+        var evidence = await filings.BeforeAfterAsync(command.IncidentId, command.CaseId, command.CommandId, now, ct).ConfigureAwait(false);
+        var pictures = reply.Evidence.Count == 0 ? "" : $" After: {string.Join(", ", reply.Evidence.Select(e => $"{e.Kind} {e.Id}"))}.";
         var reopen = false;
         var escalated = false;
         var taken = await store.CompleteCommandAsync(command, result, reply.Detail, row =>
@@ -103,7 +113,7 @@ internal sealed partial class CaseWorkflow(
             switch (reply.Result)
             {
                 case CommandResult.Cleared:
-                    return new CaseUpdate(CaseStates.Verified, "verification", $"camera {command.DeviceId}/{command.CameraId}: cleared. {reply.Detail}".TrimEnd())
+                    return new CaseUpdate(CaseStates.Verified, "verification", $"camera {command.DeviceId}/{command.CameraId}: cleared. {reply.Detail}{pictures}".TrimEnd())
                     {
                         Outbox = [Notification(row, CaseStates.Verified, "AI verification: the camera no longer sees the problem", evidence, now)],
                     };
@@ -112,7 +122,7 @@ internal sealed partial class CaseWorkflow(
                     var reopens = row.ReopenCount + 1;
                     var escalate = row.EscalatedAt is null && reopens >= options.Supervision.ReopenEscalateAfter ? $"reopened {reopens} times by the closure check" : null;
                     if (escalate is not null) escalated = true;
-                    return new CaseUpdate(CaseStates.Reopened, "verification", $"camera {command.DeviceId}/{command.CameraId}: still present. {reply.Detail}".TrimEnd())
+                    return new CaseUpdate(CaseStates.Reopened, "verification", $"camera {command.DeviceId}/{command.CameraId}: still present. {reply.Detail}{pictures}".TrimEnd())
                     {
                         Reopened = true,
                         Escalation = escalate,
@@ -120,6 +130,10 @@ internal sealed partial class CaseWorkflow(
                             ? [Notification(row, CaseStates.Reopened, "AI verification: the camera still sees the problem", evidence, now)]
                             : [Notification(row, CaseStates.Reopened, "AI verification: the camera still sees the problem", evidence, now), CaseSupervision.Notification(row, escalate, now)],
                     };
+                case CommandResult.Unverifiable:
+                    // not cleared: a frozen, black, occluded or moved camera cannot confirm anything; an operator looks at before and after
+                    return new CaseUpdate(CaseStates.Unverifiable, "verification",
+                        $"camera {command.DeviceId}/{command.CameraId} cannot verify: {reply.Detail ?? "no reason given"}. An operator decides (verified or reopened).{pictures}");
                 default:
                     return new CaseUpdate(row.State, "verification", $"verification failed on {command.DeviceId}/{command.CameraId}: {reply.Detail}") { KeepState = true };
             }
@@ -132,11 +146,63 @@ internal sealed partial class CaseWorkflow(
         return null;
     }
 
-    private static OutboxRow Notification(CaseRow c, string status, string note, IReadOnlyList<CaseMedia> evidence, DateTimeOffset now)
+    /// <summary>
+    /// An operator's decision on a closure the camera could not check (state unverifiable), taken from the before and after
+    /// pictures: "verified" or "reopened" (the platform is told, with both pictures; a reopened incident opens again).
+    /// </summary>
+    public async Task<StatusOutcome> DecideClosureAsync(string caseId, string decision, string by, string? note, CancellationToken ct)
+    {
+        if (decision is not (CaseStates.Verified or CaseStates.Reopened)) return StatusOutcome.Invalid;
+        var c = await store.GetCaseAsync(caseId, ct).ConfigureAwait(false);
+        if (c is null) return StatusOutcome.NotFound;
+        var now = time.GetUtcNow();
+        var evidence = await filings.BeforeAfterAsync(c.IncidentId, c.CaseId, null, now, ct).ConfigureAwait(false);
+        var text = $"{by}: {(decision == CaseStates.Verified ? "verified" : "still present")} by an operator from the before and after pictures{(note is null ? "" : ". " + note)}";
+        var (before, applied) = await store.UpdateCaseAsync(caseId, row =>
+        {
+            if (row.State != CaseStates.Unverifiable) return null;
+            var notification = Notification(row, decision, decision == CaseStates.Verified
+                ? "Operator verification: the problem is gone" : "Operator verification: the problem is still there", evidence, now);
+            return new CaseUpdate(decision, "operator", text) { Reopened = decision == CaseStates.Reopened, Outbox = [notification] };
+        }, now, ct).ConfigureAwait(false);
+        if (applied is null) return before is null ? StatusOutcome.NotFound : StatusOutcome.Ignored;
+        LogStatus(caseId, CaseStates.Unverifiable, decision, "operator");
+        if (decision == CaseStates.Reopened) await incidents.ReopenAsync(c.IncidentId, "operator: still present after an unverifiable closure check", ct).ConfigureAwait(false);
+        signal.Wake();
+        return StatusOutcome.Applied;
+    }
+
+    /// <summary>
+    /// Attached, blurred clips arrive on a later event of the episode (updated or ended), usually after the case was filed:
+    /// the platform gets each as a notification (the case's current state, the clip's signed link; Idempotency-Key
+    /// "clip-{case}-{evidence}"), once. A case not filed yet carries the clip in its filing instead; a final case gets nothing.
+    /// </summary>
+    public async Task ShareClipsAsync(IReadOnlyCollection<string> evidenceIds, CancellationToken ct)
+    {
+        foreach (var id in evidenceIds)
+        {
+            var meta = await store.GetEvidenceMetaAsync(id, ct).ConfigureAwait(false);
+            if (meta?.IncidentId is null || !FilingBuilder.ForPlatform(meta)) continue;
+            var c = await store.GetCaseForIncidentAsync(meta.IncidentId, ct).ConfigureAwait(false);
+            if (c?.FiledAt is null || CaseStates.Final.Contains(c.State)) continue;
+            var key = $"clip-{c.CaseId}-{id}";
+            if (await store.OutboxMentionsAsync(c.CaseId, OutboxKinds.Notify, key, ct).ConfigureAwait(false)) continue;   // a redelivered event
+            var now = time.GetUtcNow();
+            var media = filings.Media(meta, now);
+            var (_, applied) = await store.UpdateCaseAsync(c.CaseId, row => CaseStates.Final.Contains(row.State) ? null
+                : new CaseUpdate(row.State, "central", $"video clip {id} ({meta.Bytes} bytes) added; sent to the platform")
+                {
+                    KeepState = true, Outbox = [Notification(row, row.State, "Video clip of the incident added", [media], now, key)],
+                }, now, ct).ConfigureAwait(false);
+            if (applied is not null) signal.Wake();
+        }
+    }
+
+    private static OutboxRow Notification(CaseRow c, string status, string note, IReadOnlyList<CaseMedia> evidence, DateTimeOffset now, string? notificationId = null)
     {
         var n = new CaseNotification
         {
-            NotificationId = UuidV7.New().ToString(), CaseRef = c.CaseId, IncidentId = c.IncidentId, PlatformCaseId = c.PlatformCaseId,
+            NotificationId = notificationId ?? UuidV7.New().ToString(), CaseRef = c.CaseId, IncidentId = c.IncidentId, PlatformCaseId = c.PlatformCaseId,
             Status = status, Note = note, At = now, Evidence = evidence,
         };
         var ms = UnixMs.From(now);

@@ -18,8 +18,8 @@ internal sealed class FilingBuilder(CentralStore store, MediaLinks media, Centra
         var incident = await store.GetIncidentAsync(c.IncidentId, ct).ConfigureAwait(false);
         if (incident is null) return null;
         var cameras = await store.GetIncidentCamerasAsync(c.IncidentId, ct).ConfigureAwait(false);
-        var evidence = await store.GetIncidentEvidenceAsync(c.IncidentId, 16, ct).ConfigureAwait(false);
         var now = time.GetUtcNow();
+        var evidence = await IncidentMediaAsync(c.IncidentId, now, ct).ConfigureAwait(false);
         var first = UnixMs.ToTime(incident.FirstSeen);
         var where = cameras.Count > 0 ? string.Join(", ", cameras.Select(x => $"{x.DeviceId}/{x.CameraId}")) : "?";
         return new CaseFiling
@@ -37,13 +37,42 @@ internal sealed class FilingBuilder(CentralStore store, MediaLinks media, Centra
             FirstSeen = first,
             LastSeen = UnixMs.ToTime(incident.LastSeen),
             EventCount = incident.EventCount,
-            Evidence = evidence.Select(e => new CaseMedia(e.EvidenceId, media.Create(e.EvidenceId, now), e.Sha256, e.ContentType)).ToList(),
+            Evidence = evidence,
             CallbackUrl = options.Platform.CallbackSecret is null ? null : CallbackUrl,
             Grid = c.GridCode is null ? null : options.Grids.Map.Get(c.GridCode) is { } g ? new CaseGrid(g.Code, g.Name, g.Street, g.Community) : new CaseGrid(c.GridCode, c.GridCode, null, null),
             Department = c.Department,
             Deadline = UnixMs.ToTime(c.DeadlineAt),
             ReviewNote = c.ReviewNote,
         };
+    }
+
+    /// <summary>
+    /// Evidence the platform may have: what travelled with the events (attached) and does not show people unblurred. An
+    /// on-gateway clip, or anything the gateway marked unblurred, stays behind Central's access control.
+    /// </summary>
+    public static bool ForPlatform(EvidenceMetaRow m) => !m.OnDevice && !m.IsUnblurred;
+
+    private static int Rank(string kind) => kind switch { "snapshot" => 0, "crop" => 1, "clip" => 2, _ => 3 };
+
+    public CaseMedia Media(EvidenceMetaRow m, DateTimeOffset now, string? kind = null) => new(m.EvidenceId, media.Create(m.EvidenceId, now), m.Sha256, m.ContentType, kind ?? m.Kind);
+
+    /// <summary>An incident's evidence for the platform with signed links: snapshots first (Open311's media_url is the first), then crops, clips; 16 at most.</summary>
+    public async Task<IReadOnlyList<CaseMedia>> IncidentMediaAsync(string incidentId, DateTimeOffset now, CancellationToken ct) =>
+        (await store.ListIncidentEvidenceAsync(incidentId, ct).ConfigureAwait(false))
+            .Where(ForPlatform).OrderBy(m => Rank(m.Kind)).Take(16).Select(m => Media(m, now)).ToList();
+
+    /// <summary>
+    /// Before and after, as sent back with a closure check's result: the incident's first snapshot (kind "before") and the
+    /// after-pictures of the case (kind "after"), each with a signed link.
+    /// </summary>
+    public async Task<IReadOnlyList<CaseMedia>> BeforeAfterAsync(string incidentId, string caseId, string? commandId, DateTimeOffset now, CancellationToken ct)
+    {
+        var list = new List<CaseMedia>();
+        var before = (await store.ListIncidentEvidenceAsync(incidentId, ct).ConfigureAwait(false)).Where(ForPlatform).OrderBy(m => Rank(m.Kind)).FirstOrDefault(m => m.Kind == "snapshot");
+        if (before is not null) list.Add(Media(before, now, "before"));
+        list.AddRange((await store.ListCaseAfterEvidenceAsync(caseId, ct).ConfigureAwait(false))
+            .Where(m => ForPlatform(m) && (commandId is null || m.CommandId == commandId)).Select(m => Media(m, now, "after")));
+        return list;
     }
 
     /// <summary>A device-fault case (设备故障): no incident, the camera itself is the problem; its timeline says why.</summary>

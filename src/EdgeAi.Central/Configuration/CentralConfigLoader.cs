@@ -91,6 +91,8 @@ internal static class CentralConfigLoader
             if (api.PublicBaseUrl is { } p && !Uri.TryCreate(p, UriKind.Absolute, out _)) a.Error("public_base_url", "must be an absolute URL");
         }
 
+        var access = ReadAccess(r, env, token);
+
         var consumer = new ConsumerSettings();
         if (r.Section("consumer") is { } c)
         {
@@ -101,9 +103,11 @@ internal static class CentralConfigLoader
                 Connections = c.Int("connections", consumer.Connections, 1, 32),
                 QueueMaxBytes = c.Int("queue_max_bytes", (int)consumer.QueueMaxBytes, 1 << 20, int.MaxValue),
                 MaxEvidenceBytes = c.Int("max_evidence_bytes", consumer.MaxEvidenceBytes, 1024, 64 << 20),
+                MaxClipBytes = c.Int("max_clip_bytes", consumer.MaxClipBytes, 1024, 256 << 20),
                 MaxJsonBytes = c.Int("max_json_bytes", consumer.MaxJsonBytes, 1024, 16 << 20),
                 DeadLetterKeepBytes = c.Int("dead_letter_keep_bytes", consumer.DeadLetterKeepBytes, 0, 16 << 20),
                 ReceiveMaximum = c.Int("receive_maximum", consumer.ReceiveMaximum, 1, 65_535),
+                EvidenceReceiveMaximum = c.Int("evidence_receive_maximum", consumer.EvidenceReceiveMaximum, 1, 1000),
                 RejectLogPerMinute = c.Int("reject_log_per_minute", consumer.RejectLogPerMinute, 0, 100_000),
             };
             foreach (var gone in new[] { "spool_dir", "spool_sync" })
@@ -204,6 +208,8 @@ internal static class CentralConfigLoader
             {
                 EvidenceMaxAge = rt.Seconds("evidence_max_age_s", retention.EvidenceMaxAge, 1, 3650 * 86400.0),
                 EvidenceMaxBytes = (long)rt.Number("evidence_max_bytes", retention.EvidenceMaxBytes, 0, 1e15),
+                ClipMaxAge = rt.Seconds("clip_max_age_s", retention.ClipMaxAge, 1, 3650 * 86400.0),
+                ClipMaxBytes = (long)rt.Number("clip_max_bytes", retention.ClipMaxBytes, 0, 1e15),
                 DeadLetterMaxAge = rt.Seconds("dead_letters_max_age_s", retention.DeadLetterMaxAge, 1, 3650 * 86400.0),
                 DeadLetterMaxRows = (long)rt.Number("dead_letters_max_rows", retention.DeadLetterMaxRows, 0, 1e12),
                 Interval = rt.Seconds("interval_s", retention.Interval, 0.05, 86400),
@@ -250,6 +256,7 @@ internal static class CentralConfigLoader
             Database = new DatabaseSettings { ConnectionString = connection! },
             Api = api,
             Consumer = consumer,
+            Access = access,
             Correlation = correlation,
             Platform = platform!,
             Verification = verification,
@@ -260,6 +267,48 @@ internal static class CentralConfigLoader
             Supervision = supervision,
             DeviceFaults = deviceFaults,
             Cockpit = cockpit,
+        };
+    }
+
+    /// <summary>The access key: the API token's permissions and further API users with tokens from the environment.</summary>
+    private static AccessSettings ReadAccess(ConfigSection r, Func<string, string?> env, string? apiToken)
+    {
+        var access = new AccessSettings();
+        if (r.Section("access") is not { } a) return access;
+        List<string> Permissions(ConfigSection s, string key)
+        {
+            var list = s.Strings(key);
+            foreach (var p in list.Where(p => !AccessSettings.Permissions.All.Contains(p))) s.Error(key, $"unknown permission '{p}'; known: {string.Join(", ", AccessSettings.Permissions.All)}");
+            return list;
+        }
+        List<string> Cameras(ConfigSection s, string key)
+        {
+            var list = s.Strings(key);
+            foreach (var c in list.Where(c => c.Split('/').Length != 2 || c.Split('/').Any(x => x.Length == 0))) s.Error(key, $"'{c}' must be written device_id/camera_id");
+            return list;
+        }
+        var users = new List<ApiUser>();
+        var names = new HashSet<string>(StringComparer.Ordinal) { "api", "dashboard" };
+        var tokens = new HashSet<string>(StringComparer.Ordinal);
+        if (apiToken is not null) tokens.Add(apiToken);
+        foreach (var u in a.Array("users"))
+        {
+            var userName = u.String("name", required: true) ?? "";
+            if (userName.Length > 0 && !names.Add(userName)) u.Error("name", $"'{userName}' is taken (api and dashboard are reserved; names are unique)");
+            if (userName.Length > 64 || userName.Any(ch => !char.IsAsciiLetterOrDigit(ch) && ch is not ('.' or '_' or '-' or '@'))) u.Error("name", "must be 1-64 of [A-Za-z0-9._@-]");
+            var tokenEnv = u.String("token_env", required: true);
+            var userToken = tokenEnv is null ? null : env(tokenEnv);
+            if (tokenEnv is not null && string.IsNullOrEmpty(userToken)) u.Error("token_env", $"the environment variable {tokenEnv} (or {tokenEnv}_FILE) is not set");
+            else if (userToken is { Length: < 16 }) u.Error("token_env", $"{tokenEnv} must be at least 16 characters");
+            else if (userToken is not null && !tokens.Add(userToken)) u.Error("token_env", $"{tokenEnv} holds a token another user (or the API token) has");
+            users.Add(new ApiUser(userName, userToken ?? "", Permissions(u, "permissions"), Cameras(u, "cameras")));
+        }
+        return new AccessSettings
+        {
+            ApiTokenPermissions = Permissions(a, "api_token_permissions"),
+            ApiTokenCameras = Cameras(a, "api_token_cameras"),
+            Users = users,
+            FetchTimeout = a.Seconds("fetch_timeout_s", access.FetchTimeout, 0.1, 600),
         };
     }
 

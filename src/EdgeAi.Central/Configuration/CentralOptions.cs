@@ -17,6 +17,8 @@ internal sealed record CentralOptions
 
     public ConsumerSettings Consumer { get; init; } = new();
 
+    public AccessSettings Access { get; init; } = new();
+
     public CorrelationSettings Correlation { get; init; } = new();
 
     public required PlatformSettings Platform { get; init; }

@@ -152,6 +152,22 @@ internal sealed class ConfigSection
         }
     }
 
+    /// <summary>The strings of the array at <paramref name="key"/>; empty when absent.</summary>
+    public List<string> Strings(string key)
+    {
+        var v = Get(key, JsonValueKind.Array, "an array of strings");
+        var list = new List<string>();
+        if (v is null) return list;
+        var i = 0;
+        foreach (var item in v.Value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String) Error($"{key}[{i}]", "must be a string");
+            else list.Add(item.GetString()!);
+            i++;
+        }
+        return list;
+    }
+
     /// <summary>The names of this object's properties (each then read with a typed getter).</summary>
     public List<string> Names() => _element.EnumerateObject().Select(p => p.Name).ToList();
 

@@ -23,11 +23,20 @@ internal sealed record ConsumerSettings
     /// </summary>
     public int ReceiveMaximum { get; init; } = 100;
 
+    /// <summary>
+    /// Receive Maximum of the evidence connection (its own lane, so clips never wait in front of events): blobs in flight
+    /// before Central acknowledges them; with 16 MiB clips, 8 bound the lane's memory to 128 MiB. Default 8.
+    /// </summary>
+    public int EvidenceReceiveMaximum { get; init; } = 8;
+
     /// <summary>Messages written to the store per transaction, at most. Default 256.</summary>
     public int BatchSize { get; init; } = 256;
 
     /// <summary>Evidence images larger than this are dead-lettered. Default 4 MiB.</summary>
     public int MaxEvidenceBytes { get; init; } = 4 << 20;
+
+    /// <summary>Video clips (video/mp4) larger than this are dead-lettered. Default 16 MiB (the gateway's attached-clip limit).</summary>
+    public int MaxClipBytes { get; init; } = 16 << 20;
 
     /// <summary>Event, status, health and reply payloads larger than this are dead-lettered. Default 256 KiB.</summary>
     public int MaxJsonBytes { get; init; } = 256 << 10;

@@ -6,11 +6,17 @@ namespace EdgeAi.Central.Configuration;
 /// </summary>
 internal sealed record RetentionSettings
 {
-    /// <summary>Evidence images older than this (by receive time) are deleted. Default 90 days.</summary>
+    /// <summary>Evidence pictures (snapshots, crops, after-pictures) older than this (by receive time) are deleted. Default 90 days.</summary>
     public TimeSpan EvidenceMaxAge { get; init; } = TimeSpan.FromDays(90);
 
     /// <summary>At most this many bytes of evidence are kept; beyond it the oldest go first. Default 20 GiB.</summary>
     public long EvidenceMaxBytes { get; init; } = 20L << 30;
+
+    /// <summary>Video clips (stored apart from pictures, with their own budget) older than this are deleted. Default 30 days.</summary>
+    public TimeSpan ClipMaxAge { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>At most this many bytes of video clips are kept; beyond it the oldest go first. Default 50 GiB.</summary>
+    public long ClipMaxBytes { get; init; } = 50L << 30;
 
     /// <summary>Dead letters older than this are deleted. Default 30 days.</summary>
     public TimeSpan DeadLetterMaxAge { get; init; } = TimeSpan.FromDays(30);

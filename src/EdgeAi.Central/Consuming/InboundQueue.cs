@@ -24,7 +24,12 @@ internal sealed class InboundQueue
     private long _unacknowledged;
     private volatile bool _completed;
 
-    public InboundQueue(CentralOptions options, CentralMetrics metrics, TimeProvider time)
+    public InboundQueue(CentralOptions options, CentralMetrics metrics, TimeProvider time) : this(options, metrics, time, reportDepth: true)
+    {
+    }
+
+    /// <param name="reportDepth">False for the evidence lane's queue: the depth gauge is the event queue's.</param>
+    internal InboundQueue(CentralOptions options, CentralMetrics metrics, TimeProvider time, bool reportDepth)
     {
         _maxBytes = options.Consumer.QueueMaxBytes;
         _channel = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(options.Consumer.QueueCapacity)
@@ -35,7 +40,7 @@ internal sealed class InboundQueue
         });
         _metrics = metrics;
         _time = time;
-        metrics.QueueDepth = () => _channel.Reader.Count;
+        if (reportDepth) metrics.QueueDepth = () => _channel.Reader.Count;
     }
 
     public ChannelReader<InboundMessage> Reader => _channel.Reader;

@@ -1,18 +1,18 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using EdgeAi.Central.Cases;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.Diagnostics;
 using EdgeAi.Central.Incidents;
 using EdgeAi.Central.Storage;
-using EdgeAi.Models;
 using EdgeAi.Models.Devices;
 using EdgeAi.Models.Events;
+using EdgeAi.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Polly;
 using Polly.Retry;
+using Polly;
 
 namespace EdgeAi.Central.Consuming;
 
@@ -29,6 +29,8 @@ internal sealed partial class MessageProcessor(
     InboundQueue queue,
     IncidentService incidents,
     CaseWorkflow workflow,
+    Evidence.EvidenceService evidence,
+    Evidence.EvidenceArrivals arrivals,
     CentralStore store,
     CentralOptions options,
     CentralMetrics metrics,
@@ -171,6 +173,10 @@ internal sealed partial class MessageProcessor(
         if (events.Count > 0)
         {
             var result = await incidents.IngestAsync(events, ct).ConfigureAwait(false);
+            // attached, blurred clips come on later events of the episode, usually after the case was filed: the platform gets them too
+            var clips = events.SelectMany(e => e.Event.Evidence)
+                .Where(x => x.Kind == EvidenceKinds.Clip && x.Delivery == EvidenceDelivery.Attached && x.Blurred != false).Select(x => x.Id).Distinct().ToList();
+            if (clips.Count > 0) await workflow.ShareClipsAsync(clips, ct).ConfigureAwait(false);
             foreach (var (evt, reason) in result.Rejected)
             {
                 DeadLetter(new InboundMessage(new Messaging.MqttMessage(Topics.Events(evt.Event.DeviceId), Encoding.UTF8.GetBytes(evt.Json), 1, false, null, null), evt.ReceivedAt, evt.Key),
@@ -231,29 +237,47 @@ internal sealed partial class MessageProcessor(
     {
         var m = item.Message;
         string? reason = null;
+        var contentType = m.ContentType ?? Sniff(m.Payload);
+        var isClip = contentType == "video/mp4";
+        var max = isClip ? _settings.MaxClipBytes : _settings.MaxEvidenceBytes;
         if (!IsSafeId(evidenceId)) reason = $"evidence id '{Clip(evidenceId)}' is not 1-64 of [A-Za-z0-9._-]";
         else if (m.Payload.Length == 0) reason = "evidence is empty";
-        else if (m.Payload.Length > _settings.MaxEvidenceBytes) reason = $"evidence too large: {m.Payload.Length} bytes (max {_settings.MaxEvidenceBytes})";
-        var contentType = m.ContentType ?? Sniff(m.Payload);
-        if (reason is null && contentType is not ("image/jpeg" or "image/png")) reason = $"evidence content type '{Clip(contentType ?? "(none)")}' is not image/jpeg or image/png";
+        else if (m.Payload.Length > max) reason = $"{(isClip ? "clip" : "evidence")} too large: {m.Payload.Length} bytes (max {max})";
+        if (reason is null && contentType is not ("image/jpeg" or "image/png" or "video/mp4")) reason = $"evidence content type '{Clip(contentType ?? "(none)")}' is not image/jpeg, image/png or video/mp4";
         if (reason is null && Sniff(m.Payload) != contentType) reason = $"evidence bytes are not {contentType}";
         if (reason is not null)
         {
             DeadLetter(item, deviceId, "evidence", reason);
             return;
         }
+        // correlation data: the event's id (attached evidence) or the command's (an after-picture, a fetched blob)
         string? eventId = m.CorrelationData is { } cd && UuidV7.TryFromBytes(cd, out var id) ? id.ToString() : null;
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(m.Payload));
+        if (eventId is not null && await store.GetEvidenceRequestAsync(eventId, ct).ConfigureAwait(false) is { } request)
+        {
+            // a fetched blob must be what the event referenced, from the gateway asked
+            var meta = await store.GetEvidenceMetaAsync(evidenceId, ct).ConfigureAwait(false);
+            if (request.EvidenceId != evidenceId || request.DeviceId != deviceId) reason = $"blob for fetch command {eventId} is '{Clip(evidenceId)}' from {Clip(deviceId)}, not the '{request.EvidenceId}' asked of {request.DeviceId}";
+            else if (meta is not null && meta.Sha256 != sha256) reason = $"fetched blob's SHA-256 {sha256} is not the referenced {meta.Sha256}";
+            if (reason is not null)
+            {
+                DeadLetter(item, deviceId, "evidence", reason);
+                return;
+            }
+        }
         var stored = await store.AddEvidenceAsync(new EvidenceRow
         {
             EvidenceId = evidenceId, DeviceId = deviceId, EventId = eventId, ContentType = contentType!, Bytes = m.Payload.Length,
-            Sha256 = Convert.ToHexStringLower(SHA256.HashData(m.Payload)), Data = m.Payload, ReceivedAt = UnixMs.From(item.ReceivedAt),
+            Sha256 = sha256, Data = m.Payload, ReceivedAt = UnixMs.From(item.ReceivedAt),
         }, ct).ConfigureAwait(false);
         if (stored) metrics.EvidenceSaved();
+        arrivals.Signal();
     }
 
     private static string? Sniff(byte[] b) =>
         b.Length >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF ? "image/jpeg"
         : b.Length >= 8 && b[0] == 0x89 && b[1] == (byte)'P' && b[2] == (byte)'N' && b[3] == (byte)'G' ? "image/png"
+        : b.Length >= 12 && b[4] == (byte)'f' && b[5] == (byte)'t' && b[6] == (byte)'y' && b[7] == (byte)'p' ? "video/mp4"   // ISO BMFF: size, then the ftyp box
         : null;
 
     private async Task StatusAsync(InboundMessage item, string deviceId, CancellationToken ct)
@@ -289,6 +313,7 @@ internal sealed partial class MessageProcessor(
             DeadLetter(item, deviceId, "reply", reason ?? "empty reply");
             return;
         }
+        if (await evidence.ApplyReplyAsync(deviceId, reply, ct).ConfigureAwait(false)) return;   // an answer to fetch_evidence
         var outcome = await workflow.ApplyVerificationAsync(deviceId, reply, ct).ConfigureAwait(false);
         if (outcome is { } problem) DeadLetter(item, deviceId, "reply", problem);
     }

@@ -15,21 +15,23 @@ namespace EdgeAi.Central.Consuming;
 /// message's PUBACK once it is stored. On stop, the connections are closed first, then the queue completed so the
 /// processor drains it (what it stores then is not acknowledged, and comes again, as a duplicate, after the restart).
 /// </summary>
-internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue, CentralOptions options, ILogger<MqttConsumer> logger) : BackgroundService
+internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue, EvidenceLane evidence, CentralOptions options, ILogger<MqttConsumer> logger) : BackgroundService
 {
     /// <summary>Taken by every consumer connection: the broker deals each message to one member of the share group.</summary>
     public IReadOnlyList<string> SharedFilters { get; } =
     [
         $"$share/{options.Mqtt.ShareGroup}/{Topics.Root}/+/events",
-        $"$share/{options.Mqtt.ShareGroup}/{Topics.Root}/+/evidence/+",
         $"$share/{options.Mqtt.ShareGroup}/{Topics.Root}/+/health",
         $"$share/{options.Mqtt.ShareGroup}/{Topics.Root}/+/replies",
     ];
 
+    /// <summary>Taken by the evidence connection alone (shared too, so instances split the blobs).</summary>
+    public string EvidenceFilter { get; } = $"$share/{options.Mqtt.ShareGroup}/{Topics.Root}/+/evidence/+";
+
     /// <summary>Taken by the first connection only (retained status messages are not delivered to shared subscriptions).</summary>
     public string StatusFilter { get; } = $"{Topics.Root}/+/status";
 
-    public IReadOnlyList<string> Filters => [.. SharedFilters, StatusFilter];
+    public IReadOnlyList<string> Filters => [.. SharedFilters, EvidenceFilter, StatusFilter];
 
     /// <summary>True once every subscription was granted.</summary>
     public bool Subscribed { get; private set; }
@@ -42,10 +44,13 @@ internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue,
             client.MessageReceived += OnMessage;
             client.Start();
         }
+        mqtt.Evidence.MessageReceived += OnEvidence;
+        mqtt.Evidence.Start();
         try
         {
             foreach (var client in mqtt.Consumers)
                 foreach (var f in SharedFilters) await client.SubscribeAsync(f, qos: 1, stoppingToken).ConfigureAwait(false);
+            await mqtt.Evidence.SubscribeAsync(EvidenceFilter, qos: 1, stoppingToken).ConfigureAwait(false);
             await mqtt.Client.SubscribeAsync(StatusFilter, qos: 1, stoppingToken).ConfigureAwait(false);
             Subscribed = true;
             LogSubscribed(string.Join(", ", Filters));
@@ -65,11 +70,17 @@ internal sealed partial class MqttConsumer(CentralMqtt mqtt, InboundQueue queue,
         if (!queue.Post(message)) LogLostAtShutdown(message.Topic);
     }
 
+    private void OnEvidence(MqttMessage message)
+    {
+        if (!evidence.Queue.Post(message)) LogLostAtShutdown(message.Topic);
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         await mqtt.DisposeAsync().ConfigureAwait(false);
         queue.Complete();
+        evidence.Queue.Complete();
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Subscribed to {Filters}")]

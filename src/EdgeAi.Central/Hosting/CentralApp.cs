@@ -58,6 +58,7 @@ internal static class CentralApp
         app.MapPrometheusMetrics(metrics.Registry).AllowAnonymous();
         app.MapPlatformCallback();
         app.MapCentralApi();
+        app.MapEvidenceApi();
         app.MapCaseLoopApi();
         app.MapCockpitApi();
         app.MapDashboard();

@@ -44,6 +44,9 @@ internal static class CentralServiceCollectionExtensions
     {
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<MediaLinks>();
+        services.AddSingleton<Evidence.AccessPolicy>();
+        services.AddSingleton<Evidence.EvidenceArrivals>();
+        services.AddSingleton<Evidence.EvidenceService>();
         services.AddSingleton<FilingBuilder>();
         services.AddSingleton<CaseWorkflow>();
         services.AddSingleton<CaseReview>();
@@ -64,8 +67,12 @@ internal static class CentralServiceCollectionExtensions
     public static IServiceCollection AddCentralConsumer(this IServiceCollection services)
     {
         services.AddSingleton<InboundQueue>();
+        services.AddSingleton<EvidenceLane>();
         services.AddSingleton<CentralMqtt>();
         services.AddHostedService<MessageProcessor>();
+        // the evidence lane's own processor: the same code, reading the evidence queue (AddSingleton, as AddHostedService
+        // would drop a second registration of the same type)
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => ActivatorUtilities.CreateInstance<MessageProcessor>(sp, sp.GetRequiredService<EvidenceLane>().Queue));
         services.AddSingleton<MqttConsumer>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttConsumer>());
         return services;

@@ -13,6 +13,7 @@ internal sealed class IngestRows
     private readonly Dictionary<string, EpisodeRow> _episodes = new(StringComparer.Ordinal);
     private readonly List<EventRow> _events = [];
     private readonly List<EventEvidenceRow> _evidence = [];
+    private readonly List<EvidenceMetaRow> _evidenceMeta = [];
     private readonly Dictionary<(string, string), CameraRow> _cameras = [];
     private readonly Dictionary<string, (long Seq, long At)> _sequences = new(StringComparer.Ordinal);
 
@@ -42,14 +43,27 @@ internal sealed class IngestRows
             ReceivedAt = UnixMs.From(received.ReceivedAt), Payload = received.Json,
         });
         _evidence.AddRange(e.Evidence.Select(x => new EventEvidenceRow { EventId = e.EventId.ToString(), EvidenceId = x.Id, Sha256 = x.Sha256, Bytes = x.Bytes, ContentType = x.ContentType, Kind = x.Kind }));
+        // every event of an episode may bring evidence (a clip comes on a later updated or the ended event): all link to the incident
+        _evidenceMeta.AddRange(e.Evidence.Select(x => Meta(x, e, incidentId, UnixMs.From(received.ReceivedAt))));
         _cameras[(e.DeviceId, e.Camera.Id)] = new CameraRow { DeviceId = e.DeviceId, CameraId = e.Camera.Id, Name = e.Camera.Name, Lat = e.Camera.Lat, Lon = e.Camera.Lon, LastEventAt = t };
         _sequences[e.DeviceId] = _sequences.TryGetValue(e.DeviceId, out var sq) ? (Math.Max(sq.Seq, e.Sequence), Math.Max(sq.At, t)) : (e.Sequence, t);
     }
+
+    /// <summary>An event's evidence reference as stored in evidence_meta.</summary>
+    internal static EvidenceMetaRow Meta(EvidenceRef x, EdgeEvent e, Guid incidentId, long at) => new()
+    {
+        EvidenceId = x.Id, DeviceId = e.DeviceId, CameraId = e.Camera.Id, IncidentId = incidentId.ToString(), EventId = e.EventId.ToString(),
+        Kind = x.Kind, ContentType = x.ContentType, Bytes = x.Bytes, Sha256 = x.Sha256, Width = x.Width, Height = x.Height,
+        StartTime = x.StartTime is { } st ? UnixMs.From(st) : null, EndTime = x.EndTime is { } et ? UnixMs.From(et) : null,
+        Blurred = x.Blurred switch { true => 1, false => 0, null => null }, Delivery = x.Delivery == EvidenceDelivery.OnDevice ? "on_device" : "attached",
+        CreatedAt = at,
+    };
 
     public async Task WriteAsync(IncidentBatch batch)
     {
         await batch.UpsertEpisodesAsync(_episodes.Values).ConfigureAwait(false);
         await batch.InsertEventsAsync(_events, _evidence).ConfigureAwait(false);
+        await batch.InsertEvidenceMetaAsync(_evidenceMeta).ConfigureAwait(false);
         await batch.UpsertCameraInfosAsync(_cameras.Values).ConfigureAwait(false);
         foreach (var (device, (seq, at)) in _sequences) await batch.UpsertDeviceSequenceAsync(device, seq, at).ConfigureAwait(false);
     }

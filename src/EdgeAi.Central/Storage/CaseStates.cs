@@ -4,7 +4,8 @@ namespace EdgeAi.Central.Storage;
 /// Case states as stored and shown: detected → filed → accepted → dispatched → resolved → verified → closed,
 /// or rejected / false_positive; reopened when the camera still sees the problem after resolution; dead when
 /// filing was given up. Before filing a case may be held for review (held → detected, or dismissed) or only
-/// recorded (recorded → detected when an operator confirms it, or dismissed).
+/// recorded (recorded → detected when an operator confirms it, or dismissed). A closure the camera cannot check
+/// (resolved → unverifiable) waits for an operator's decision: verified or reopened.
 /// </summary>
 internal static class CaseStates
 {
@@ -18,12 +19,15 @@ internal static class CaseStates
     public const string Rejected = "rejected";
     public const string FalsePositive = "false_positive";
     public const string Reopened = "reopened";
+
+    /// <summary>Resolved by the platform, but the camera could not check it (frozen, black, occluded, moved): an operator decides.</summary>
+    public const string Unverifiable = "unverifiable";
     public const string Dead = "dead";
     public const string Held = "held";
     public const string Recorded = "recorded";
     public const string Dismissed = "dismissed";
 
-    public static IReadOnlyList<string> All { get; } = [Held, Recorded, Dismissed, Detected, Filed, Accepted, Dispatched, Resolved, Verified, Closed, Rejected, FalsePositive, Reopened, Dead];
+    public static IReadOnlyList<string> All { get; } = [Held, Recorded, Dismissed, Detected, Filed, Accepted, Dispatched, Resolved, Verified, Closed, Rejected, FalsePositive, Reopened, Unverifiable, Dead];
 
     /// <summary>States that end a case (no deadline applies any more).</summary>
     public static IReadOnlyList<string> Final { get; } = [Verified, Closed, Rejected, FalsePositive, Dismissed, Dead];

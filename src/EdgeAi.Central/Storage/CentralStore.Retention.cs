@@ -8,22 +8,25 @@ internal sealed partial class CentralStore
 
     /// <summary>
     /// Deletes evidence received before <paramref name="olderThan"/>, then the oldest until at most <paramref name="maxBytes"/>
-    /// remain. Returns the number of images deleted. Works in chunks so no transaction holds the write lock for long.
+    /// remain: pictures, or with <paramref name="clips"/> video clips (each class has its own budget). Returns the number of
+    /// blobs deleted. Works in chunks so no transaction holds the write lock for long. The references stay: a pruned
+    /// on-device clip can be fetched again while the gateway still has it.
     /// </summary>
-    public async Task<long> PruneEvidenceAsync(DateTimeOffset olderThan, long maxBytes, CancellationToken ct)
+    public async Task<long> PruneEvidenceAsync(DateTimeOffset olderThan, long maxBytes, CancellationToken ct, bool clips = false)
     {
         long deleted = 0;
+        var which = clips ? ClipFilter : $"NOT ({ClipFilter})";
         await using (var c = await Dialect.OpenAsync(ct).ConfigureAwait(false))
         {
             var old = (await c.QueryAsync<string>(new CommandDefinition(
-                "SELECT evidence_id FROM evidence WHERE received_at < @cutoff", new { cutoff = UnixMs.From(olderThan) }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+                $"SELECT evidence_id FROM evidence WHERE received_at < @cutoff AND {which}", new { cutoff = UnixMs.From(olderThan) }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
             deleted += await DeleteByIdAsync("evidence", "evidence_id", old, ct).ConfigureAwait(false);
 
-            var total = await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT SUM(bytes) FROM evidence", cancellationToken: ct)).ConfigureAwait(false) ?? 0;
+            var total = await c.ExecuteScalarAsync<long?>(new CommandDefinition($"SELECT SUM(bytes) FROM evidence WHERE {which}", cancellationToken: ct)).ConfigureAwait(false) ?? 0;
             if (total <= maxBytes) return deleted;
             var victims = new List<string>();
             foreach (var (id, bytes) in await c.QueryAsync<(string, long)>(new CommandDefinition(
-                         "SELECT evidence_id, bytes FROM evidence ORDER BY received_at, evidence_id", cancellationToken: ct)).ConfigureAwait(false))
+                         $"SELECT evidence_id, bytes FROM evidence WHERE {which} ORDER BY received_at, evidence_id", cancellationToken: ct)).ConfigureAwait(false))
             {
                 if (total <= maxBytes) break;
                 victims.Add(id);

@@ -124,6 +124,10 @@ internal sealed class IncidentBatch(WriteScope scope, ISqlDialect dialect, Cance
         }
     }
 
+    /// <summary>Records evidence references (the first of an id wins).</summary>
+    public Task InsertEvidenceMetaAsync(IReadOnlyCollection<EvidenceMetaRow> rows) =>
+        rows.Count == 0 ? Task.CompletedTask : scope.Connection.ExecuteAsync(Cmd(CentralStore.InsertEvidenceMeta, rows));
+
     public Task UpsertCameraInfosAsync(IReadOnlyCollection<CameraRow> rows) => rows.Count == 0 ? Task.CompletedTask : scope.Connection.ExecuteAsync(Cmd(
         """
         INSERT INTO cameras (device_id, camera_id, name, lat, lon, last_event_at) VALUES (@DeviceId, @CameraId, @Name, @Lat, @Lon, @LastEventAt)

@@ -43,11 +43,12 @@ internal sealed partial class RetentionService(
         }
     }
 
-    /// <summary>Applies the limits now; returns (evidence images, dead letters) deleted.</summary>
+    /// <summary>Applies the limits now; returns (evidence blobs — pictures and clips —, dead letters) deleted.</summary>
     internal async Task<(long Evidence, long DeadLetters)> EnforceOnceAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var evidence = await store.PruneEvidenceAsync(now - _settings.EvidenceMaxAge, _settings.EvidenceMaxBytes, ct).ConfigureAwait(false);
+        var evidence = await store.PruneEvidenceAsync(now - _settings.EvidenceMaxAge, _settings.EvidenceMaxBytes, ct).ConfigureAwait(false)
+            + await store.PruneEvidenceAsync(now - _settings.ClipMaxAge, _settings.ClipMaxBytes, ct, clips: true).ConfigureAwait(false);
         var letters = await store.PruneDeadLettersAsync(now - _settings.DeadLetterMaxAge, _settings.DeadLetterMaxRows, ct).ConfigureAwait(false);
         if (evidence + letters > 0)
         {
@@ -57,7 +58,7 @@ internal sealed partial class RetentionService(
         return (evidence, letters);
     }
 
-    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Retention: deleted {Evidence} evidence images and {DeadLetters} dead letters past their limits")]
+    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Retention: deleted {Evidence} evidence blobs (pictures and clips) and {DeadLetters} dead letters past their limits")]
     private partial void LogPruned(long evidence, long deadLetters);
 
     [LoggerMessage(EventId = 311, Level = LogLevel.Warning, Message = "Enforcing retention limits failed; will retry")]

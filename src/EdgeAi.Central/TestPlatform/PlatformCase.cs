@@ -20,6 +20,6 @@ internal sealed class PlatformCase
 
     public DateTimeOffset StatusAt { get; set; }
 
-    /// <summary>Notifications from Central (status, note), in arrival order.</summary>
-    public List<(string Status, string? Note)> Notifications { get; } = [];
+    /// <summary>Notifications from Central (status, note, the whole JSON body), in arrival order.</summary>
+    public List<(string Status, string? Note, string Body)> Notifications { get; } = [];
 }

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using EdgeAi.Central.Platforms;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -173,7 +173,7 @@ internal sealed partial class TestPlatformServer : IAsyncDisposable
                 if (!_byId.TryGetValue(id, out c)) return Results.NotFound();
                 var key = request.Headers[HmacSignature.IdempotencyHeader].FirstOrDefault() ?? Guid.NewGuid().ToString();
                 if (!_notificationKeys.Add(key)) return Results.Ok(new { duplicate = true });
-                c.Notifications.Add((status, note));
+                c.Notifications.Add((status, note, Encoding.UTF8.GetString(body)));
                 if (_options.FollowVerification && status == "verified") next = "closed";
                 if (_options.FollowVerification && status == "reopened") next = "dispatched";
                 if (next is not null)

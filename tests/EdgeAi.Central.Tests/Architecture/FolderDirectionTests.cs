@@ -5,7 +5,7 @@ namespace EdgeAi.Central.Tests.Architecture;
 
 /// <summary>
 /// Central's folders depend in one direction: Hosting and Api on everything; then the features in the order a message
-/// travels, Consuming → Incidents → Cases → Platforms; then the shared parts below them (Broker, Devices, then Storage,
+/// travels, Consuming → Incidents (and Evidence, the blobs beside the events) → Cases → Platforms; then the shared parts below them (Broker, Devices, then Storage,
 /// Diagnostics, Configuration, Grids). A later stage that must call back declares an interface (Cases'
 /// <c>IIncidentReopener</c>) instead of naming the earlier one. Checked on the compiled assembly with NetArchTest.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class FolderDirectionTests
     [
         ["Hosting", "Api", "TestPlatform"],
         ["Consuming"],
-        ["Incidents"],
+        ["Incidents", "Evidence"],
         ["Cases"],
         ["Platforms"],
         ["Broker", "Devices"],

@@ -41,6 +41,56 @@ public sealed class CentralConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_AccessUsers_TokensFromEnvironmentPermissionsAndCameras()
+    {
+        var path = Write("""
+            { "database": { "connection_string": "Data Source=x.db" }, "platform": { "url": "http://platform.local/" },
+              "consumer": { "max_clip_bytes": 8388608, "evidence_receive_maximum": 4 },
+              "retention": { "clip_max_bytes": 1000000000, "clip_max_age_s": 86400 },
+              "access": { "fetch_timeout_s": 12, "api_token_permissions": [],
+                          "users": [ { "name": "alice", "token_env": "TOKEN_ALICE", "permissions": ["evidence_unblurred"], "cameras": ["edge-01/cam-1"] },
+                                     { "name": "bob", "token_env": "TOKEN_BOB" } ] } }
+            """);
+        var env = new Dictionary<string, string>(Secrets) { ["TOKEN_ALICE"] = "alice-token-0123456789", ["TOKEN_BOB"] = "bob-token-0123456789" };
+        var o = CentralConfigLoader.Load(path, n => env.GetValueOrDefault(n));
+        Assert.Equal(TimeSpan.FromSeconds(12), o.Access.FetchTimeout);
+        Assert.Equal(["alice", "bob"], o.Access.Users.Select(u => u.Name));
+        Assert.Equal("alice-token-0123456789", o.Access.Users[0].Token);
+        Assert.Equal(["edge-01/cam-1"], o.Access.Users[0].Cameras);
+        Assert.Equal((8 << 20, 4), (o.Consumer.MaxClipBytes, o.Consumer.EvidenceReceiveMaximum));
+        Assert.Equal((1_000_000_000L, TimeSpan.FromDays(1)), (o.Retention.ClipMaxBytes, o.Retention.ClipMaxAge));
+        var policy = new EdgeAi.Central.Evidence.AccessPolicy(o);
+        Assert.Equal("alice", policy.Authenticate("alice-token-0123456789"));
+        Assert.Equal("api", policy.Authenticate("0123456789abcdef0123"));
+        Assert.Null(policy.Authenticate("alice-token-012345678"));
+        Assert.True(policy.CanSeeUnblurred("alice", "edge-01", "cam-1").Allowed);
+        Assert.Contains("only, not edge-01/cam-2", policy.CanSeeUnblurred("alice", "edge-01", "cam-2").Reason);
+        Assert.Contains("lacks the evidence_unblurred permission", policy.CanSeeUnblurred("bob", "edge-01", "cam-1").Reason);
+        Assert.False(policy.CanSeeUnblurred("api", "edge-01", "cam-1").Allowed);   // privacy by default
+    }
+
+    [Fact]
+    public void Load_BadAccess_EveryErrorNamed()
+    {
+        var path = Write("""
+            { "database": { "connection_string": "Data Source=x.db" }, "platform": { "url": "http://platform.local/" },
+              "access": { "users": [ { "name": "api", "token_env": "T1", "permissions": ["see_everything"] },
+                                     { "name": "carol", "token_env": "T_MISSING", "cameras": ["cam-1"] },
+                                     { "name": "dave", "token_env": "T_SHORT" },
+                                     { "name": "erin", "token_env": "T_API" } ] } }
+            """);
+        var env = new Dictionary<string, string>(Secrets) { ["T1"] = "token-one-0123456789", ["T_SHORT"] = "short", ["T_API"] = Secrets[SecretNames.ApiToken] };
+        var ex = Assert.Throws<ConfigException>(() => CentralConfigLoader.Load(path, n => env.GetValueOrDefault(n)));
+        var all = string.Join("\n", ex.Errors);
+        Assert.Contains("access.users[0].name: 'api' is taken", all);
+        Assert.Contains("access.users[0].permissions: unknown permission 'see_everything'; known: evidence_unblurred", all);
+        Assert.Contains("access.users[1].token_env: the environment variable T_MISSING (or T_MISSING_FILE) is not set", all);
+        Assert.Contains("access.users[1].cameras: 'cam-1' must be written device_id/camera_id", all);
+        Assert.Contains("access.users[2].token_env: T_SHORT must be at least 16 characters", all);
+        Assert.Contains("access.users[3].token_env: T_API holds a token another user (or the API token) has", all);
+    }
+
+    [Fact]
     public void Load_BrokenFile_EveryErrorNamesFileKeyAndReason()
     {
         var path = Write("""

@@ -50,4 +50,26 @@ public sealed class DashboardSessionKeyTests
         Assert.False(key.IsToken("tok-0123456789abcdeF"));
         Assert.False(key.IsToken(null));
     }
+
+    [Fact]
+    public void Verify_UserSession_CarriesTheUserAndEndsWhenTheirTokenChanges()
+    {
+        CentralOptions Options(string aliceToken) => new()
+        {
+            Mqtt = new MqttSettings(), Database = new DatabaseSettings { ConnectionString = "Data Source=:memory:" }, Platform = new PlatformSettings { Url = new Uri("http://127.0.0.1:9/") },
+            Api = new ApiSettings { Token = "tok-0123456789abcdef" },
+            Access = new AccessSettings { Users = [new ApiUser("alice", aliceToken, [AccessSettings.Permissions.EvidenceUnblurred], [])] },
+        };
+        var key = new DashboardSessionKey(Options("alice-0123456789abcdef"));
+        Assert.Equal("alice", key.Principal("alice-0123456789abcdef"));
+        Assert.Equal("dashboard", key.Principal("tok-0123456789abcdef"));
+        Assert.Null(key.Principal("nobody-0123456789abcdef"));
+
+        var session = key.Issue(Now, "alice");
+        Assert.True(key.Verify(session, Now.AddHours(1), out var principal));
+        Assert.Equal("alice", principal);
+        Assert.False(key.Verify(session.Replace("~alice.", "~mallory.", StringComparison.Ordinal), Now, out _));   // another name: signature fails
+        Assert.False(key.Verify(session[..session.IndexOf('~')] + session[session.LastIndexOf('.')..], Now, out _));   // name stripped: API token's session refused
+        Assert.False(new DashboardSessionKey(Options("alice-rotated-0123456789")).Verify(session, Now, out _));
+    }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using EdgeAi.Central.Incidents;
-using EdgeAi.Models;
 using EdgeAi.Models.Events;
+using EdgeAi.Models;
 
 namespace EdgeAi.Central.Tests.Infrastructure;
 
@@ -35,6 +35,18 @@ internal static class TestEvents
     public static byte[] Json(EdgeEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, EdgeAiJsonContext.Default.EdgeEvent);
 
     public static (double Lat, double Lon) Offset(double north, double east) => Geo.Offset(Lat, Lon, north, east);
+
+    /// <summary>Bytes that sniff as MP4 (an ISO BMFF ftyp box first) plus random padding: a stand-in clip of <paramref name="size"/> bytes.</summary>
+    public static byte[] Mp4(int size = 1 << 20)
+    {
+        var b = new byte[size];
+        new Random(size).NextBytes(b);
+        ReadOnlySpan<byte> ftyp = [0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m'];
+        ftyp.CopyTo(b);
+        return b;
+    }
+
+    public static string Sha256(byte[] b) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(b));
 
     /// <summary>The smallest valid JPEG header bytes plus padding: enough for content sniffing.</summary>
     public static byte[] Jpeg(int size = 2048)

@@ -269,4 +269,67 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
         var left = await store.ListDeadLettersAsync(100, default);
         Assert.Equal(["bad 9", "bad 8", "bad 7", "bad 6"], left.Select(l => l.Reason));
     }
+
+    [Fact]
+    public async Task PruneEvidence_ClipsAndPicturesOwnBudgets_ReferencesKept()
+    {
+        var store = await StoreAsync();
+        var t0 = DateTimeOffset.UtcNow.AddHours(-10);
+        for (var i = 0; i < 4; i++)
+        {
+            var jpeg = TestEvents.Jpeg(1000);
+            var clip = TestEvents.Mp4(10_000);
+            await store.AddEvidenceAsync(new EvidenceRow { EvidenceId = $"pic-{i}", DeviceId = "edge-01", ContentType = "image/jpeg", Bytes = jpeg.Length, Sha256 = TestEvents.Sha256(jpeg), Data = jpeg, ReceivedAt = UnixMs.From(t0.AddHours(i)) }, default);
+            await store.AddEvidenceAsync(new EvidenceRow { EvidenceId = $"clip-{i}", DeviceId = "edge-01", ContentType = "video/mp4", Bytes = clip.Length, Sha256 = TestEvents.Sha256(clip), Data = clip, ReceivedAt = UnixMs.From(t0.AddHours(i)) }, default);
+        }
+        await store.AddEvidenceMetaAsync([new EvidenceMetaRow { EvidenceId = "clip-0", DeviceId = "edge-01", CameraId = "cam-1", Kind = "clip", ContentType = "video/mp4", Bytes = 10_000, Sha256 = "x", Blurred = 0, Delivery = "on_device", CreatedAt = 1 }], default);
+        Assert.Equal((4000L, 40_000L), await store.EvidenceBytesAsync(default));
+
+        // the clip budget (20 000 bytes) takes the two oldest clips and leaves every picture
+        Assert.Equal(2, await store.PruneEvidenceAsync(t0, 20_000, default, clips: true));
+        Assert.Equal((4000L, 20_000L), await store.EvidenceBytesAsync(default));
+        Assert.Null(await store.GetEvidenceAsync("clip-1", default));
+        Assert.NotNull(await store.GetEvidenceAsync("pic-0", default));
+        // the picture budget does not count the clips
+        Assert.Equal(1, await store.PruneEvidenceAsync(t0, 3000, default));
+        Assert.NotNull(await store.GetEvidenceAsync("clip-3", default));
+        // a pruned on-gateway clip is still known: it can be fetched again while the gateway has it
+        var meta = await store.GetEvidenceMetaAsync("clip-0", default);
+        Assert.Equal(0, meta!.Stored);
+        Assert.True(meta.OnDevice && meta.IsUnblurred);
+    }
+
+    [Fact]
+    public async Task EvidenceMeta_RequestsAndAudit_StoredAndQueried()
+    {
+        var store = await StoreAsync();
+        var incidents = Incidents(store);
+        var jpeg = TestEvents.Jpeg(5000);
+        var episode = UuidV7.New();
+        var started = TestEvents.Make("edge-01", "cam-1", TestEvents.Offset(0, 0), Scenarios.Litter, episode, EventType.Started, 1, DateTimeOffset.UtcNow,
+            evidence: [new EvidenceRef("snap-1", TestEvents.Sha256(jpeg), jpeg.Length, "image/jpeg") { Width = 3840, Height = 2160, Blurred = true }]);
+        var ended = TestEvents.Make("edge-01", "cam-1", TestEvents.Offset(0, 0), Scenarios.Litter, episode, EventType.Ended, 2, DateTimeOffset.UtcNow.AddSeconds(30),
+            evidence: [new EvidenceRef("clip-1", new string('c', 64), 5_000_000, "video/mp4", EvidenceKinds.Clip)
+                { StartTime = DateTimeOffset.UtcNow.AddSeconds(-10), EndTime = DateTimeOffset.UtcNow.AddSeconds(20), Blurred = false, Delivery = EvidenceDelivery.OnDevice }]);
+        await incidents.IngestAsync([Received(started)], default);
+        await incidents.IngestAsync([Received(ended), Received(ended)], default);   // a clip on the ended event, delivered twice
+        await store.AddEvidenceAsync(new EvidenceRow { EvidenceId = "snap-1", DeviceId = "edge-01", ContentType = "image/jpeg", Bytes = jpeg.Length, Sha256 = TestEvents.Sha256(jpeg), Data = jpeg, ReceivedAt = 1 }, default);
+
+        var incidentId = (await store.ListIncidentsAsync(null, null, 10, default)).Single().IncidentId;
+        var list = await store.ListIncidentEvidenceAsync(incidentId, default);
+        Assert.Equal(["snap-1", "clip-1"], list.Select(m => m.EvidenceId));
+        Assert.Equal((3840L, 1L, 1L, "attached"), (list[0].Width!.Value, list[0].Blurred!.Value, list[0].Stored, list[0].Delivery));
+        Assert.Equal((0L, 0L, "on_device"), (list[1].Blurred!.Value, list[1].Stored, list[1].Delivery));
+        Assert.NotNull(list[1].StartTime);
+
+        await store.AddEvidenceRequestAsync(new EvidenceRequestRow { CommandId = "c1", EvidenceId = "clip-1", DeviceId = "edge-01", CameraId = "cam-1", RequestedBy = "alice", RequestedAt = 5 }, default);
+        Assert.True(await store.CompleteEvidenceRequestAsync("c1", "error", "gone", DateTimeOffset.UtcNow, default));
+        Assert.False(await store.CompleteEvidenceRequestAsync("c1", "delivered", null, DateTimeOffset.UtcNow, default));   // ended once
+        Assert.Equal(("error", "gone"), ((await store.GetEvidenceRequestAsync("c1", default))!.State, (await store.GetEvidenceRequestAsync("c1", default))!.Detail));
+
+        await store.AddEvidenceAccessAsync(new EvidenceAccessRow { At = 1, Principal = "bob", Action = "fetch", EvidenceId = "clip-1", DeviceId = "edge-01", CameraId = "cam-1", Allowed = 0, Reason = "no" }, default);
+        await store.AddEvidenceAccessAsync(new EvidenceAccessRow { At = 2, Principal = "alice", Action = "view", EvidenceId = "clip-1", DeviceId = "edge-01", CameraId = "cam-1", Allowed = 1, Reason = "yes" }, default);
+        Assert.Equal(["alice", "bob"], (await store.ListEvidenceAccessAsync("clip-1", null, 10, default)).Select(a => a.Principal));
+        Assert.Equal("no", Assert.Single(await store.ListEvidenceAccessAsync(null, "bob", 10, default)).Reason);
+    }
 }

@@ -91,23 +91,136 @@ function renderIncidents(items) {
   if (items.length === 0) list.append(el('li', { class: 'muted' }, 'No incidents.'));
 }
 
+// ---- incident detail: pictures, clip, before/after ---------------------------------------------------------------
+
+/** Who is signed in (GET /api/v1/me): name and whether they may see unblurred evidence. */
+let me = { principal: null, evidence_unblurred: false };
+
+const KIND_ORDER = { snapshot: 0, crop: 1, clip: 2, after: 3 };
+
+/** An image that marks itself loaded (data-loaded) or failed (data-failed), for the operator and the browser test. */
+function picture(url, alt, testid, evidenceId) {
+  const img = el('img', { src: url, alt, dataset: { testid, evidenceId } });
+  img.addEventListener('load', () => { img.dataset.loaded = String(img.naturalWidth); });
+  img.addEventListener('error', () => { img.dataset.failed = '1'; });
+  return img;
+}
+
+/** A clip player: <video controls> on the evidence URL; Central answers Range requests, so the operator can seek. */
+function player(e) {
+  const v = el('video', { controls: true, preload: 'metadata', src: e.url, dataset: { testid: 'evidence-clip', evidenceId: e.evidence_id } });
+  v.addEventListener('loadedmetadata', () => { v.dataset.ready = '1'; v.dataset.duration = String(v.duration); v.dataset.width = String(v.videoWidth); });
+  v.addEventListener('error', () => { v.dataset.failed = String(v.error ? v.error.code : 1); });
+  return v;
+}
+
+function clipCaption(e) {
+  const span = e.start_time && e.end_time ? ` · ${fmt.time(e.start_time)} – ${fmt.time(e.end_time)}` : '';
+  const res = e.width ? ` · ${e.width}×${e.height}` : '';
+  return `clip${res}${span} · ${Math.round(e.bytes / 1024)} KiB${e.blurred === false ? ' · unblurred (access audited)' : ''}`;
+}
+
+/** May the signed-in user see this evidence? Blurred (or not said): yes; unblurred: with the permission, for that camera. */
+function mayView(e) {
+  if (e.blurred !== false) return true;
+  return me.evidence_unblurred && (!me.unblurred_cameras || me.unblurred_cameras.includes(`${e.device_id}/${e.camera_id}`));
+}
+
+/** A clip: the player when stored (and allowed), else what can be done: request it from the gateway, or why not. */
+function clipFigure(e) {
+  const fig = el('figure', { dataset: { testid: 'clip', evidenceId: e.evidence_id, delivery: e.delivery, stored: String(e.stored) } });
+  const caption = el('figcaption', { class: 'muted' }, clipCaption(e));
+  const allowed = mayView(e);
+  if (e.stored && allowed) {
+    fig.append(player(e), caption);
+  } else if (!allowed) {
+    fig.append(el('p', { class: 'muted', dataset: { testid: 'clip-denied' } },
+      e.stored ? 'Unblurred clip: you are not permitted to view it.' : 'Clip on the gateway (unblurred): you are not permitted to request it.'), caption);
+  } else if (e.fetch_url) {
+    const status = el('p', { class: 'muted', role: 'status', dataset: { testid: 'clip-status' } }, 'Clip on the gateway — request it to play it here.');
+    const button = el('button', { type: 'button', dataset: { testid: 'request-clip' } }, 'Request clip from the gateway');
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      status.textContent = 'Requesting the clip from the gateway…';
+      const started = performance.now();
+      try {
+        const r = await fetch(e.fetch_url, { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json', 'X-EdgeAi-Dashboard': '1' } });
+        const body = await r.json().catch(() => ({}));
+        if (!r.ok) throw new Error(body.error || `HTTP ${r.status}`);
+        fig.dataset.fetchMs = String(Math.round(performance.now() - started));
+        status.textContent = `Clip received from the gateway in ${(performance.now() - started).toFixed(0)} ms.`;
+        button.replaceWith(player({ ...e, stored: true }));
+      } catch (err) {
+        status.textContent = `Could not get the clip: ${err.message || err}`;
+        status.className = 'error';
+        status.dataset.testid = 'clip-error';
+        button.disabled = false;
+      }
+    });
+    fig.append(status, button, caption);
+  } else {
+    fig.append(el('p', { class: 'muted' }, 'Clip not received yet.'), caption);
+  }
+  return fig;
+}
+
+function evidenceFigure(e) {
+  if (e.kind === 'clip' || (e.content_type || '').startsWith('video/')) return clipFigure(e);
+  if (!mayView(e)) {
+    return el('figure', {}, el('p', { class: 'muted', dataset: { testid: 'evidence-denied' } }, 'Unblurred picture: you are not permitted to view it.'));
+  }
+  return el('figure', {},
+    picture(e.url, `${e.kind} ${e.evidence_id}`, 'evidence-image', e.evidence_id),
+    el('figcaption', { class: 'muted' }, `${e.kind}${e.width ? ` · ${e.width}×${e.height}` : ''} · ${Math.round(e.bytes / 1024)} KiB`));
+}
+
+/** Before (the incident's snapshot) and after (what each closure check saw), side by side. */
+function beforeAfter(p) {
+  if (!p || (!p.before && p.after.length === 0)) return null;
+  const side = (label, e, testid) => el('figure', { dataset: { testid } },
+    e && e.stored ? picture(e.url, `${label}: ${e.evidence_id}`, `${testid}-image`, e.evidence_id) : el('div', { class: 'noimg' }, 'no picture'),
+    el('figcaption', { class: 'muted' }, `${label}${e && e.width ? ` · ${e.width}×${e.height}` : ''}${e && e.command_id ? ` · check ${e.command_id.slice(0, 8)}` : ''}`));
+  return el('section', { class: 'before-after', dataset: { testid: 'before-after' } },
+    el('h3', {}, 'Before and after'),
+    el('div', { class: 'evidence' }, side('before', p.before, 'before'), ...p.after.map((a) => side('after', a, 'after'))));
+}
+
+/** Operator's decision on a closure the camera could not check. */
+function closureActions(c, reload) {
+  if (!c || c.state !== 'unverifiable') return null;
+  const note = el('input', { type: 'text', placeholder: 'note (optional)', dataset: { testid: 'closure-note' } });
+  const out = el('span', { class: 'muted' });
+  const decide = (decision) => async () => {
+    const r = await fetch(`/api/v1/cases/${encodeURIComponent(c.case_id)}/closure`, {
+      method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', 'X-EdgeAi-Dashboard': '1' },
+      body: JSON.stringify({ decision, note: note.value || undefined }),
+    });
+    if (r.ok) reload(); else out.textContent = `HTTP ${r.status}: ${((await r.json().catch(() => ({}))).error) || ''}`;
+  };
+  return el('div', { class: 'review-actions', dataset: { testid: 'closure-actions' } },
+    el('strong', {}, 'Camera could not verify the closure:'), note,
+    el('button', { type: 'button', onclick: decide('verified'), dataset: { testid: 'closure-verified' } }, 'Gone (verified)'),
+    el('button', { type: 'button', onclick: decide('reopened'), dataset: { testid: 'closure-reopened' } }, 'Still there (reopen)'), out);
+}
+
 async function openIncident(id) {
   const body = $('incident-body');
   body.replaceChildren(el('p', { class: 'muted' }, 'Loading…'));
-  $('incident-detail').showModal();
+  if (!$('incident-detail').open) $('incident-detail').showModal();
   try {
     const d = await api(`/api/v1/incidents/${encodeURIComponent(id)}`);
     const i = d.incident;
-    body.replaceChildren(
+    const evidence = [...d.evidence].sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9));
+    body.replaceChildren(...[   // (replaceChildren would write a null as the text "null")
       el('h2', {}, `${i.scenario.replace('_', ' ')} · ${i.state}`),
       el('p', { class: 'muted' }, `incident ${i.incident_id} · zone ${i.zone_id} · ${i.lat.toFixed(5)}, ${i.lon.toFixed(5)} · ${fmt.time(i.first_seen)} – ${fmt.time(i.last_seen)}`),
       el('p', {}, 'Cameras: ', d.cameras.map((c) => `${c.device_id}/${c.camera_id} (${c.event_count} events)`).join(', ') || '–'),
-      el('p', {}, d.case ? `Case ${d.case.case_id}: ${d.case.state}${d.case.platform_case_id ? ` (platform ${d.case.platform_case_id})` : ''}` : 'No case filed.'),
-      el('div', { class: 'evidence' }, d.evidence.length
-        ? [...d.evidence].sort((a, b) => (a.kind === 'snapshot' ? 0 : 1) - (b.kind === 'snapshot' ? 0 : 1)).map((e) => el('figure', {},
-          el('img', { src: e.url, alt: `${e.kind} ${e.evidence_id}`, dataset: { testid: 'evidence-image', evidenceId: e.evidence_id } }),
-          el('figcaption', { class: 'muted' }, `${e.kind} · ${Math.round(e.bytes / 1024)} KiB`)))
-        : el('p', { class: 'muted' }, 'No evidence images.')));
+      el('p', { dataset: { testid: 'incident-case', state: d.case ? d.case.state : '' } },
+        d.case ? `Case ${d.case.case_id}: ${d.case.state}${d.case.platform_case_id ? ` (platform ${d.case.platform_case_id})` : ''}` : 'No case filed.'),
+      closureActions(d.case, () => openIncident(id)),
+      beforeAfter(d.pictures),
+      el('div', { class: 'evidence' }, evidence.length ? evidence.map(evidenceFigure) : el('p', { class: 'muted' }, 'No evidence images.')),
+    ].filter(Boolean));
   } catch (err) {
     body.replaceChildren(el('p', { class: 'error' }, String(err.message || err)));
   }
@@ -118,11 +231,12 @@ async function openIncident(id) {
 function renderCases(items) {
   const list = $('cases');
   list.replaceChildren(...items.map(({ case: c, timeline }) => el('li', {
-    class: c.escalated_at ? 'escalated' : null,
+    class: c.escalated_at ? 'escalated' : c.state === 'unverifiable' ? 'attention' : null,
     dataset: { testid: 'case', caseId: c.case_id, state: c.state, escalated: c.escalated_at ? 'true' : 'false' },
   },
     el('div', {}, el('strong', {}, c.scenario.replace('_', ' ')), ' · ', el('span', { class: 'state' }, c.state),
       c.escalated_at ? el('span', { class: 'badge unhealthy', title: c.escalation || '' }, ' overdue · 督办') : null,
+      c.state === 'unverifiable' ? el('span', { class: 'badge degraded', title: 'the camera could not verify the closure: an operator decides (open the incident)' }, ' operator check') : null,
       c.grid_code ? ` · grid ${c.grid_code}` : '', c.department ? ` · ${c.department}` : '',
       c.platform_case_id ? ` · platform ${c.platform_case_id}` : '', c.last_error ? el('span', { class: 'error' }, ` · ${c.last_error}`) : null),
     el('div', { class: 'muted' }, `case ${c.case_id} · filed ${fmt.time(c.filed_at)}${c.deadline_at ? ` · due ${fmt.time(c.deadline_at)}` : ''}${c.evaluation ? ` · evaluation ${c.evaluation}` : ''}`),
@@ -167,6 +281,8 @@ async function start() {
   try {
     renderCameras(await api('/api/v1/dashboard/cameras'));
   } catch { return; }
+  try { me = await api('/api/v1/me'); } catch { /* older Central: no unblurred access */ }
+  document.body.dataset.principal = me.principal || '';
   $('login').hidden = true;
   $('app').hidden = false;
   $('logout').hidden = false;

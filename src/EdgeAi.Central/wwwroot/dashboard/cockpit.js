@@ -5,7 +5,7 @@
 (() => {
   // $ and el come from app.js, loaded before this file (both deferred, in document order).
   const REFRESH_MS = 3000;
-  const STATE_COLOURS = { held: '#7b1fa2', recorded: '#9e9e9e', detected: '#1565c0', filed: '#1565c0', accepted: '#0277bd', dispatched: '#00838f', resolved: '#2e7d32', reopened: '#ef6c00', closed: '#9e9e9e', dismissed: '#bdbdbd' };
+  const STATE_COLOURS = { held: '#7b1fa2', recorded: '#9e9e9e', detected: '#1565c0', filed: '#1565c0', accepted: '#0277bd', dispatched: '#00838f', resolved: '#2e7d32', reopened: '#ef6c00', unverifiable: '#f9a825', closed: '#9e9e9e', dismissed: '#bdbdbd' };
   const HEALTH_COLOURS = { healthy: '#2e7d32', degraded: '#ef6c00', unhealthy: '#c62828' };
   const LABELS = { open_incidents: 'Open incidents', overdue_cases: 'Overdue cases (督办)', unhealthy_cameras: 'Cameras unhealthy', false_positive_rate: 'False-positive rate' };
   let charts = null;
