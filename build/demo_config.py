@@ -44,6 +44,7 @@ def camera(gt_path: str, rtsp_port: int, copy: int = 1) -> dict:
         # The bundled demo detector scores the small dropped bag 0.35-0.6 (its weakest class, see
         # models/demo/MODEL_CARD.md); the rule's default floor of 0.4 is meant for a production detector.
         scenarios["litter"] = {"min_confidence": 0.3}
+    record = {"record": True} if gt["scenario"] == "crowding" and copy == 1 else {}
     return {
         "id": f"cam-{mount}" + (f"-{copy}" if copy > 1 else ""),
         "name": f"Demo {gt['scenario'].replace('_', ' ')} ({gt['scene']})" + (f" #{copy}" if copy > 1 else ""),
@@ -51,6 +52,8 @@ def camera(gt_path: str, rtsp_port: int, copy: int = 1) -> dict:
         "location": {"lat": lat, "lon": lon},
         "decode": {"mode": "keyframes"},
         "scenarios": scenarios,
+        # The crowding camera keeps a rolling recording: each episode gets a clip (kept on the box until Central fetches it).
+        **record,
     }
 
 
@@ -102,6 +105,8 @@ def main() -> None:
         "mqtt": {"host": "127.0.0.1", "port": a.mqtt_port, "username": "edge-demo"},
         "outbox": {"path": os.path.join(a.run_dir, "worker", "outbox.db")},
         "evidence": {"directory": os.path.join(a.run_dir, "worker", "evidence")},
+        # Demo: shorter clips than the defaults (10 s before, 20 s after), so one appears within the first minute.
+        "recording": {"directory": os.path.join(a.run_dir, "worker", "recordings"), "clip_pre_s": 5, "clip_post_s": 10},
         "models": [{"id": "demo", "manifest": os.path.join(a.repo, "models/demo/edgeai-demo.manifest.json"), "threads": 2}],
         "cameras": cameras,
     }
@@ -116,6 +121,9 @@ def main() -> None:
     # The sample holds crowding for review as a city would; without --case-loop (the end-to-end tests) every
     # scenario is filed at once, so each incident's filing can be checked without an operator.
     central["review"]["scenarios"] = {}
+    # Demo only: the API token may see (and fetch from the gateway) unblurred evidence such as the recorded clips; a city
+    # gives that permission to named users (access.users) instead, and every view is audited either way.
+    central["access"]["api_token_permissions"] = ["evidence_unblurred"]
     if a.case_loop:
         # Demo only: crowding is held for an operator (build/demo.sh confirms it, as an operator would in the
         # cockpit); the demo grids cover the demo cameras; illegal fishing gets a 20 s deadline, shorter than the
