@@ -21,29 +21,8 @@ namespace EdgeAi.Browser.Tests;
 /// incident reviewed and seen filed, an overdue case turning red. And the load figures: first paint and filter response
 /// with 10 000 incidents in 500 grids.
 /// </summary>
-public sealed class CockpitBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class CockpitBrowserTests(ITestOutputHelper output) : BrowserSystemTest("cockpit")
 {
-    private const string Device = "edge-01";
-    private readonly string _dir = TestPaths.NewTempDir("cockpit");
-    private readonly List<IAsyncDisposable> _cleanup = [];
-    private readonly string _token = "tok-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        for (var i = _cleanup.Count - 1; i >= 0; i--) await _cleanup[i].DisposeAsync();
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
-
-    private T Track<T>(T d) where T : IAsyncDisposable
-    {
-        _cleanup.Add(d);
-        return d;
-    }
-
     [Fact]
     public async Task Cockpit_ReviewHeldIncident_FiledAndOverdueCaseTurnsRed()
     {
@@ -66,21 +45,21 @@ public sealed class CockpitBrowserTests(ITestOutputHelper output) : IAsyncLifeti
         var (code, log) = await BrowserScript.RunAsync("cockpit.test.cjs", new Dictionary<string, string>
         {
             ["DASHBOARD_URL"] = $"http://127.0.0.1:{centralPort}/",
-            ["DASHBOARD_TOKEN"] = _token,
+            ["DASHBOARD_TOKEN"] = Token,
             ["SCREENSHOT_DIR"] = Screenshots(),
             ["STEP_TIMEOUT_MS"] = "120000",
         }, line => { output.WriteLine(line); return Task.FromResult<string?>(null); }, TimeSpan.FromMinutes(6));
         Assert.True(code == 0 && log.Contains("\nPASS", StringComparison.Ordinal), $"browser script exit {code}:\n{log}\n--- central\n{Tail(central.Output)}");
-        Assert.DoesNotContain(_token, central.Output + log);
+        Assert.DoesNotContain(Token, central.Output + log);
     }
 
     [Fact]
     public async Task Cockpit_TenThousandIncidentsInFiveHundredGrids_FirstPaintAndFilterMeasured()
     {
         // 500 grids of 0.01° (25 × 20) and 20 incidents in each, seeded through Central's own ingest before it starts
-        var gridFile = Path.Combine(_dir, "grids.geojson");
+        var gridFile = Path.Combine(Dir, "grids.geojson");
         await File.WriteAllTextAsync(gridFile, Grids(25, 20));
-        var db = Path.Combine(_dir, "central.db");
+        var db = Path.Combine(Dir, "central.db");
         var seeded = System.Diagnostics.Stopwatch.StartNew();
         await SeedAsync(db, gridFile, 25, 20, perGrid: 20);
         output.WriteLine($"seeded 10 000 incidents in {seeded.Elapsed.TotalSeconds:0.0} s");
@@ -95,7 +74,7 @@ public sealed class CockpitBrowserTests(ITestOutputHelper output) : IAsyncLifeti
         var (code, log) = await BrowserScript.RunAsync("cockpit.test.cjs", new Dictionary<string, string>
         {
             ["DASHBOARD_URL"] = $"http://127.0.0.1:{centralPort}/",
-            ["DASHBOARD_TOKEN"] = _token,
+            ["DASHBOARD_TOKEN"] = Token,
             ["SCREENSHOT_DIR"] = Screenshots(),
             ["LOAD"] = "1",
             ["FILTER_GRID"] = "G0260",
@@ -177,10 +156,10 @@ public sealed class CockpitBrowserTests(ITestOutputHelper output) : IAsyncLifeti
     /// <summary>Publishes one event as the device would (QoS 1, MQTT 5) with Debian's mosquitto_pub.</summary>
     private void Publish(MosquittoBroker broker, EdgeEvent e)
     {
-        var file = Path.Combine(_dir, $"{e.EventId}.json");
+        var file = Path.Combine(Dir, $"{e.EventId}.json");
         File.WriteAllBytes(file, JsonSerializer.SerializeToUtf8Bytes(e, EdgeAiJsonContext.Default.EdgeEvent));
         var (code, text) = Tool.Exec("mosquitto_pub", ["-h", broker.Host, "-p", broker.Port.ToString(CultureInfo.InvariantCulture), "-V", "mqttv5", "-q", "1",
-            "-u", Device, "-P", broker.Passwords[Device], "-i", Device + "-pub", "-t", Topics.Events(Device), "-f", file], _dir);
+            "-u", Device, "-P", broker.Passwords[Device], "-i", Device + "-pub", "-t", Topics.Events(Device), "-f", file], Dir);
         Assert.True(code == 0, $"mosquitto_pub failed ({code}): {text}");
     }
 
@@ -199,14 +178,14 @@ public sealed class CockpitBrowserTests(ITestOutputHelper output) : IAsyncLifeti
     {
         var secrets = new Dictionary<string, string>
         {
-            ["EDGEAI_CENTRAL_API_TOKEN"] = _token,
+            ["EDGEAI_CENTRAL_API_TOKEN"] = Token,
             ["EDGEAI_CENTRAL_MQTT_PASSWORD"] = broker.Passwords["central"],
             ["EDGEAI_CENTRAL_PLATFORM_SECRET"] = "platform-" + Guid.NewGuid().ToString("N"),
         };
         var args = new List<string>();
         foreach (var (name, value) in secrets)
         {
-            var file = Path.Combine(_dir, name.ToLowerInvariant());
+            var file = Path.Combine(Dir, name.ToLowerInvariant());
             await File.WriteAllTextAsync(file, value);
             args.Add($"{name}_FILE={file}");
         }
@@ -214,12 +193,12 @@ public sealed class CockpitBrowserTests(ITestOutputHelper output) : IAsyncLifeti
         {
             instance_id = "central-cockpit",
             mqtt = new { host = broker.Host, port = broker.Port, username = "central" },
-            database = new { connection_string = $"Data Source={db ?? Path.Combine(_dir, "central.db")}" },
+            database = new { connection_string = $"Data Source={db ?? Path.Combine(Dir, "central.db")}" },
             api = new { listen = $"http://127.0.0.1:{port}" },
             platform = new { url = $"http://127.0.0.1:{platformPort}/", request_timeout_s = 5, outbox_poll_interval_s = 0.5 },
         })!.AsObject();
         foreach (var (k, v) in JsonSerializer.SerializeToNode(caseLoop)!.AsObject().ToList()) config[k] = v?.DeepClone();
-        var path = Path.Combine(_dir, "central.json");
+        var path = Path.Combine(Dir, "central.json");
         await File.WriteAllTextAsync(path, config.ToJsonString());
         args.AddRange(["dotnet", Binary("edgeai-central.dll"), "run", "--config", path]);
         var central = ServerProcess.Start("edgeai-central", "/usr/bin/env", args);

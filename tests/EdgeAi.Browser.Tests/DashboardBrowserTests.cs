@@ -13,29 +13,8 @@ namespace EdgeAi.Browser.Tests;
 /// collapse incident the worker detects and sees its evidence image, and sees the case's timeline. Screenshots go to
 /// TestResults/screenshots/ (git-ignored).
 /// </summary>
-public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DashboardBrowserTests(ITestOutputHelper output) : BrowserSystemTest("dash")
 {
-    private const string Device = "edge-01";
-    private readonly string _dir = TestPaths.NewTempDir("dash");
-    private readonly List<IAsyncDisposable> _cleanup = [];
-    private readonly string _token = "tok-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        for (var i = _cleanup.Count - 1; i >= 0; i--) await _cleanup[i].DisposeAsync();
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
-
-    private T Track<T>(T d) where T : IAsyncDisposable
-    {
-        _cleanup.Add(d);
-        return d;
-    }
-
     [Fact]
     public async Task Dashboard_LiveSystem_TilesStoppedCameraIncidentEvidenceAndCase()
     {
@@ -63,7 +42,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         var (code, log) = await BrowserScript.RunAsync("dashboard.test.cjs", new Dictionary<string, string>
         {
             ["DASHBOARD_URL"] = $"http://127.0.0.1:{centralPort}/",
-            ["DASHBOARD_TOKEN"] = _token,
+            ["DASHBOARD_TOKEN"] = Token,
             ["SCREENSHOT_DIR"] = screenshots,
             ["EXPECT_CAMERAS"] = string.Join(",", new[] { "road", "plaza", "frozen", "gate" }.Select(c => $"{Device}/{c}")),
             ["STOP_CAMERA"] = $"{Device}/gate",
@@ -82,11 +61,11 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         Assert.True(code == 0 && log.Contains("\nPASS", StringComparison.Ordinal), context);
         foreach (var shot in new[] { "01-sign-in-refused", "02-cameras-streaming", "03-camera-stopped-unhealthy", "04-incident-evidence", "05-dashboard" })
             Assert.True(new FileInfo(Path.Combine(screenshots, shot + ".png")).Length > 10_000, $"screenshot {shot} missing or empty");
-        Assert.DoesNotContain(_token, central.Output + worker.Output + log);
+        Assert.DoesNotContain(Token, central.Output + worker.Output + log);
 
         // Everything the real worker published (health with quality measurements, events, evidence) passed Central's validation.
         using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{centralPort}") };
-        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _token);
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
         Assert.Equal("[]", await api.GetStringAsync("/api/v1/dead-letters"));
     }
 
@@ -109,23 +88,23 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
     {
         var secrets = new Dictionary<string, string>
         {
-            ["EDGEAI_CENTRAL_API_TOKEN"] = _token,
+            ["EDGEAI_CENTRAL_API_TOKEN"] = Token,
             ["EDGEAI_CENTRAL_MQTT_PASSWORD"] = broker.Passwords["central"],
             ["EDGEAI_CENTRAL_PLATFORM_SECRET"] = "platform-" + Guid.NewGuid().ToString("N"),
         };
         var args = new List<string>();
         foreach (var (name, value) in secrets)
         {
-            var file = Path.Combine(_dir, name.ToLowerInvariant());
+            var file = Path.Combine(Dir, name.ToLowerInvariant());
             await File.WriteAllTextAsync(file, value);
             args.Add($"{name}_FILE={file}");   // secrets by file, never on the command line
         }
-        var config = Path.Combine(_dir, "central.json");
+        var config = Path.Combine(Dir, "central.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
         {
             instance_id = "central-browser",
             mqtt = new { host = broker.Host, port = broker.Port, username = "central" },
-            database = new { connection_string = $"Data Source={Path.Combine(_dir, "central.db")}" },
+            database = new { connection_string = $"Data Source={Path.Combine(Dir, "central.db")}" },
             api = new { listen = $"http://127.0.0.1:{port}" },
             platform = new { url = $"http://127.0.0.1:{platformPort}/", request_timeout_s = 5, outbox_poll_interval_s = 0.5 },
         }));
@@ -144,7 +123,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
 
     private ServerProcess StartWorker(MosquittoBroker broker, IReadOnlyDictionary<string, string> urls, string roadClip)
     {
-        var passwordFile = Path.Combine(_dir, "mqtt.password");
+        var passwordFile = Path.Combine(Dir, "mqtt.password");
         File.WriteAllText(passwordFile, broker.Passwords[Device]);
         // The road camera watches the generator's road zone; a pothole seen in 2 analysed frames starts an episode.
         using var truth = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(roadClip, null) + ".gt.json"));
@@ -155,13 +134,13 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
             id, name = $"{id} camera", url = urls[id], location = new { lat = 31.2304, lon = 121.4737 },
             decode = new { stall_timeout = "00:00:08", socket_timeout = "00:00:03" }, scenarios, quality,
         };
-        var config = Path.Combine(_dir, "worker.json");
+        var config = Path.Combine(Dir, "worker.json");
         File.WriteAllText(config, JsonSerializer.Serialize(new
         {
             device_id = Device,
             mqtt = new { host = broker.Host, port = broker.Port, password_file = passwordFile },
-            outbox = new { path = Path.Combine(_dir, "outbox.db") },
-            evidence = new { directory = Path.Combine(_dir, "evidence") },
+            outbox = new { path = Path.Combine(Dir, "outbox.db") },
+            evidence = new { directory = Path.Combine(Dir, "evidence") },
             models = new[] { new { id = "demo", manifest = TestPaths.InRepo("models", "demo", "edgeai-demo.manifest.json"), threads = 1, batch_size = 4 } },
             cameras = new[]
             {

@@ -19,30 +19,10 @@ namespace EdgeAi.Browser.Tests;
 /// as alice (evidence_unblurred), requests the clip and sees it play (metadata loaded through Range requests), sees before
 /// and after; then as bob (no permission) sees no player and no request button.
 /// </summary>
-public sealed class EvidenceBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class EvidenceBrowserTests(ITestOutputHelper output) : BrowserSystemTest("evid")
 {
-    private const string Device = "edge-01";
-    private readonly string _dir = TestPaths.NewTempDir("evid");
-    private readonly List<IAsyncDisposable> _cleanup = [];
-    private readonly string _token = "tok-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
     private readonly string _alice = "alice-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
     private readonly string _bob = "bob-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        for (var i = _cleanup.Count - 1; i >= 0; i--) await _cleanup[i].DisposeAsync();
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
-
-    private T Track<T>(T d) where T : IAsyncDisposable
-    {
-        _cleanup.Add(d);
-        return d;
-    }
 
     [Fact]
     public async Task IncidentView_OnGatewayClipRequestedAndPlayed_BeforeAndAfterShown()
@@ -105,7 +85,7 @@ public sealed class EvidenceBrowserTests(ITestOutputHelper output) : IAsyncLifet
 
         // the platform resolves the case; the camera still sees it and sends an after-picture
         using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{centralPort}") };
-        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _token);
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
         using var platformApi = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{platformPort}") };
         string? platformId = null;
         await Eventually.UntilAsync(() =>
@@ -165,8 +145,8 @@ public sealed class EvidenceBrowserTests(ITestOutputHelper output) : IAsyncLifet
 
     private byte[] Ffmpeg(string name, string[] args)
     {
-        var path = Path.Combine(_dir, name);
-        var (code, text) = Tool.Exec("ffmpeg", ["-v", "error", "-nostdin", "-y", .. args, path], _dir);
+        var path = Path.Combine(Dir, name);
+        var (code, text) = Tool.Exec("ffmpeg", ["-v", "error", "-nostdin", "-y", .. args, path], Dir);
         Assert.True(code == 0, $"ffmpeg {name} failed ({code}): {text}");
         return File.ReadAllBytes(path);
     }
@@ -179,7 +159,7 @@ public sealed class EvidenceBrowserTests(ITestOutputHelper output) : IAsyncLifet
     {
         var secrets = new Dictionary<string, string>
         {
-            ["EDGEAI_CENTRAL_API_TOKEN"] = _token,
+            ["EDGEAI_CENTRAL_API_TOKEN"] = Token,
             ["EDGEAI_CENTRAL_MQTT_PASSWORD"] = broker.Passwords["central"],
             ["EDGEAI_CENTRAL_PLATFORM_SECRET"] = "platform-" + Guid.NewGuid().ToString("N"),
             ["EDGEAI_TOKEN_ALICE"] = _alice,
@@ -188,7 +168,7 @@ public sealed class EvidenceBrowserTests(ITestOutputHelper output) : IAsyncLifet
         var args = new List<string>();
         foreach (var (name, value) in secrets)
         {
-            var file = Path.Combine(_dir, name.ToLowerInvariant());
+            var file = Path.Combine(Dir, name.ToLowerInvariant());
             await File.WriteAllTextAsync(file, value);
             args.Add($"{name}_FILE={file}");
         }
@@ -196,7 +176,7 @@ public sealed class EvidenceBrowserTests(ITestOutputHelper output) : IAsyncLifet
         {
             ["instance_id"] = "central-evidence",
             ["mqtt"] = new JsonObject { ["host"] = broker.Host, ["port"] = broker.Port, ["username"] = "central" },
-            ["database"] = new JsonObject { ["connection_string"] = $"Data Source={Path.Combine(_dir, "central.db")}" },
+            ["database"] = new JsonObject { ["connection_string"] = $"Data Source={Path.Combine(Dir, "central.db")}" },
             ["api"] = new JsonObject { ["listen"] = $"http://127.0.0.1:{port}" },
             ["platform"] = new JsonObject { ["url"] = $"http://127.0.0.1:{platformPort}/", ["request_timeout_s"] = 5, ["outbox_poll_interval_s"] = 0.5, ["poll_interval_s"] = 0.5 },   // the stand-in platform runs without the callback secret: Central polls its status
             ["verification"] = new JsonObject { ["reply_timeout_s"] = 60 },
@@ -208,7 +188,7 @@ public sealed class EvidenceBrowserTests(ITestOutputHelper output) : IAsyncLifet
                     new JsonObject { ["name"] = "bob", ["token_env"] = "EDGEAI_TOKEN_BOB" }),
             },
         };
-        var path = Path.Combine(_dir, "central.json");
+        var path = Path.Combine(Dir, "central.json");
         await File.WriteAllTextAsync(path, config.ToJsonString());
         args.AddRange(["dotnet", Binary("edgeai-central.dll"), "run", "--config", path]);
         var central = ServerProcess.Start("edgeai-central", "/usr/bin/env", args);

@@ -6,11 +6,7 @@
 const path = require('path');
 const readline = require('readline');
 
-const env = (name, fallback) => {
-  const v = process.env[name] ?? fallback;
-  if (v === undefined) { console.log(`FAIL missing environment variable ${name}`); process.exit(2); }
-  return v;
-};
+const { env, loadChromium } = require('./common.cjs');
 const repo = env('EDGEAI_REPO_ROOT');
 const url = env('DASHBOARD_URL');
 const token = env('DASHBOARD_TOKEN');
@@ -21,13 +17,7 @@ const frozenCamera = env('FROZEN_CAMERA', '');             // device/camera id e
 const incidentCamera = env('INCIDENT_CAMERA');             // device/camera id whose tile must show an evidence thumbnail
 const timeout = Number(env('STEP_TIMEOUT_MS', '120000'));
 
-let chromium;
-try {
-  ({ chromium } = require(path.join(repo, 'tools', 'browser', 'node_modules', 'playwright-core')));
-} catch (e) {
-  console.log(`FAIL playwright-core is not installed in tools/browser/node_modules (run make setup): ${e.message}`);
-  process.exit(2);
-}
+const chromium = loadChromium(repo);
 
 const lines = readline.createInterface({ input: process.stdin });
 const fromTest = [];

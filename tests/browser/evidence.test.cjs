@@ -6,11 +6,7 @@
 'use strict';
 const path = require('path');
 
-const env = (name, fallback) => {
-  const v = process.env[name] ?? fallback;
-  if (v === undefined) { console.log(`FAIL missing environment variable ${name}`); process.exit(2); }
-  return v;
-};
+const { env, loadChromium } = require('./common.cjs');
 const repo = env('EDGEAI_REPO_ROOT');
 const url = env('DASHBOARD_URL');
 const alice = env('ALICE_TOKEN');
@@ -21,13 +17,7 @@ const afterId = env('AFTER_ID');
 const shots = env('SCREENSHOT_DIR');
 const timeout = Number(env('STEP_TIMEOUT_MS', '60000'));
 
-let chromium;
-try {
-  ({ chromium } = require(path.join(repo, 'tools', 'browser', 'node_modules', 'playwright-core')));
-} catch (e) {
-  console.log(`FAIL playwright-core is not installed in tools/browser/node_modules (run make setup): ${e.message}`);
-  process.exit(2);
-}
+const chromium = loadChromium(repo);
 
 (async () => {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--autoplay-policy=no-user-gesture-required'] });
