@@ -19,6 +19,13 @@ public sealed record EvidenceStoreOptions
     /// </summary>
     public bool FullResolution { get; init; } = true;
 
+    /// <summary>
+    /// Detection classes blurred in snapshots, crops, after-photos and blurred clips when the rule's privacy blur is on
+    /// (the model's labels after its class map). Default ["person"]; add e.g. "face" and "license_plate" when a model
+    /// provides them.
+    /// </summary>
+    public IReadOnlyList<string> BlurClasses { get; init; } = ["person"];
+
     /// <summary>Returns every problem (empty when valid), each prefixed with <paramref name="path"/>.</summary>
     public IReadOnlyList<string> Validate(string path = "evidence.store")
     {
@@ -26,6 +33,7 @@ public sealed record EvidenceStoreOptions
         if (string.IsNullOrWhiteSpace(Directory)) errors.Add($"{path}.directory: is required");
         if (MaxBytes < 1) errors.Add($"{path}.maxBytes: must be positive (was {MaxBytes})");
         if (MaxAge <= TimeSpan.Zero) errors.Add($"{path}.maxAge: must be positive (was {MaxAge})");
+        if (BlurClasses is null || BlurClasses.Any(string.IsNullOrWhiteSpace)) errors.Add($"{path}.blurClasses: class names must not be empty");
         return errors;
     }
 }

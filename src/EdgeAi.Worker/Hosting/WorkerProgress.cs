@@ -32,7 +32,9 @@ internal sealed class WorkerProgress(WorkerState state, TimeProvider time) : ISe
                 analysed += c.FramesAnalysed;
                 arrived += c.FramesIn;
             }
-            if (analysed != _analysed) (_analysed, _analysedAt, _pipelineHung) = (analysed, now, false);
+            // Only more frames analysed is progress; fewer (a camera removed by a reload takes its count along) just rebases.
+            if (analysed > _analysed) (_analysed, _analysedAt, _pipelineHung) = (analysed, now, false);
+            else if (analysed < _analysed) _analysed = analysed;
             if (arrived != _arrived) (_arrived, _arrivedAt) = (arrived, now);
             var stall = TimeSpan.FromSeconds(limits.PipelineStallS);
             // Once hung, it stays hung until a frame is analysed again: a camera that then also pauses (a stream

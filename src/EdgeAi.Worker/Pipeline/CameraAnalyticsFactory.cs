@@ -23,7 +23,7 @@ internal sealed class CameraAnalyticsFactory(WorkerConfig config, IReadOnlyDicti
         var d = detectors[camera.Model ?? config.Models[0].Id];
         var model = new ModelInfo(d.Manifest.Name, d.Manifest.Version, d.Manifest.Sha256);
         var scenarios = verifier.Register(camera.Id,
-            new ScenarioAnalytics(config.DeviceId, camera, camera.Scenarios, model, store, null, sink, TrackerOptions.ForModel(d.Manifest.Thresholds),
+            new ScenarioAnalytics(config.DeviceId, camera, camera.Scenarios, model, store, new EvidenceOptions { PersonClasses = config.Evidence.BlurClasses }, sink, TrackerOptions.ForModel(d.Manifest.Thresholds),
                 loggers.CreateLogger<ScenarioAnalytics>(), clips.Service));
         return new QualityCheckingAnalytics(camera.Id, scenarios, camera.Quality ?? config.Quality, quality, loggers.CreateLogger<QualityCheckingAnalytics>());
     }

@@ -23,11 +23,13 @@ internal sealed class ClipBlurrer : IDisposable
     private readonly HashSet<string> _persons;
     private readonly SemaphoreSlim _one = new(1, 1);
 
-    /// <param name="classMap">The model's class map (labels renamed as the rules see them); a label mapped to "person" is a person.</param>
-    public ClipBlurrer(ModelManifest manifest, IReadOnlyDictionary<string, string>? classMap, ILogger<OnnxDetector> logger)
+    /// <param name="classMap">The model's class map (labels renamed as the rules see them).</param>
+    /// <param name="blurClasses">Classes to blur (after the class map; <c>evidence.blur_classes</c>); default person.</param>
+    public ClipBlurrer(ModelManifest manifest, IReadOnlyDictionary<string, string>? classMap, ILogger<OnnxDetector> logger, IReadOnlyCollection<string>? blurClasses = null)
     {
         _detector = new OnnxDetector(manifest, new InferenceOptions { Threads = 1, BatchSize = 1 }, logger);
-        _persons = [.. manifest.Labels.Where(l => (classMap?.GetValueOrDefault(l) ?? l) == "person")];
+        var blur = blurClasses ?? ["person"];
+        _persons = [.. manifest.Labels.Where(l => blur.Contains(classMap?.GetValueOrDefault(l) ?? l))];
         if (_persons.Count == 0) _persons.Add("person");
     }
 

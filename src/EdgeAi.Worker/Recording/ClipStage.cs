@@ -22,7 +22,7 @@ internal sealed class ClipStage(WorkerConfig config, ModelStage models, IEventSi
     {
         var first = config.Models[0];
         var blurrer = config.Recording.Delivery == ClipDelivery.Blurred && config.Cameras.Any(c => c.Record)
-            ? new ClipBlurrer(models.Detectors[first.Id].Manifest, first.ClassMap, loggers.CreateLogger<OnnxDetector>()) : null;
+            ? new ClipBlurrer(models.Detectors[first.Id].Manifest, first.ClassMap, loggers.CreateLogger<OnnxDetector>(), config.Evidence.BlurClasses) : null;
         _clips = new ClipService(config.Recording, sink, loggers, time, blurrer);
         return Task.CompletedTask;
     }

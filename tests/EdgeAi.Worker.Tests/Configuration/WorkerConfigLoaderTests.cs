@@ -1,3 +1,4 @@
+using EdgeAi.Configuration;
 using EdgeAi.Testing;
 using EdgeAi.Worker.Configuration;
 
@@ -41,6 +42,23 @@ public sealed class WorkerConfigLoaderTests : IDisposable
             """), _ => null);
         Assert.False(off.Evidence.FullResolution);
         Assert.True(WorkerConfigLoader.Load(TestPaths.InRepo("config", "edgeai.sample.json"), _ => null).Evidence.FullResolution);
+    }
+
+    [Fact]
+    public void Load_EvidenceBlurClasses_PersonByDefault_FacesAndPlatesWhenSaid_EmptyNameRefused()
+    {
+        Assert.Equal(["person"], WorkerConfigLoader.Load(Minimal("""[ { "id": "cam-1", "url": "rtsp://h/cam" } ]"""), _ => null).Evidence.BlurClasses);
+        string With(string classes) => Write($$"""
+            {
+              "device_id": "edge-1",
+              "models": [ { "id": "demo", "manifest": "{{Manifest}}" } ],
+              "evidence": { "directory": "ev", "blur_classes": {{classes}} },
+              "cameras": [ { "id": "cam-1", "url": "rtsp://h/cam" } ]
+            }
+            """);
+        Assert.Equal(["person", "face", "license_plate"], WorkerConfigLoader.Load(With("""["person", "face", "license_plate"]"""), _ => null).Evidence.BlurClasses);
+        var ex = Assert.Throws<ConfigException>(() => WorkerConfigLoader.Load(With("""["person", ""]"""), _ => null));
+        Assert.Contains("evidence.blur_classes: class names must not be empty", string.Join("\n", ex.Errors));
     }
 
     [Fact]

@@ -45,6 +45,24 @@ public sealed class EvidenceRendererTests
     }
 
     [Fact]
+    public void BlurClasses_FaceAndPlateBlurredOnlyWhenListed()
+    {
+        using var original = NoiseMat(W, H);
+        var face = Obj(1, "face", new BoxF(0.2f, 0.2f, 0.4f, 0.8f));
+        var plate = Obj(2, "license_plate", new BoxF(0.6f, 0.2f, 0.8f, 0.8f));
+
+        using var byDefault = original.Clone();
+        using (var renderer = new EvidenceRenderer()) renderer.BlurPersons(byDefault, [face, plate]);
+        Assert.True(PixelEquals(original, byDefault, 60, 50) && PixelEquals(original, byDefault, 140, 50), "persons only by default");
+
+        using var listed = original.Clone();
+        using (var renderer = new EvidenceRenderer(new EvidenceOptions { PersonClasses = ["person", "face", "license_plate"] })) renderer.BlurPersons(listed, [face, plate]);
+        Assert.False(PixelEquals(original, listed, 60, 50), "face not blurred");
+        Assert.False(PixelEquals(original, listed, 140, 50), "plate not blurred");
+        Assert.True(PixelEquals(original, listed, 100, 50), "between the boxes changed");
+    }
+
+    [Fact]
     public void BlurPersons_ReducesDetail()
     {
         using var canvas = NoiseMat(W, H);

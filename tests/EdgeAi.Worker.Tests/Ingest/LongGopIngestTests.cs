@@ -91,7 +91,7 @@ public sealed class LongGopIngestTests(ITestOutputHelper output)
             {
                 times.Add(frame.CaptureTime);
                 frame.Release();
-                if (times.Count == 8) break;
+                if (times.Count == 12) break;
             }
         }
         catch (OperationCanceledException) when (enough.IsCancellationRequested)
@@ -101,11 +101,12 @@ public sealed class LongGopIngestTests(ITestOutputHelper output)
         await run;
 
         output.WriteLine($"frames at {string.Join(", ", times.Select(t => t.ToString("HH:mm:ss.ff")))}; note: {health.DecodeNote}; reconnects {health.Reconnects}; state {health.State}; last error {health.LastError}");
-        Assert.Equal(8, times.Count);
+        Assert.Equal(12, times.Count);
         Assert.Contains("no key frame for 3 s", health.DecodeNote);
         Assert.Equal(0, health.Reconnects);   // not treated as a fault
-        // Once the full decoder is under way (it starts at the next key frame, with the frames ffmpeg had buffered), about
-        // one frame per second: non-key frames decoded, not one frame per 20 s.
+        // Once the full decoder is under way (it starts at the next key frame, with the frames ffmpeg had buffered: a burst, as
+        // long as the decoder took to start — several seconds on a loaded machine), about one frame per second: non-key frames
+        // decoded, not one frame per 20 s. The last three gaps are well past the burst.
         var tail = times.TakeLast(4).ToList();
         var gaps = tail.Zip(tail.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
         output.WriteLine($"gaps after the switch: {string.Join(", ", gaps.Select(g => g.ToString("0.00")))}; note: {health.DecodeNote}");
