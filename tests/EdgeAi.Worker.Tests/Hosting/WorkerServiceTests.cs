@@ -121,6 +121,22 @@ public sealed class WorkerServiceTests : IAsyncLifetime
 
     private int Count(Func<string, bool> match) { lock (_notifications) return _notifications.Count(match); }
 
+    /// <summary>Index of the first of <paramref name="length"/> notifications in a row, from <paramref name="from"/> on, that
+    /// report a stall and carry no ping; -1 when there is none yet.</summary>
+    private int StalledRun(int from, int length)
+    {
+        lock (_notifications)
+        {
+            var run = 0;
+            for (var i = from; i < _notifications.Count; i++)
+            {
+                run = _notifications[i].Contains("(stalled:") && !_notifications[i].Contains("WATCHDOG=1") ? run + 1 : 0;
+                if (run == length) return i - length + 1;
+            }
+            return -1;
+        }
+    }
+
     [Fact]
     public async Task Watchdog_InferenceStageHangs_PingsStopThenResumeWhenItMovesAgain()
     {
@@ -129,15 +145,13 @@ public sealed class WorkerServiceTests : IAsyncLifetime
         await Eventually.UntilAsync(() => Count(n => n.Contains("WATCHDOG=1") && n.Contains("2/2 cameras streaming")) >= 2,
             Patience, () => $"no pings while streaming: {Notifications}\n{_worker.Output}");
 
+        int hungAt = Count(_ => true);
         File.WriteAllText(HangFile, "");   // every inference stage now blocks before its detector
-        await Eventually.UntilAsync(() => Notifications.Contains("(stalled: frames arriving but none analysed"), Patience,
-            () => $"no stall reported: {Notifications}\n{_worker.Output}");
-        int stalledAt;
-        lock (_notifications) stalledAt = _notifications.FindIndex(n => n.Contains("(stalled:"));
-        // The next notifications (one per half watchdog period) carry the status but no ping: systemd would restart it.
-        await Eventually.UntilAsync(() => Count(_ => true) >= stalledAt + 4, Patience, () => $"too few notifications: {Notifications}");
-        lock (_notifications)
-            Assert.All(_notifications.Skip(stalledAt).Take(4), n => Assert.DoesNotContain("WATCHDOG=1", n));
+        // Four notifications in a row (one per half watchdog period) carry the stall and no ping: systemd would restart it.
+        // (On a starved machine a batch already inside the detector when the file appeared may finish after the first stall
+        // report — real progress, so pings may come once more before the stall holds.)
+        int stalledAt = -1;
+        await Eventually.UntilAsync(() => (stalledAt = StalledRun(hungAt, 4)) >= 0, Patience, () => $"no four stalled notifications in a row: {Notifications}\n{_worker.Output}");
         Assert.Contains("watchdog pings withheld", _worker.Output);
 
         File.Delete(HangFile);   // it moves again: pings come back
