@@ -28,6 +28,7 @@ internal sealed class ConfigReloader : IDisposable
         {
             await foreach (var _ in _requests.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
+                log.LogInformation("Reload requested (SIGHUP): reading {Path}", path);
                 WorkerConfig next;
                 try
                 {
@@ -36,6 +37,12 @@ internal sealed class ConfigReloader : IDisposable
                 catch (ConfigException ex)
                 {
                     log.LogError("Reload refused, still running the previous cameras: {Count} config error(s)\n{Errors}", ex.Errors.Count, string.Join("\n", ex.Errors));
+                    continue;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Anything else (an unreadable manifest, I/O) must not end the reload loop silently: later SIGHUPs still work.
+                    log.LogError(ex, "Reload failed, still running the previous cameras");
                     continue;
                 }
                 var unknown = next.Cameras.Where(c => c.Model is { } m && !models.Contains(m)).Select(c => $"{c.Id} uses model '{c.Model}'").ToList();
@@ -53,6 +60,10 @@ internal sealed class ConfigReloader : IDisposable
                 catch (InvalidOperationException ex)
                 {
                     log.LogWarning("Reload not applied: {Reason}", ex.Message);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    log.LogError(ex, "Reload failed while applying the cameras; the next SIGHUP tries again");
                 }
             }
         }
