@@ -332,6 +332,6 @@ public sealed partial class CameraIngest
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Camera {CameraId}: ingest stopped")]
     private partial void LogStopped(string cameraId);
 
-    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Camera {CameraId}: clip gave no frame: {Reason}")]
+    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "Camera {CameraId}: clip gave no frame: {Reason}")]
     private partial void LogClipFailed(string cameraId, string reason);
 }
