@@ -43,7 +43,7 @@ SCENE_P = {"street": 0.45, "road": 0.1, "riverbank": 0.1, "plaza": 0.35}
 
 def _render_extra(args):
     """Worker: like train_detector._render_chunk, with cluttered street/plaza-heavy scenes, half at 1280x720."""
-    seeds, per_scene, boost = args
+    seeds, per_scene, boost, cw = args
     sys.path.insert(0, HERE)
     from scenegen import sample as S
     from scenegen.scenes import Scene
@@ -55,10 +55,10 @@ def _render_extra(args):
     for s in seeds:
         rng = np.random.default_rng([s, 99])
         W, H = res[int(rng.integers(len(res)))]
-        r = IMG / W
+        r = cw / W
         nh = int(round(H * r))
         for img, bx in S.sample_scene_frames(s, per_scene, W=W, H=H, jpeg=True):
-            a = np.asarray(img.resize((IMG, nh), methods[int(rng.integers(len(methods)))]), np.uint8)
+            a = np.asarray(img.resize((cw, nh), methods[int(rng.integers(len(methods)))]), np.uint8)
             imgs.append(a)
             b = np.array([[c, x1 * r, y1 * r, x2 * r, y2 * r, occ] for c, x1, y1, x2, y2, occ in bx], np.float32).reshape(-1, 6)
             if len(b):
@@ -67,14 +67,14 @@ def _render_extra(args):
     return imgs, boxes
 
 
-def build_extra(n_scenes, per_scene, boost, workers):
+def build_extra(n_scenes, per_scene, boost, workers, cw=IMG, seed0=EXTRA_SEED0):
     import multiprocessing as mp
     src = hashlib.sha256()
     for fn in sorted(os.listdir(os.path.join(HERE, "scenegen"))):
         if fn.endswith(".py"):
             src.update(open(os.path.join(HERE, "scenegen", fn), "rb").read())
     src.update(open(os.path.abspath(__file__), "rb").read().split(b"def build_extra")[0])
-    key = hashlib.sha256(json.dumps([EXTRA_SEED0, n_scenes, per_scene, boost, src.hexdigest()]).encode()).hexdigest()[:12]
+    key = hashlib.sha256(json.dumps([seed0, n_scenes, per_scene, boost, src.hexdigest()] + ([cw] if cw != IMG else [])).encode()).hexdigest()[:12]
     path = os.path.join(T.CACHE, "extra-%s" % key)
     if os.path.exists(path + ".npy") and os.path.exists(path + ".boxes.npz"):
         imgs = np.load(path + ".npy")
@@ -82,8 +82,8 @@ def build_extra(n_scenes, per_scene, boost, workers):
         print("  extra: %d frames from cache" % len(imgs), flush=True)
         return imgs, [z["b%d" % i] for i in range(len(imgs))]
     os.makedirs(T.CACHE, exist_ok=True)
-    seeds = list(range(EXTRA_SEED0, EXTRA_SEED0 + n_scenes))
-    chunks = [(seeds[i:i + 10], per_scene, boost) for i in range(0, len(seeds), 10)]
+    seeds = list(range(seed0, seed0 + n_scenes))
+    chunks = [(seeds[i:i + 10], per_scene, boost, cw) for i in range(0, len(seeds), 10)]
     imgs, boxes, t0 = [], [], time.time()
     with mp.get_context("fork").Pool(workers) as pool:
         for k, (im, bx) in enumerate(pool.imap(_render_extra, chunks)):
@@ -113,16 +113,26 @@ class Frames:
 class ScaleBatcher(T.Batcher):
     """train_detector.Batcher plus a random rescale of the content before it is placed on the canvas."""
 
-    def __init__(self, *args, p_down=0.3, p_up=0.3, down=(0.5, 0.95), up=(1.1, 1.7), **kw):
-        self.p_down, self.p_up, self.down, self.up = p_down, p_up, down, up
+    def __init__(self, *args, p_down=0.3, p_up=0.3, down=(0.5, 0.95), up=(1.1, 1.7), canvas_w=IMG, **kw):
+        self.p_down, self.p_up, self.down, self.up, self.cw = p_down, p_up, down, up, canvas_w
         super().__init__(*args, **kw)
+
+    def _scale(self, rng, w0):
+        """Content rescale factor. Frames wider than 320 (rendered at a larger deploy width) are shown at their own
+        size, at 320 wide (the 320x320 deploy view) or smaller; 320-wide frames as set by p_down/p_up."""
+        u = rng.random()
+        if w0 > IMG:
+            return IMG / w0 if u < 0.35 else rng.uniform(self.down[0] * IMG / w0, 0.95) if u < 0.55 else 1.0
+        return rng.uniform(*self.down) if u < self.p_down else rng.uniform(*self.up) if u < self.p_down + self.p_up else 1.0
 
     def _make(self, idx):
         rng, B, CH = self.rng, len(idx), self.ch
-        canvas = np.full((B, CH, IMG, 3), PAD, np.uint8)
+        CW = self.cw
+        canvas = np.full((B, CH, CW, 3), PAD, np.uint8)
         gts = []
         for b, i in enumerate(idx):
             im = self.imgs[i].astype(np.float32)
+            W0 = im.shape[1]
             if rng.random() < 0.8:
                 g = im.mean(2, keepdims=True)
                 im = g + (im - g) * rng.uniform(0.6, 1.4)
@@ -136,35 +146,32 @@ class ScaleBatcher(T.Batcher):
             if rng.random() < 0.5:
                 im = im[:, ::-1]
                 if len(bx):
-                    x1 = IMG - bx[:, 3]
-                    x2 = IMG - bx[:, 1]
+                    x1 = W0 - bx[:, 3]
+                    x2 = W0 - bx[:, 1]
                     bx[:, 1], bx[:, 3] = x1, x2
-            u = rng.random()
-            s = rng.uniform(*self.down) if u < self.p_down else rng.uniform(*self.up) if u < self.p_down + self.p_up else 1.0
-            ox = 0
+            s = self._scale(rng, W0)
             if s != 1.0:
                 h0, w0 = im.shape[:2]
                 nw, nh = max(8, int(round(w0 * s))), max(8, int(round(h0 * s)))
                 im = np.asarray(Image.fromarray(np.ascontiguousarray(im)).resize((nw, nh), Image.BILINEAR))
                 if len(bx):
                     bx[:, 1:5] *= np.array([nw / w0, nh / h0, nw / w0, nh / h0], np.float32)
-                if s > 1.0:
-                    cx0 = int(rng.integers(0, nw - IMG + 1))
-                    ch = min(nh, CH)
-                    cy0 = int(rng.integers(0, nh - ch + 1))
-                    im = im[cy0:cy0 + ch, cx0:cx0 + IMG]
-                    if len(bx):
-                        area = (bx[:, 3] - bx[:, 1]) * (bx[:, 4] - bx[:, 2])
-                        bx[:, [1, 3]] = np.clip(bx[:, [1, 3]] - cx0, 0, IMG)
-                        bx[:, [2, 4]] = np.clip(bx[:, [2, 4]] - cy0, 0, ch)
-                        inside = (bx[:, 3] - bx[:, 1]) * (bx[:, 4] - bx[:, 2])
-                        bx = bx[(inside >= 0.4 * area) & ((bx[:, 3] - bx[:, 1]) >= 1.5) & ((bx[:, 4] - bx[:, 2]) >= 1.5)]
-                else:
-                    ox = int(rng.integers(0, IMG - nw + 1))
-                    if len(bx):
-                        bx[:, [1, 3]] += ox
-                        bx = bx[((bx[:, 3] - bx[:, 1]) >= 1.5) & ((bx[:, 4] - bx[:, 2]) >= 1.5)]
             h, w = im.shape[:2]
+            if w > CW or h > CH:   # a random canvas-sized crop
+                cw_, ch = min(w, CW), min(h, CH)
+                cx0, cy0 = int(rng.integers(0, w - cw_ + 1)), int(rng.integers(0, h - ch + 1))
+                im = im[cy0:cy0 + ch, cx0:cx0 + cw_]
+                if len(bx):
+                    area = (bx[:, 3] - bx[:, 1]) * (bx[:, 4] - bx[:, 2])
+                    bx[:, [1, 3]] = np.clip(bx[:, [1, 3]] - cx0, 0, cw_)
+                    bx[:, [2, 4]] = np.clip(bx[:, [2, 4]] - cy0, 0, ch)
+                    inside = (bx[:, 3] - bx[:, 1]) * (bx[:, 4] - bx[:, 2])
+                    bx = bx[inside >= 0.4 * area]
+            h, w = im.shape[:2]
+            ox = int(rng.integers(0, CW - w + 1))   # anywhere across the canvas
+            if len(bx):
+                bx[:, [1, 3]] += ox
+                bx = bx[((bx[:, 3] - bx[:, 1]) >= 1.5) & ((bx[:, 4] - bx[:, 2]) >= 1.5)]
             oy = int(rng.integers(0, CH - h + 1))
             canvas[b, oy:oy + h, ox:ox + w] = im
             if len(bx):
@@ -194,7 +201,11 @@ def main():
     ap.add_argument("--clutter-boost", type=float, default=1.8)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=5e-4)
-    ap.add_argument("--canvas", type=int, default=224)
+    ap.add_argument("--canvas", type=int, default=224, help="training canvas height")
+    ap.add_argument("--canvas-width", type=int, default=IMG, help="training canvas width (480 with --extra-width 480)")
+    ap.add_argument("--extra-width", type=int, default=IMG, help="content width of the extra frames (480: sharp frames for a 480x288 input)")
+    ap.add_argument("--extra-seed", type=int, default=EXTRA_SEED0)
+    ap.add_argument("--p-up", type=float, default=0.3, help="share of 320-wide frames upscaled x1.1-1.7 (blurry)")
     ap.add_argument("--seed", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--size", action="append", default=[], help="also export at WxH (repeatable)")
@@ -204,7 +215,7 @@ def main():
     t_start = time.time()
     print("[1/3] data", flush=True)
     base, bboxes = T.build_dataset(T.TRAIN_SEED0, 1500, 8, "train", workers=a.threads)
-    extra, eboxes = build_extra(a.extra_scenes, 8, a.clutter_boost, a.threads) if a.extra_scenes else (np.zeros((0, 180, IMG, 3), np.uint8), [])
+    extra, eboxes = build_extra(a.extra_scenes, 8, a.clutter_boost, a.threads, a.extra_width, a.extra_seed) if a.extra_scenes else (np.zeros((0, 180, IMG, 3), np.uint8), [])
     imgs, boxes = Frames(base, extra), list(bboxes) + list(eboxes)
     cnt = np.bincount(np.concatenate([b[:, 0].astype(int) for b in eboxes if len(b)] or [np.zeros(0, int)]), minlength=len(CLASSES))
     print("  %d + %d frames; extra objects per class: %s" % (len(base), len(extra), dict(zip(CLASSES, cnt.tolist()))), flush=True)
@@ -217,9 +228,9 @@ def main():
     for p in net.parameters():
         (no_decay if p.ndim <= 1 else decay).append(p)
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": no_decay, "weight_decay": 0.0}], lr=a.lr, betas=(0.9, 0.99))
-    anchors, strides = make_anchors(a.canvas, IMG)
+    anchors, strides = make_anchors(a.canvas, a.canvas_width)
     ema = T.EMA(net, decay=0.995, tau=100)
-    batches = ScaleBatcher(imgs, boxes, a.batch, a.canvas, a.seed, a.max_iters)
+    batches = ScaleBatcher(imgs, boxes, a.batch, a.canvas, a.seed, a.max_iters, p_up=a.p_up, canvas_w=a.canvas_width)
     print("[2/3] fine-tuning from %s (%d threads, budget %.1f min)" % (os.path.relpath(a.onnx, ROOT), a.threads, a.minutes), flush=True)
     net.train()
     for m in bns:
@@ -273,7 +284,7 @@ def main():
         w, h = reexport.parse_size(s)
         reexport.reexport(onnx_path, manifest, (w, h), a.out, "edgeai-demo-%dx%d" % (w, h), net=model)
     info = dict(frames=int(len(imgs)), extra_frames=int(len(extra)), extra_scenes=a.extra_scenes, clutter_boost=a.clutter_boost,
-                images_seen=int(seen), iterations=int(min(total, seen // a.batch)), batch=a.batch, lr=a.lr, canvas=[IMG, a.canvas],
+                images_seen=int(seen), iterations=int(min(total, seen // a.batch)), batch=a.batch, lr=a.lr, canvas=[a.canvas_width, a.canvas], extra_width=a.extra_width, p_up=a.p_up,
                 data_minutes=round(t_data / 60, 2), train_minutes=round(t_train / 60, 2), threads=a.threads, sha256=sha, export=check)
     with open(os.path.join(a.out, "finetune.json"), "w") as f:
         json.dump(info, f, indent=1)
