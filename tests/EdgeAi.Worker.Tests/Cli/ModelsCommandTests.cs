@@ -14,8 +14,8 @@ public sealed class ModelsCommandTests
         var (code, stdout, stderr) = await EdgeAiCli.RunAsync(["models", "verify", Demo]);
         Assert.True(code == 0, $"exit {code}: {stderr}{stdout}");
         Assert.Contains("ok", stdout);
-        Assert.Contains("edgeai-demo 1.0.0", stdout);
-        Assert.Contains("input 320x320", stdout);
+        Assert.Contains("edgeai-demo 1.1.0", stdout);
+        Assert.Contains("input 480x288", stdout);
     }
 
     [Fact]
