@@ -104,7 +104,10 @@ def render_clip(out, name, scenario, seed, variant=None, duration=60.0, early=Fa
     t0 = time.time()
     c = clipmod.Clip(scenario, seed, W=W, H=H, fps=fps, duration=duration, variant=variant, early=early, name=name)
     proc = None
-    tmp_mp4 = base + ".mp4.tmp.mp4"
+    # Temporary names carry the process id: test assemblies run in parallel processes and may render the same set at once
+    # into the same cache folder; each writes its own files and renames them into place (same content, last one wins).
+    tmp = "%s.%d.tmp" % (base, os.getpid())
+    tmp_mp4 = tmp + ".mp4"
     if video:
         proc = subprocess.Popen(ffmpeg_cmd(tmp_mp4, W, H, fps), stdin=subprocess.PIPE)
     frames = []
@@ -127,11 +130,12 @@ def render_clip(out, name, scenario, seed, variant=None, duration=60.0, early=Fa
     gt["lighting"] = c.light
     gt["generator"] = dict(script="models/scenegen/render.py", version=GEN_VERSION, source=params["src"], hash=hsh)
     gt["frames"] = frames
-    with open(base + ".gt.json.tmp", "w") as f:
+    with open(tmp + ".gt.json", "w") as f:
         json.dump(gt, f, separators=(",", ":"))
-    os.replace(base + ".gt.json.tmp", base + ".gt.json")
-    with open(hpath, "w") as f:
+    os.replace(tmp + ".gt.json", base + ".gt.json")
+    with open(tmp + ".hash", "w") as f:
         f.write(hsh + "\n")
+    os.replace(tmp + ".hash", hpath)
     if not quiet:
         inc = ", ".join("%s %.1f-%.1fs" % (x["scenario"], x["start_s"], x["end_s"]) for x in c.incidents) or "no incident"
         print("\r  %-32s done in %5.1fs  [%s] %s" % (name, time.time() - t0, c.variant, inc), flush=True)

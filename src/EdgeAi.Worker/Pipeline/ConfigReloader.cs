@@ -21,9 +21,29 @@ internal sealed class ConfigReloader : IDisposable
 
     public void Dispose() => _sighup.Dispose();
 
+    /// <summary>
+    /// True when SIGHUP is ignored in this process — inherited across exec, e.g. when started under <c>nohup</c>. .NET then
+    /// installs no handler and no reload request ever arrives. Read from <c>/proc/self/status</c> (SigIgn, bit 0 = SIGHUP).
+    /// </summary>
+    internal static bool SighupIgnored()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
+                    return (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 1UL) != 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+        }
+        return false;
+    }
+
     /// <summary>Applies each SIGHUP until <paramref name="ct"/> is cancelled; <paramref name="running"/> is the config the worker started with.</summary>
     public async Task RunAsync(string path, WorkerConfig running, IReadOnlySet<string> models, WorkerPipeline pipeline, ILogger log, CancellationToken ct)
     {
+        if (SighupIgnored())
+            log.LogWarning("SIGHUP is ignored in this process (inherited, e.g. started under nohup): hot reload (systemctl reload, kill -HUP) will not work until the worker is started without it");
         try
         {
             await foreach (var _ in _requests.Reader.ReadAllAsync(ct).ConfigureAwait(false))

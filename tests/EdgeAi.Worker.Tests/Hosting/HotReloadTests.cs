@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using EdgeAi.Interop.Processes;
 using EdgeAi.Testing;
@@ -30,6 +31,9 @@ public sealed class HotReloadTests : IAsyncLifetime
         var clip = Clips.TestPattern(320, 180, fps: 10, seconds: 4, gop: 10);
         _cameras = await RtspCameraServer.StartNewAsync(new[] { "north", "south", "west", "east" }.ToDictionary(n => n, _ => clip));
         WriteConfig(["north", "south", "west"], southZones: false);
+        // A test run started under nohup hands every child an ignored SIGHUP, and .NET then installs no handler: the worker
+        // would never see the reload (it says so in a warning). Give the worker SIGHUP's default disposition, as systemd does.
+        SignalDisposition.RestoreSighup();
         _worker = ServerProcess.Start("edgeai", "dotnet", [EdgeAiCli.Dll, "run", "--config", ConfigPath], _dir,
             new Dictionary<string, string> { ["EDGEAI_MQTT_PASSWORD"] = _broker.Passwords["edge-reload"] });
     }
@@ -133,4 +137,17 @@ public sealed class HotReloadTests : IAsyncLifetime
         await _broker.DisposeAsync();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
+}
+
+/// <summary>The test process's signal dispositions, which child processes inherit across exec.</summary>
+internal static partial class SignalDisposition
+{
+    private const int Sighup = 1;
+    private const nint Default = 0;   // SIG_DFL
+
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint Signal(int signum, nint handler);
+
+    /// <summary>SIGHUP back to its default action in this process, so the processes it starts inherit that and not SIG_IGN.</summary>
+    public static void RestoreSighup() => Signal(Sighup, Default);
 }
