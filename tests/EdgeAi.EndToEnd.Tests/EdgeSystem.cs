@@ -62,17 +62,36 @@ internal sealed class EdgeSystem : IAsyncDisposable
     /// <paramref name="separateMount"/> (e.g. "litter") is served by a server of its own.</summary>
     public static async Task<EdgeSystem> StartAsync(Action<JsonObject>? editWorker = null, string? separateMount = null)
     {
+        // What is started before the system object exists is disposed here when a later step fails (a broker left running
+        // would outlive the test run); once it exists, disposing it stops everything.
+        var started = new List<IAsyncDisposable>();
+        try
+        {
+            return await StartPartsAsync(started, editWorker, separateMount);
+        }
+        catch
+        {
+            for (var i = started.Count - 1; i >= 0; i--) await started[i].DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<EdgeSystem> StartPartsAsync(List<IAsyncDisposable> started, Action<JsonObject>? editWorker, string? separateMount)
+    {
         var clips = await DemoClipsAsync();
         var dir = TestPaths.NewTempDir("edgeai-system");
         var broker = await MosquittoBroker.StartNewAsync(DeviceId);
+        started.Add(broker);
         var mounts = Directory.GetFiles(clips, "demo-*.mp4").ToDictionary(f => Path.GetFileNameWithoutExtension(f)["demo-".Length..]);
         RtspCameraServer? separate = null;
         if (separateMount is not null)
         {
             separate = await RtspCameraServer.StartNewAsync(separateMount, mounts[separateMount]);
+            started.Add(separate);
             mounts.Remove(separateMount);
         }
         var cameras = await RtspCameraServer.StartNewAsync(mounts);
+        started.Add(cameras);
         var platformSecret = Convert.ToHexString(Guid.NewGuid().ToByteArray());
         var apiPort = FreePort.Get();
         var platformPort = FreePort.Get();
@@ -83,7 +102,10 @@ internal sealed class EdgeSystem : IAsyncDisposable
             CallbackUrl = new Uri($"http://127.0.0.1:{apiPort}/api/v1/platform/callback"),
             AutoProgress = TimeSpan.FromSeconds(3),
         });
+        started.Add(platform);
         var system = new EdgeSystem(dir, broker, cameras, separate, platform, apiPort);
+        started.Clear();
+        started.Add(system);   // from here on the system disposes all of it
 
         await Task.Run(() => Tool.Run("/usr/bin/python3", TestPaths.InRepo("build", "demo_config.py"), "--clips", clips, "--run-dir", dir, "--repo", TestPaths.RepoRoot,
             "--mqtt-port", broker.Port.ToString(), "--rtsp-port", cameras.Port.ToString(), "--api-port", apiPort.ToString(), "--platform-port", platformPort.ToString()));
