@@ -178,17 +178,7 @@ class ScaleBatcher(T.Batcher):
                 bx[:, 2] += oy
                 bx[:, 4] += oy
             gts.append(bx)
-        G = max(1, max(len(g) for g in gts))
-        gb = np.zeros((B, G, 4), np.float32)
-        gl = np.zeros((B, G), np.int64)
-        gm = np.zeros((B, G), bool)
-        for b, g in enumerate(gts):
-            if len(g):
-                gb[b, :len(g)] = g[:, 1:5]
-                gl[b, :len(g)] = g[:, 0]
-                gm[b, :len(g)] = True
-        x = torch.from_numpy(canvas).permute(0, 3, 1, 2).float().div_(255.0)
-        return x, torch.from_numpy(gb), torch.from_numpy(gl), torch.from_numpy(gm)
+        return self.pack(canvas, gts)
 
 
 def main():

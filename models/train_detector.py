@@ -159,6 +159,13 @@ class Batcher:
                 bx[:, 2] += oy
                 bx[:, 4] += oy
             gts.append(bx)
+        return self.pack(canvas, gts)
+
+    @staticmethod
+    def pack(canvas, gts):
+        """The batch as tensors: images (B,3,H,W) in 0..1 and the ground truth padded to the most boxes of any image
+        (boxes, labels, mask); each gts[b] holds rows (class, x1, y1, x2, y2) in canvas pixels."""
+        B = len(gts)
         G = max(1, max(len(g) for g in gts))
         gb = np.zeros((B, G, 4), np.float32)
         gl = np.zeros((B, G), np.int64)
