@@ -6,7 +6,7 @@
 'use strict';
 const path = require('path');
 
-const { env, loadChromium } = require('./common.cjs');
+const { env, loadChromium, conclude } = require('./common.cjs');
 const repo = env('EDGEAI_REPO_ROOT');
 const url = env('DASHBOARD_URL');
 const token = env('DASHBOARD_TOKEN');
@@ -27,7 +27,7 @@ const chromium = loadChromium(repo);
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
   const shot = (name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
   const step = (s) => console.log(`STEP ${s}`);
-  try {
+  await conclude(browser, shot, '99-cockpit-failure', errors, async () => {
     step('sign in');
     await page.goto(url);
     await page.fill('#token', token);
@@ -73,14 +73,5 @@ const chromium = loadChromium(repo);
       await page.locator('[data-testid="indicator"][data-name="overdue_cases"]:not([data-level="normal"])').waitFor();
       await shot('12-cockpit-overdue');
     }
-    if (errors.length) throw new Error(`browser errors: ${errors.join(' | ')}`);
-    console.log('PASS');
-    await browser.close();
-    process.exit(0);
-  } catch (e) {
-    console.log(`FAIL ${e.message}`);
-    try { await shot('99-cockpit-failure'); } catch { /* ignore */ }
-    await browser.close();
-    process.exit(1);
-  }
+  });
 })();

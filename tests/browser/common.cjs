@@ -20,4 +20,23 @@ const loadChromium = (repo) => {
   }
 };
 
-module.exports = { env, loadChromium };
+/**
+ * Runs a script's steps and ends it: "PASS" (exit 0) when they finish and the page logged no errors; otherwise
+ * "FAIL <reason>", a screenshot named failureShot, exit 1. The browser is closed either way.
+ */
+const conclude = async (browser, shot, failureShot, errors, steps) => {
+  try {
+    await steps();
+    if (errors.length) throw new Error(`browser errors: ${errors.join(' | ')}`);
+    console.log('PASS');
+    await browser.close();
+    process.exit(0);
+  } catch (e) {
+    console.log(`FAIL ${e.message}`);
+    try { await shot(failureShot); } catch { /* ignore */ }
+    await browser.close();
+    process.exit(1);
+  }
+};
+
+module.exports = { env, loadChromium, conclude };

@@ -6,7 +6,7 @@
 'use strict';
 const path = require('path');
 
-const { env, loadChromium } = require('./common.cjs');
+const { env, loadChromium, conclude } = require('./common.cjs');
 const repo = env('EDGEAI_REPO_ROOT');
 const url = env('DASHBOARD_URL');
 const alice = env('ALICE_TOKEN');
@@ -40,7 +40,7 @@ const chromium = loadChromium(repo);
     await page.locator('[data-testid="incident"]').first().click();
     await page.locator('#incident-detail[open]').waitFor();
   };
-  try {
+  await conclude(browser, shot, '99-evidence-failure', errors, async () => {
     step('sign in as alice');
     await signIn(alice, 'alice');
     await openIncident();
@@ -86,14 +86,5 @@ const chromium = loadChromium(repo);
     await page.locator(`[data-testid="before-image"][data-evidence-id="${snapshotId}"][data-loaded="1920"]`).waitFor({ state: 'attached' });
     await shot('22-evidence-denied');
 
-    if (errors.length) throw new Error(`browser errors: ${errors.join(' | ')}`);
-    console.log('PASS');
-    await browser.close();
-    process.exit(0);
-  } catch (e) {
-    console.log(`FAIL ${e.message}`);
-    try { await shot('99-evidence-failure'); } catch { /* ignore */ }
-    await browser.close();
-    process.exit(1);
-  }
+  });
 })();
