@@ -170,46 +170,7 @@ public sealed class CockpitBrowserTests(ITestOutputHelper output) : BrowserSyste
         return dir;
     }
 
-    private static string Binary(string dll) => Path.Combine(AppContext.BaseDirectory, dll);
-
-    private static string Tail(string s) => s.Length <= 6000 ? s : s[^6000..];
-
-    private async Task<ServerProcess> StartCentralAsync(MosquittoBroker broker, int port, int platformPort, object caseLoop, string? db = null)
-    {
-        var secrets = new Dictionary<string, string>
-        {
-            ["EDGEAI_CENTRAL_API_TOKEN"] = Token,
-            ["EDGEAI_CENTRAL_MQTT_PASSWORD"] = broker.Passwords["central"],
-            ["EDGEAI_CENTRAL_PLATFORM_SECRET"] = "platform-" + Guid.NewGuid().ToString("N"),
-        };
-        var args = new List<string>();
-        foreach (var (name, value) in secrets)
-        {
-            var file = Path.Combine(Dir, name.ToLowerInvariant());
-            await File.WriteAllTextAsync(file, value);
-            args.Add($"{name}_FILE={file}");
-        }
-        var config = JsonSerializer.SerializeToNode(new
-        {
-            instance_id = "central-cockpit",
-            mqtt = new { host = broker.Host, port = broker.Port, username = "central" },
-            database = new { connection_string = $"Data Source={db ?? Path.Combine(Dir, "central.db")}" },
-            api = new { listen = $"http://127.0.0.1:{port}" },
-            platform = new { url = $"http://127.0.0.1:{platformPort}/", request_timeout_s = 5, outbox_poll_interval_s = 0.5 },
-        })!.AsObject();
-        foreach (var (k, v) in JsonSerializer.SerializeToNode(caseLoop)!.AsObject().ToList()) config[k] = v?.DeepClone();
-        var path = Path.Combine(Dir, "central.json");
-        await File.WriteAllTextAsync(path, config.ToJsonString());
-        args.AddRange(["dotnet", Binary("edgeai-central.dll"), "run", "--config", path]);
-        var central = ServerProcess.Start("edgeai-central", "/usr/bin/env", args);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
-        await Eventually.UntilAsync(() =>
-        {
-            if (central.HasExited) throw new InvalidOperationException($"Central exited:\n{central.Output}");
-            try { return http.GetAsync("/readyz").GetAwaiter().GetResult().IsSuccessStatusCode; }
-            catch (HttpRequestException) { return false; }
-            catch (TaskCanceledException) { return false; }
-        }, TimeSpan.FromSeconds(90), () => $"Central not ready:\n{central.Output}");
-        return central;
-    }
+    private Task<ServerProcess> StartCentralAsync(MosquittoBroker broker, int port, int platformPort, object caseLoop, string? db = null) =>
+        StartCentralAsync(broker, port, platformPort, "central-cockpit",
+            config => { foreach (var (k, v) in JsonSerializer.SerializeToNode(caseLoop)!.AsObject().ToList()) config[k] = v?.DeepClone(); }, db: db);
 }

@@ -29,7 +29,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : BrowserSys
         var (platformPort, centralPort) = (FreePort.Get(), FreePort.Get());
         var platform = Track(ServerProcess.Start("test-platform", "dotnet", [Binary("edgeai-central.dll"), "test-platform", "--listen", $"http://127.0.0.1:{platformPort}"]));
         await platform.WaitForOutputAsync("READY", TimeSpan.FromSeconds(90));
-        var central = Track(await StartCentralAsync(broker, centralPort, platformPort));
+        var central = Track(await StartCentralAsync(broker, centralPort, platformPort, "central-browser"));
         var worker = Track(StartWorker(broker, new Dictionary<string, string>
         {
             ["road"] = cameras.Url("road"), ["plaza"] = cameras.Url("plaza"), ["frozen"] = cameras.Url("frozen"), ["gate"] = gate.Url("gate"),
@@ -80,46 +80,6 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : BrowserSys
         return clip;
     }
 
-    private static string Binary(string dll) => Path.Combine(AppContext.BaseDirectory, dll);
-
-    private static string Tail(string s) => s.Length <= 6000 ? s : s[^6000..];
-
-    private async Task<ServerProcess> StartCentralAsync(MosquittoBroker broker, int port, int platformPort)
-    {
-        var secrets = new Dictionary<string, string>
-        {
-            ["EDGEAI_CENTRAL_API_TOKEN"] = Token,
-            ["EDGEAI_CENTRAL_MQTT_PASSWORD"] = broker.Passwords["central"],
-            ["EDGEAI_CENTRAL_PLATFORM_SECRET"] = "platform-" + Guid.NewGuid().ToString("N"),
-        };
-        var args = new List<string>();
-        foreach (var (name, value) in secrets)
-        {
-            var file = Path.Combine(Dir, name.ToLowerInvariant());
-            await File.WriteAllTextAsync(file, value);
-            args.Add($"{name}_FILE={file}");   // secrets by file, never on the command line
-        }
-        var config = Path.Combine(Dir, "central.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
-        {
-            instance_id = "central-browser",
-            mqtt = new { host = broker.Host, port = broker.Port, username = "central" },
-            database = new { connection_string = $"Data Source={Path.Combine(Dir, "central.db")}" },
-            api = new { listen = $"http://127.0.0.1:{port}" },
-            platform = new { url = $"http://127.0.0.1:{platformPort}/", request_timeout_s = 5, outbox_poll_interval_s = 0.5 },
-        }));
-        args.AddRange(["dotnet", Binary("edgeai-central.dll"), "run", "--config", config]);
-        var central = ServerProcess.Start("edgeai-central", "/usr/bin/env", args);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
-        await Eventually.UntilAsync(() =>
-        {
-            if (central.HasExited) throw new InvalidOperationException($"Central exited:\n{central.Output}");
-            try { return http.GetAsync("/readyz").GetAwaiter().GetResult().IsSuccessStatusCode; }
-            catch (HttpRequestException) { return false; }
-            catch (TaskCanceledException) { return false; }
-        }, TimeSpan.FromSeconds(90), () => $"Central not ready:\n{central.Output}");
-        return central;
-    }
 
     private ServerProcess StartWorker(MosquittoBroker broker, IReadOnlyDictionary<string, string> urls, string roadClip)
     {

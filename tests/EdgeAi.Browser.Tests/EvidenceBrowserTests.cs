@@ -151,55 +151,18 @@ public sealed class EvidenceBrowserTests(ITestOutputHelper output) : BrowserSyst
         return File.ReadAllBytes(path);
     }
 
-    private static string Binary(string dll) => Path.Combine(AppContext.BaseDirectory, dll);
-
-    private static string Tail(string s) => s.Length <= 6000 ? s : s[^6000..];
-
-    private async Task<ServerProcess> StartCentralAsync(MosquittoBroker broker, int port, int platformPort)
-    {
-        var secrets = new Dictionary<string, string>
+    private Task<ServerProcess> StartCentralAsync(MosquittoBroker broker, int port, int platformPort) =>
+        StartCentralAsync(broker, port, platformPort, "central-evidence", config =>
         {
-            ["EDGEAI_CENTRAL_API_TOKEN"] = Token,
-            ["EDGEAI_CENTRAL_MQTT_PASSWORD"] = broker.Passwords["central"],
-            ["EDGEAI_CENTRAL_PLATFORM_SECRET"] = "platform-" + Guid.NewGuid().ToString("N"),
-            ["EDGEAI_TOKEN_ALICE"] = _alice,
-            ["EDGEAI_TOKEN_BOB"] = _bob,
-        };
-        var args = new List<string>();
-        foreach (var (name, value) in secrets)
-        {
-            var file = Path.Combine(Dir, name.ToLowerInvariant());
-            await File.WriteAllTextAsync(file, value);
-            args.Add($"{name}_FILE={file}");
-        }
-        var config = new JsonObject
-        {
-            ["instance_id"] = "central-evidence",
-            ["mqtt"] = new JsonObject { ["host"] = broker.Host, ["port"] = broker.Port, ["username"] = "central" },
-            ["database"] = new JsonObject { ["connection_string"] = $"Data Source={Path.Combine(Dir, "central.db")}" },
-            ["api"] = new JsonObject { ["listen"] = $"http://127.0.0.1:{port}" },
-            ["platform"] = new JsonObject { ["url"] = $"http://127.0.0.1:{platformPort}/", ["request_timeout_s"] = 5, ["outbox_poll_interval_s"] = 0.5, ["poll_interval_s"] = 0.5 },   // the stand-in platform runs without the callback secret: Central polls its status
-            ["verification"] = new JsonObject { ["reply_timeout_s"] = 60 },
-            ["access"] = new JsonObject
+            // The stand-in platform runs without the callback secret: Central polls its status.
+            config["platform"]!["poll_interval_s"] = 0.5;
+            config["verification"] = new JsonObject { ["reply_timeout_s"] = 60 };
+            config["access"] = new JsonObject
             {
                 ["fetch_timeout_s"] = 30,
                 ["users"] = new JsonArray(
                     new JsonObject { ["name"] = "alice", ["token_env"] = "EDGEAI_TOKEN_ALICE", ["permissions"] = new JsonArray("evidence_unblurred"), ["cameras"] = new JsonArray($"{Device}/cam-1") },
                     new JsonObject { ["name"] = "bob", ["token_env"] = "EDGEAI_TOKEN_BOB" }),
-            },
-        };
-        var path = Path.Combine(Dir, "central.json");
-        await File.WriteAllTextAsync(path, config.ToJsonString());
-        args.AddRange(["dotnet", Binary("edgeai-central.dll"), "run", "--config", path]);
-        var central = ServerProcess.Start("edgeai-central", "/usr/bin/env", args);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
-        await Eventually.UntilAsync(() =>
-        {
-            if (central.HasExited) throw new InvalidOperationException($"Central exited:\n{central.Output}");
-            try { return http.GetAsync("/readyz").GetAwaiter().GetResult().IsSuccessStatusCode; }
-            catch (HttpRequestException) { return false; }
-            catch (TaskCanceledException) { return false; }
-        }, TimeSpan.FromSeconds(90), () => $"Central not ready:\n{central.Output}");
-        return central;
-    }
+            };
+        }, new Dictionary<string, string> { ["EDGEAI_TOKEN_ALICE"] = _alice, ["EDGEAI_TOKEN_BOB"] = _bob });
 }
