@@ -1,6 +1,9 @@
-using EdgeAi.Central.Broker;
+using System.Text.Json;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Messaging;
+using EdgeAi.Models;
+using EdgeAi.Models.Devices;
+using EdgeAi.Models.Events;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAi.Central.Broker;
@@ -61,8 +64,31 @@ internal sealed class CentralMqtt : IAsyncDisposable
     /// <summary>The first connection that is not up, if any (for /readyz).</summary>
     public MqttClient? Disconnected => All.FirstOrDefault(c => c.State != MqttConnectionState.Connected);
 
+    /// <summary>
+    /// Publishes <paramref name="command"/> to the gateway's command topic on <see cref="Client"/> (QoS 1) and waits up to
+    /// <paramref name="timeout"/> for the broker's PUBACK: sent, refused by the broker (its reason), or not published (why).
+    /// </summary>
+    public async Task<CommandPublish> PublishCommandAsync(string deviceId, DeviceCommand command, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(command, EdgeAiJsonContext.Default.DeviceCommand);
+        try
+        {
+            var ack = await Client.PublishAsync(Topics.Commands(deviceId), payload, qos: 1, contentType: "application/json")
+                .WaitAsync(timeout, time, ct).ConfigureAwait(false);
+            return ack.IsSuccess ? new CommandPublish(true, null, null) : new CommandPublish(false, ack.Reason, null);
+        }
+        catch (Exception ex) when (ex is MqttException or TimeoutException or ObjectDisposedException)
+        {
+            return new CommandPublish(false, null, ex.Message);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var c in All) await c.DisposeAsync().ConfigureAwait(false);
     }
 }
+
+/// <summary>How publishing a device command ended: <see cref="Sent"/> (the broker acknowledged it), or the broker's
+/// <see cref="Refused"/> reason, or the <see cref="Failure"/> that kept it from being published (not connected, timeout).</summary>
+internal readonly record struct CommandPublish(bool Sent, string? Refused, string? Failure);

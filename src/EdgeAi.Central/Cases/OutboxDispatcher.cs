@@ -220,18 +220,9 @@ internal sealed partial class OutboxDispatcher : BackgroundService
         var row = await store.GetCommandAsync(command.CommandId.ToString(), ct).ConfigureAwait(false);
         if (row is null) return PlatformResult.Permanent($"command {command.CommandId} not found");
         if (!mqtt.IsConnected) return PlatformResult.Transient("MQTT not connected");
-        var payload = JsonSerializer.SerializeToUtf8Bytes(command, EdgeAiJsonContext.Default.DeviceCommand);
-        PublishResult ack;
-        try
-        {
-            ack = await mqtt.Client.PublishAsync(Topics.Commands(row.DeviceId), payload, qos: 1, contentType: "application/json")
-                .WaitAsync(_settings.RequestTimeout, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is MqttException or TimeoutException or ObjectDisposedException)
-        {
-            return PlatformResult.Transient($"publish to {Topics.Commands(row.DeviceId)}: {ex.Message}");
-        }
-        if (!ack.IsSuccess) return PlatformResult.Transient($"broker refused the command: {ack.Reason}");
+        var sent = await mqtt.PublishCommandAsync(row.DeviceId, command, _settings.RequestTimeout, time, ct).ConfigureAwait(false);
+        if (sent.Failure is { } failure) return PlatformResult.Transient($"publish to {Topics.Commands(row.DeviceId)}: {failure}");
+        if (sent.Refused is { } refused) return PlatformResult.Transient($"broker refused the command: {refused}");
         await store.MarkCommandSentAsync(row.CommandId, time.GetUtcNow(), ct).ConfigureAwait(false);
         LogCommandSent(row.CommandId, row.DeviceId, row.CameraId, row.CaseId);
         return PlatformResult.Success();

@@ -87,17 +87,9 @@ internal sealed partial class EvidenceService(
             return await EndAsync(request with { State = "error" }, FetchStatus.NotConnected, "Central is not connected to the MQTT broker", meta, ct).ConfigureAwait(false);
 
         await store.AddEvidenceRequestAsync(request, ct).ConfigureAwait(false);
-        try
-        {
-            var payload = JsonSerializer.SerializeToUtf8Bytes(command, EdgeAiJsonContext.Default.DeviceCommand);
-            var ack = await mqtt.Client.PublishAsync(Topics.Commands(meta.DeviceId), payload, qos: 1, contentType: "application/json")
-                .WaitAsync(options.Platform.RequestTimeout, time, ct).ConfigureAwait(false);
-            if (!ack.IsSuccess) return await FailAsync(request, FetchStatus.NotConnected, $"the broker refused the command: {ack.Reason}", meta, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is MqttException or TimeoutException or ObjectDisposedException)
-        {
-            return await FailAsync(request, FetchStatus.NotConnected, $"publishing the command failed: {ex.Message}", meta, ct).ConfigureAwait(false);
-        }
+        var sent = await mqtt.PublishCommandAsync(meta.DeviceId, command, options.Platform.RequestTimeout, time, ct).ConfigureAwait(false);
+        if (sent.Refused is { } refused) return await FailAsync(request, FetchStatus.NotConnected, $"the broker refused the command: {refused}", meta, ct).ConfigureAwait(false);
+        if (sent.Failure is { } failure) return await FailAsync(request, FetchStatus.NotConnected, $"publishing the command failed: {failure}", meta, ct).ConfigureAwait(false);
         LogRequested(request.CommandId, evidenceId, meta.DeviceId, meta.CameraId, principal);
 
         var deadline = time.GetUtcNow() + options.Access.FetchTimeout;
