@@ -10,6 +10,8 @@ namespace EdgeAi.Worker.Eval;
 /// </summary>
 internal sealed class EpisodeCollector(DateTimeOffset clockStart, double durationS) : IEventSink
 {
+    private const double LastFrameSlackS = 1.5;
+
     private readonly Dictionary<Guid, Open> _open = new();
     private readonly List<DetectedEpisode> _episodes = [];
 
@@ -26,9 +28,10 @@ internal sealed class EpisodeCollector(DateTimeOffset clockStart, double duratio
                 _open[evt.EpisodeId] = new Open(evt.Scenario, evt.Zone.Id, t);
                 break;
             case EventType.Ended when _open.Remove(evt.EpisodeId, out var o):
-                // At the end of a clip the analytics stage ends open episodes at the wall-clock time of the drain,
-                // which is not on the clip's time axis: such an episode lasted to the end of the clip.
-                var atEnd = t > durationS + 1;
+                // At the end of a clip the analytics stage ends open episodes at the last analysed frame's capture
+                // time, within one analysis interval (1 s at the eval clips' key-frame rate) of the clip's end: such
+                // an episode lasted to the end of the clip.
+                var atEnd = t > durationS - LastFrameSlackS;
                 _episodes.Add(new DetectedEpisode(o.Scenario, o.Zone, o.StartS, atEnd ? durationS : t, atEnd));
                 break;
         }
