@@ -9,6 +9,12 @@ namespace EdgeAi.Worker.Scenarios;
 /// the object stays within the tolerance of where it settled, pauses while a moving person overlaps it (carried),
 /// and restarts when it moves. One item whose clock reached the threshold qualifies; once running, the episode is
 /// sustained by any litter item at rest in the zone, so a track id change of the same object does not end it.
+/// <para>
+/// Scene baseline: whatever lies at rest in the zone during the rule's first <see cref="LitterRuleConfig.SceneWarmup"/>
+/// (a bin, a stone, a pile that was there before the camera was watching) is remembered as part of the scene and never
+/// counted as dropped, because the rule cannot know when it got there; an item that later moves away from its place is
+/// judged like any other. A warm-up of zero turns this off.
+/// </para>
 /// </summary>
 internal sealed class LitterRule : ZoneRule
 {
@@ -19,9 +25,12 @@ internal sealed class LitterRule : ZoneRule
     private readonly HashSet<string> _persons;
     private readonly Dictionary<long, Item> _items = new();
     private readonly List<TrackedObject> _resting = new(8);
+    private readonly List<BoxF> _scene = new(4);
     private readonly long _graceTicks;
     private readonly long _minStationaryTicks;
     private readonly long _forgetTicks;
+    private readonly long _warmupTicks;
+    private long? _firstTicks;
 
     public LitterRule(LitterRuleConfig config, Zone zone)
         : base(WireScenarios.Litter, "litter.stationary", config, zone, MeasuredNames)
@@ -32,12 +41,14 @@ internal sealed class LitterRule : ZoneRule
         _graceTicks = config.GracePeriod.Ticks;
         _minStationaryTicks = config.MinStationary.Ticks;
         _forgetTicks = Math.Max(config.GracePeriod.Ticks, config.MinStationary.Ticks) + TimeSpan.TicksPerSecond * 30;
+        _warmupTicks = config.SceneWarmup > TimeSpan.Zero ? config.SceneWarmup.Ticks : -1;   // 0: no scene baseline
     }
 
     protected override void AddParameters(Dictionary<string, double> parameters)
     {
         parameters["min_stationary_s"] = _config.MinStationary.TotalSeconds;
         parameters["stationary_tolerance"] = _config.StationaryTolerance;
+        parameters["scene_items"] = _scene.Count;
     }
 
     protected override void Evaluate(ScenarioFrame frame, out bool qualifies, out bool sustains)
@@ -49,6 +60,8 @@ internal sealed class LitterRule : ZoneRule
         long maxStationary = 0;
         double maxConfidence = 0;
         _resting.Clear();
+        _firstTicks ??= t;
+        if (t - _firstTicks.Value <= _warmupTicks) LearnScene(frame);
         for (var i = 0; i < objects.Count; i++)
         {
             var o = objects[i];
@@ -71,6 +84,7 @@ internal sealed class LitterRule : ZoneRule
             item.LastBox = box;
             item.Frames++;
 
+            if (InScene(box)) continue;   // lay there before the rule was watching: part of the scene
             if (item.StationaryTicks >= _minStationaryTicks)
             {
                 items++;
@@ -116,14 +130,45 @@ internal sealed class LitterRule : ZoneRule
         return item;
     }
 
-    private bool OverlapsMovingPerson(IReadOnlyList<TrackedObject> objects, in BoxF box)
+    /// <summary>
+    /// Remembers the litter-class objects lying in the zone during the warm-up, at any confidence the detector reports
+    /// (a fixture scored just under the threshold now may score just over it later), except those a person overlaps
+    /// (an item in someone's hand is not part of the scene).
+    /// </summary>
+    private void LearnScene(ScenarioFrame frame)
+    {
+        var objects = frame.Objects;
+        for (var i = 0; i < objects.Count; i++)
+        {
+            var o = objects[i];
+            if (!_classes.Contains(o.Label) || !frame.InZone(i, Zone.Index) || OverlapsPerson(objects, o.Box, movingOnly: false) || InScene(o.Box)) continue;
+            _scene.Add(o.Box);
+        }
+    }
+
+    /// <summary>Whether a box lies where a scene item lay: centres within the stationary tolerance, as for "at rest".</summary>
+    private bool InScene(in BoxF box)
+    {
+        var tolerance = (float)_config.StationaryTolerance;
+        foreach (var s in _scene)
+        {
+            if (MathF.Abs(box.CenterX - s.CenterX) <= tolerance * MathF.Max(MathF.Max(box.Width, s.Width), 1e-4f)
+                && MathF.Abs(box.CenterY - s.CenterY) <= tolerance * MathF.Max(MathF.Max(box.Height, s.Height), 1e-4f))
+                return true;
+        }
+        return false;
+    }
+
+    private bool OverlapsMovingPerson(IReadOnlyList<TrackedObject> objects, in BoxF box) => OverlapsPerson(objects, box, movingOnly: true);
+
+    private bool OverlapsPerson(IReadOnlyList<TrackedObject> objects, in BoxF box, bool movingOnly)
     {
         var area = box.Area;
         if (area <= 0) return false;
         for (var j = 0; j < objects.Count; j++)
         {
             var p = objects[j];
-            if (p.RelativeDisplacement < _config.MovingPersonDisplacement || !_persons.Contains(p.Label)) continue;
+            if ((movingOnly && p.RelativeDisplacement < _config.MovingPersonDisplacement) || !_persons.Contains(p.Label)) continue;
             var grow = p.Box.Width * 0.1f;
             var iw = MathF.Min(box.X2, p.Box.X2 + grow) - MathF.Max(box.X1, p.Box.X1 - grow);
             var ih = MathF.Min(box.Y2, p.Box.Y2) - MathF.Max(box.Y1, p.Box.Y1);

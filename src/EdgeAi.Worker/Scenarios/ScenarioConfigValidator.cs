@@ -108,6 +108,7 @@ public static class ScenarioConfigValidator
         ValidateClasses(r.Classes, $"{rp}.classes", false, errors);
         ValidateClasses(r.PersonClasses, $"{rp}.personClasses", true, errors);
         Duration(r.MinStationary, $"{rp}.minStationary", OneDay, errors);
+        Duration(r.SceneWarmup, $"{rp}.sceneWarmup", OneDay, errors);
         if (!(r.StationaryTolerance > 0)) errors.Add($"{rp}.stationaryTolerance: must be positive (box sizes; was {r.StationaryTolerance})");
         if (!(r.MovingPersonDisplacement > 0)) errors.Add($"{rp}.movingPersonDisplacement: must be positive (box sizes; was {r.MovingPersonDisplacement})");
     }

@@ -10,8 +10,16 @@ public sealed class LitterRuleTests
 {
     private static readonly ZoneConfig Sidewalk = Band("sidewalk", ZoneTypes.Street, 0.5, 1.0);
 
-    private static ScenarioEngine LitterEngine(LitterRuleConfig? rule = null) =>
-        Engine(new ScenarioConfig { Zones = [Sidewalk, Band("road", ZoneTypes.Road, 0.2, 0.5)], Litter = rule ?? new LitterRuleConfig() });
+    /// <summary>
+    /// Most tests put their litter down on the first frame to test the stationary clock; the scene baseline (items
+    /// lying there when the rule starts are part of the scene) is off for them unless <paramref name="baseline"/>.
+    /// </summary>
+    private static ScenarioEngine LitterEngine(LitterRuleConfig? rule = null, bool baseline = false)
+    {
+        rule ??= new LitterRuleConfig();
+        if (!baseline) rule = rule with { SceneWarmup = TimeSpan.Zero };
+        return Engine(new ScenarioConfig { Zones = [Sidewalk, Band("road", ZoneTypes.Road, 0.2, 0.5)], Litter = rule });
+    }
 
     private static List<EpisodeEvent> Litter(List<EpisodeEvent> events) => events.Where(e => e.Scenario == WireScenarios.Litter).ToList();
 
@@ -202,5 +210,67 @@ public sealed class LitterRuleTests
         reused.Clear();
 
         Assert.Single(Assert.Single(events).Objects);
+    }
+
+    [Fact]
+    public void Process_ItemLyingThereWhenTheRuleStarts_IsPartOfTheScene_ADropLaterStillFires()
+    {
+        var engine = LitterEngine(baseline: true);
+
+        // a stone taken for litter lies in the zone from the first frame; a can is dropped at 20 s elsewhere
+        var events = Run(engine, 0, 60, s => s < 20
+            ? [Obj(1, "litter", 0.2f, 0.8f)]
+            : [Obj(1, "litter", 0.2f, 0.8f), Obj(2, "litter", 0.7f, 0.8f)]);
+
+        var started = Assert.Single(Litter(events), e => e.Type == EventType.Started);
+        Assert.Equal(30, Seconds(started));
+        Assert.Equal(2, Assert.Single(started.Objects).TrackId);
+        Assert.Equal(1, started.Rule.Parameters["scene_items"]);
+    }
+
+    [Fact]
+    public void Process_SceneItemLostAndFoundUnderNewTrackId_StaysPartOfTheScene()
+    {
+        var engine = LitterEngine(baseline: true);
+
+        // seen during the warm-up, missed by the detector for 80 s (its item state is forgotten), seen again
+        var events = Run(engine, 0, 3, _ => [Obj(1, "litter", 0.2f, 0.8f)]);
+        events.AddRange(Run(engine, 4, 84, _ => []));
+        events.AddRange(Run(engine, 85, 150, _ => [Obj(9, "litter", 0.201f, 0.8f)]));
+
+        Assert.Empty(Litter(events));
+    }
+
+    [Fact]
+    public void Process_SceneItemPickedUpAndDroppedElsewhere_Fires()
+    {
+        var engine = LitterEngine(baseline: true);
+
+        var events = Run(engine, 0, 60, s => s < 20 ? [Obj(1, "litter", 0.2f, 0.8f)] : [Obj(1, "litter", 0.6f, 0.8f)]);
+
+        Assert.Equal(30, Seconds(Assert.Single(Litter(events), e => e.Type == EventType.Started)));
+    }
+
+    [Fact]
+    public void Process_ItemCarriedByAPersonDuringTheWarmup_IsNotLearnedAsScene()
+    {
+        var engine = LitterEngine(baseline: true);
+
+        // a person stands with a bag through the 5 s warm-up, puts it down at 8 s and walks off: a drop, not the scene
+        var events = Run(engine, 0, 40, s => s < 8
+            ? [Person(1, 0.5f, 0.9f, moving: 0.1f), Obj(2, "litter", 0.51f, 0.86f, 0.03f, 0.03f)]
+            : [Obj(2, "litter", 0.51f, 0.86f, 0.03f, 0.03f)]);
+
+        Assert.Single(Litter(events), e => e.Type == EventType.Started);
+    }
+
+    [Fact]
+    public void Process_ZeroWarmup_ReportsItemsLyingThereFromTheStart()
+    {
+        var withBaseline = Run(LitterEngine(baseline: true), 0, 30, _ => [Obj(1, "litter", 0.2f, 0.8f)]);
+        var without = Run(LitterEngine(baseline: false), 0, 30, _ => [Obj(1, "litter", 0.2f, 0.8f)]);
+
+        Assert.Empty(Litter(withBaseline));
+        Assert.Equal(10, Seconds(Assert.Single(Litter(without), e => e.Type == EventType.Started)));
     }
 }

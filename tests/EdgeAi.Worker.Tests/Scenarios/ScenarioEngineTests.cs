@@ -125,7 +125,7 @@ public sealed class ScenarioEngineTests
         var engine = Engine(Band("walk", ZoneTypes.Street, 0, 0.5), Band("p", ZoneTypes.Plaza, 0.5, 1));
         var objects = new List<TrackedObject>(Crowd(20));
         objects.Add(Obj(50, "litter", 0.3f, 0.3f));
-        Run(engine, 0, 30, _ => [.. objects]);   // litter and crowding episodes start
+        Run(engine, 0, 30, s => s < 6 ? [.. objects[..^1]] : [.. objects]);   // litter (dropped after the scene warm-up) and crowding episodes start
         var ticks = 31;
 
         var before = GC.GetAllocatedBytesForCurrentThread();
