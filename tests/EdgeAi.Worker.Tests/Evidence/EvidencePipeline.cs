@@ -79,7 +79,8 @@ internal sealed class EvidencePipeline : IAsyncDisposable
                 var tapped = new FrameTap(scenarios, Frames.GetOrAdd(camera.Id, _ => new ConcurrentQueue<TappedFrame>()));
                 return new QualityCheckingAnalytics(camera.Id, tapped, quality ?? new QualityOptions(), Quality, NullLogger<QualityCheckingAnalytics>.Instance);
             },
-            ingest, new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(5) }, loggers, fileClockStarts);
+            ingest, new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(5) }, loggers,
+            fileClockStarts is null ? null : new ClipFrameSourceFactory(fileClockStarts));
         Run = Task.Run(() => Pipeline.RunAsync(_stop.Token));
     }
 

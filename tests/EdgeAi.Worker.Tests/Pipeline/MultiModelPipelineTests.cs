@@ -56,7 +56,7 @@ public sealed class MultiModelPipelineTests(ITestOutputHelper output)
         var frames = new ConcurrentQueue<(long, string, string[])>();
         var pipeline = new WorkerPipeline([camera], new Dictionary<string, OnnxDetector> { ["general"] = general, ["special"] = special },
             _ => new Collecting(frames), new IngestOptions(), new InferenceOptions { BatchWait = TimeSpan.Zero }, NullLoggerFactory.Instance,
-            fileClockStarts: new Dictionary<string, DateTimeOffset> { ["vtest"] = ClockStart },
+            new ClipFrameSourceFactory(new Dictionary<string, DateTimeOffset> { ["vtest"] = ClockStart }),
             classMaps: new Dictionary<string, IReadOnlyDictionary<string, string>> { ["special"] = new Dictionary<string, string> { ["person"] = "pedestrian" } });
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var watch = Stopwatch.StartNew();
