@@ -56,7 +56,8 @@ internal static class DecodeRatio
     {
         var health = new CameraHealth(camera.Id);
         var queue = new FrameQueue(camera.Id, health, new FrameSignal(), capacity: 8, dropOldest: false);
-        var ingest = new CameraIngest(camera, size, size, queue.Writer, health, options, NullLogger.Instance, fileClockStart: DateTimeOffset.UnixEpoch);
+        var ingest = new CameraIngest(camera, size, size, queue.Writer, health, options, NullLogger.Instance,
+            new ClipFrameSource(DateTimeOffset.UnixEpoch, health, NullLogger.Instance));
         var sw = Stopwatch.StartNew();
         var run = ingest.RunAsync(CancellationToken.None);
         long n = 0;

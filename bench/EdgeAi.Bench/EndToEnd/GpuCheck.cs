@@ -76,7 +76,8 @@ internal static class GpuCheck
         if (device != 0) Environment.SetEnvironmentVariable("CUDA_VISIBLE_DEVICES", device.ToString());   // ffmpeg's -hwaccel cuda takes the first visible GPU
         var health = new CameraHealth(camera.Id);
         var queue = new FrameQueue(camera.Id, health, new FrameSignal(), capacity: 8, dropOldest: true);
-        var ingest = new CameraIngest(camera, 320, 320, queue.Writer, health, new IngestOptions(), NullLogger.Instance);
+        var ingest = new CameraIngest(camera, 320, 320, queue.Writer, health, new IngestOptions(), NullLogger.Instance,
+            new LiveFrameSource(health, new IngestOptions(), NullLogger.Instance));
         using var stop = new CancellationTokenSource();
         var run = ingest.RunAsync(stop.Token);
         long frames = 0;

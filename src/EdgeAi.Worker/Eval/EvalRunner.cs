@@ -12,8 +12,8 @@ namespace EdgeAi.Worker.Eval;
 /// Runs the worker's own pipeline over clip files: each clip is a camera whose URL is the file, decoded by ffmpeg
 /// with the ingest's arguments (key frames only, letterboxed to the model input), analysed by the ONNX detector
 /// (batched across the clips of a group), the tracker and the scenario engine (configured from the GT), with the
-/// <see cref="ScenarioAnalytics"/> stage of the service. File mode stamps each frame with the GT's clock_start plus
-/// its stream time, so dwell, grace, cooldown and the ban schedule run on scene time, and nothing is dropped,
+/// <see cref="ScenarioAnalytics"/> stage of the service. Its frame source (<see cref="ClipFrameSource"/>) stamps each frame
+/// with the GT's clock_start plus its stream time, so dwell, grace, cooldown and the ban schedule run on scene time, and nothing is dropped,
 /// however slow the machine. Only the outbox is replaced, by an <see cref="EpisodeCollector"/> per clip.
 /// </summary>
 internal sealed class EvalRunner(OnnxDetector detector, EvalOptions options, ILoggerFactory loggers)
@@ -59,7 +59,7 @@ internal sealed class EvalRunner(OnnxDetector detector, EvalOptions options, ILo
         var pipeline = new WorkerPipeline(cameras, new Dictionary<string, OnnxDetector> { [model.Name] = detector },
             camera => new ScenarioAnalytics(DeviceId, camera, camera.Scenarios, model, store, null, collectors[camera.Id], Tracking.TrackerOptions.ForModel(detector.Manifest.Thresholds)),
             new IngestOptions { FullResolutionRoot = options.EvidenceDirectory is null ? null : FullResolutionFrames.DefaultRoot() }, new InferenceOptions(), loggers,
-            group.ToDictionary(c => c.Name, c => c.ClockStart));
+            new ClipFrameSourceFactory(group.ToDictionary(c => c.Name, c => c.ClockStart)));
 
         var run = pipeline.RunAsync(ct);
         while (!run.IsCompleted)

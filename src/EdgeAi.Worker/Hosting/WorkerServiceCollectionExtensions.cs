@@ -2,6 +2,7 @@ using EdgeAi.Observability.Systemd;
 using EdgeAi.Worker.Configuration;
 using EdgeAi.Worker.Evidence;
 using EdgeAi.Worker.Inference;
+using EdgeAi.Worker.Ingest;
 using EdgeAi.Worker.Outbox;
 using EdgeAi.Worker.Pipeline;
 using EdgeAi.Worker.Publishing;
@@ -79,9 +80,15 @@ internal static class WorkerServiceCollectionExtensions
     public static IServiceCollection AddWorkerDelivery(this IServiceCollection services) =>
         services.AddStage<DeliveryStage>();
 
-    /// <summary>The camera pipeline and hot reload; the last stage to start and the first to stop.</summary>
-    public static IServiceCollection AddWorkerPipeline(this IServiceCollection services) =>
-        services.AddStage<PipelineStage>();
+    /// <summary>The camera pipeline and hot reload; the last stage to start and the first to stop. Its cameras are live
+    /// (<see cref="LiveFrameSourceFactory"/>) on the worker's clock, recording into the clip stage's rings.</summary>
+    public static IServiceCollection AddWorkerPipeline(this IServiceCollection services)
+    {
+        // The clip service exists once its stage has started (before the pipeline's): asked at each camera start.
+        services.AddSingleton<IFrameSourceFactory>(sp => new LiveFrameSourceFactory(sp.GetRequiredService<TimeProvider>(),
+            camera => sp.GetRequiredService<ClipStage>().Service.RingFor(camera)));
+        return services.AddStage<PipelineStage>();
+    }
 
     /// <summary>A stage: one instance, resolvable by its type and started by the host.</summary>
     private static IServiceCollection AddStage<T>(this IServiceCollection services) where T : WorkerStage

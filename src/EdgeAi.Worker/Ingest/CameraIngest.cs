@@ -10,15 +10,17 @@ using Microsoft.Extensions.Logging;
 namespace EdgeAi.Worker.Ingest;
 
 /// <summary>
-/// Supervises one camera: runs one ffmpeg process (so a decoder crash or hang takes down one stream, not
+/// Ingests one camera: runs one ffmpeg process (so a decoder crash or hang takes down one stream, not
 /// the gateway), reads fixed-size planar frames from its stdout into pooled buffers and writes them to the
 /// camera's frame channel. States: connecting → streaming → backoff → failed (with reason). A stall watchdog
-/// kills ffmpeg when no frame arrives for <see cref="DecodeOptions.StallTimeout"/>; reconnects back off
-/// exponentially with jitter and reset after a healthy period (<see cref="ReconnectBackoff"/>, a Polly retry strategy).
+/// kills ffmpeg when no frame arrives for <see cref="DecodeOptions.StallTimeout"/>. Where the frames come from is the
+/// <see cref="IFrameSource"/>'s: the ffmpeg arguments, the capture times, and whether an ended run is started again (a
+/// live camera reconnects with backoff, a clip is read once).
 /// </summary>
 /// <remarks>
-/// Live mode (RTSP) retries forever and stamps frames with the wall clock. File mode (eval) reads a clip once
-/// as fast as the pipeline accepts, stamps frames with <c>clockStart + stream time</c>, then completes.
+/// Frames are written with <c>TryWrite</c>, then <c>WriteAsync</c>: the channel decides between dropping (a live camera's
+/// queue drops its oldest frame) and back-pressure (a clip's queue waits, nothing is dropped). The channel is completed
+/// when the ingest stops.
 /// </remarks>
 public sealed partial class CameraIngest
 {
@@ -29,20 +31,17 @@ public sealed partial class CameraIngest
     private readonly CameraHealth _health;
     private readonly IngestOptions _options;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly DateTimeOffset? _fileClockStart;
+    private readonly IFrameSource _source;
     private readonly ImageFit _fit;
-    private readonly Recording.SegmentRing? _recording;
     private long _sequence;
     private FullResolutionFrames? _fullResolution;
 
-    /// <param name="fileClockStart">Set for file mode: the wall-clock time of the clip's first frame.</param>
+    /// <param name="source">Where the frames come from (<see cref="LiveFrameSource"/>, <see cref="ClipFrameSource"/>).</param>
     /// <param name="fit">The model's letterbox mode and pad value (default centred, 114).</param>
     public CameraIngest(CameraConfig camera, int width, int height, ChannelWriter<Frame> output, CameraHealth health,
-        IngestOptions options, ILogger logger, TimeProvider? time = null, DateTimeOffset? fileClockStart = null, ImageFit? fit = null,
-        Recording.SegmentRing? recording = null)
+        IngestOptions options, ILogger logger, IFrameSource source, ImageFit? fit = null)
     {
-        _recording = recording;
+        _source = source;
         _fit = fit ?? ImageFit.Default;
         _camera = camera;
         _width = width;
@@ -51,15 +50,11 @@ public sealed partial class CameraIngest
         _health = health;
         _options = options;
         _logger = logger;
-        _time = time ?? TimeProvider.System;
-        _fileClockStart = fileClockStart;
     }
-
-    private bool FileMode => _fileClockStart.HasValue;
 
     private int FrameBytes => _width * _height * 3;
 
-    /// <summary>Runs until cancelled (live) or the clip ends (file). Never throws for camera faults.</summary>
+    /// <summary>Runs until cancelled or the source has no more frames (a clip's end), then completes the output. Never throws for camera faults.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
         if (_options.FullResolutionRoot is { } root)
@@ -75,24 +70,7 @@ public sealed partial class CameraIngest
         }
         try
         {
-            if (FileMode)
-            {
-                // A clip is read once: a failure is reported, not retried.
-                var run = await ConnectAsync(ct).ConfigureAwait(false);
-                if (run.Frames == 0 && !ct.IsCancellationRequested)
-                {
-                    _health.SetState(CameraState.Failed, run.Reason);
-                    LogClipFailed(_camera.Id, run.Reason);
-                }
-                return;
-            }
-            var backoff = new ReconnectBackoff(_options, _time, notice =>
-            {
-                _health.SetState(notice.Failed ? CameraState.Failed : CameraState.Backoff, notice.Ended.Reason);
-                _health.Reconnected();
-                LogRetry(_camera.Id, notice.Failed ? "failed" : "backoff", notice.Ended.Reason, notice.Delay.TotalSeconds);
-            });
-            await backoff.RunAsync(ConnectAsync, ct).ConfigureAwait(false);
+            await _source.SuperviseAsync(ConnectAsync, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -100,7 +78,7 @@ public sealed partial class CameraIngest
         finally
         {
             _health.SetState(CameraState.Stopped);
-            if (FileMode) _output.TryComplete();
+            _output.TryComplete();
             _fullResolution?.Dispose();
             LogStopped(_camera.Id);
         }
@@ -114,9 +92,6 @@ public sealed partial class CameraIngest
 
     /// <summary>Key frames found further apart than the camera's max analysis interval: decode every frame from now on.</summary>
     private bool _fullDecode;
-
-    /// <summary>Capture time of the last frame handed on (file mode skips what a restarted decoder delivers again).</summary>
-    private DateTimeOffset? _lastCaptured;
 
     /// <summary>Key-frame spacing already reported (once per camera run, not per reconnect).</summary>
     private bool _longGopReported;
@@ -163,9 +138,7 @@ public sealed partial class CameraIngest
             UseShellExecute = false,
         };
         var fullResolution = _fullResolution;
-        foreach (var a in FfmpegArguments.Build(camera, _width, _height, FileMode, _fit, fullResolution?.BeginRun())) psi.ArgumentList.Add(a);
-        // Rolling recording: one more output of the same ffmpeg (one RTSP session), stream copy, live cameras only.
-        if (_recording is not null && !FileMode) foreach (var a in _recording.OutputArguments()) psi.ArgumentList.Add(a);
+        foreach (var a in _source.Arguments(camera, _width, _height, _fit, fullResolution?.BeginRun())) psi.ArgumentList.Add(a);
 
         Process process;
         try
@@ -210,15 +183,13 @@ public sealed partial class CameraIngest
                 stall.CancelAfter(_camera.Decode.StallTimeout);
                 var arrival = Stopwatch.GetTimestamp();
                 fullResolution?.Arrived(++read);
-                var captured = _fileClockStart is { } start
-                    ? start + TimeSpan.FromSeconds(await stderr.FrameTimes.ReadAsync(stall.Token).ConfigureAwait(false))
-                    : _time.GetUtcNow();
+                var captured = await _source.CaptureTimeAsync(stderr.FrameTimes, stall.Token).ConfigureAwait(false);
                 if (watchGop && previous is { } prev && captured - prev is var gap && (switchAfter is { } limit ? gap > limit : gap > warnAfter && !_longGopReported))
                 {
                     _longGopReported = true;
                     if (switchAfter is not null)
                     {
-                        // This frame is left to the full decoder (file mode: it decodes again from the start and skips what was handed on).
+                        // This frame is left to the full decoder (a clip's decodes again from the start; the source skips what was handed on).
                         ArrayPool<byte>.Shared.Return(buffer);
                         _fullDecode = longGop = true;
                         var interval = _camera.Decode.MaxAnalysisInterval!.Value.TotalSeconds;
@@ -230,12 +201,11 @@ public sealed partial class CameraIngest
                     LogLongGopKeyframesOnly(_camera.Id, gap.TotalSeconds);
                 }
                 previous = captured;
-                if (FileMode && _lastCaptured is { } last && captured <= last)
+                if (!_source.Admit(captured))
                 {
                     ArrayPool<byte>.Shared.Return(buffer);   // already handed on before the decoder restarted
                     continue;
                 }
-                _lastCaptured = captured;
                 if (frames++ == 0)
                 {
                     firstFrameAt = arrival;
@@ -247,8 +217,7 @@ public sealed partial class CameraIngest
                 {
                     FullResolutionPath = fullResolution?.PathOf(read),
                 };
-                if (FileMode) await _output.WriteAsync(frame, ct).ConfigureAwait(false);   // eval: never drop
-                else if (!_output.TryWrite(frame)) frame.Release();                         // live: channel drops oldest
+                if (!_output.TryWrite(frame)) await WriteAsync(frame, ct).ConfigureAwait(false);   // a full queue that waits: back-pressure
             }
         }
         catch (EndOfStreamException)
@@ -289,6 +258,24 @@ public sealed partial class CameraIngest
         return (new ConnectionAttempt(frames, streamed, reason, permanent && frames == 0), longGop);
     }
 
+    /// <summary>Waits for room in the output; a frame that cannot be written (output completed, or stopping) is released.</summary>
+    private async ValueTask WriteAsync(Frame frame, CancellationToken ct)
+    {
+        try
+        {
+            await _output.WriteAsync(frame, ct).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            frame.Release();
+        }
+        catch (OperationCanceledException)
+        {
+            frame.Release();
+            throw;
+        }
+    }
+
     /// <summary>SIGTERM first (ffmpeg flushes and exits), SIGKILL if it has not exited after 2 s.</summary>
     private static async Task StopProcessAsync(Process process)
     {
@@ -314,9 +301,6 @@ public sealed partial class CameraIngest
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Camera {CameraId}: streaming {Codec} {Width}x{Height}")]
     private partial void LogStreaming(string cameraId, string codec, int width, int height);
 
-    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Camera {CameraId}: {State}: {Reason}; retrying in {DelaySeconds:0.0} s")]
-    private partial void LogRetry(string cameraId, string state, string reason, double delaySeconds);
-
     [LoggerMessage(EventId = 204, Level = LogLevel.Warning,
         Message = "Camera {CameraId}: key frames {GapSeconds:0.#} s apart, longer than max_analysis_interval {IntervalSeconds} s: restarting the decoder to decode every frame, one analysed per {IntervalSeconds} s")]
     private partial void LogLongGopFullDecode(string cameraId, double gapSeconds, double intervalSeconds);
@@ -331,7 +315,4 @@ public sealed partial class CameraIngest
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Camera {CameraId}: ingest stopped")]
     private partial void LogStopped(string cameraId);
-
-    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "Camera {CameraId}: clip gave no frame: {Reason}")]
-    private partial void LogClipFailed(string cameraId, string reason);
 }

@@ -8,7 +8,7 @@ namespace EdgeAi.Worker.Ingest;
 
 /// <summary>
 /// Reads one ffmpeg process's stderr: finds the input video stream (codec, size), collects per-frame stream
-/// times (showinfo, file mode), keeps the last lines for the failure reason, and forwards lines to the log
+/// times (showinfo, clip sources), keeps the last lines for the failure reason, and forwards lines to the log
 /// rate-limited (<see cref="IngestOptions.StderrLinesPerMinute"/>; the excess is counted and summarised).
 /// </summary>
 internal sealed partial class StderrPump : IDisposable

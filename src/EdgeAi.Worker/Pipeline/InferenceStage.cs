@@ -11,7 +11,7 @@ namespace EdgeAi.Worker.Pipeline;
 /// starves, batches them (up to the model's batch size, waiting at most <see cref="InferenceOptions.BatchWait"/>
 /// to fill a batch), runs the detector and hands each frame with its detections to its camera's analytics
 /// channel. A slow camera's analytics cannot stall the others: that hand-off drops the camera's oldest
-/// pending result (counted) rather than wait, except in file mode where nothing is dropped.
+/// pending result (counted) rather than wait, except for finite sources (clips) where nothing is dropped.
 /// A camera analysed by several models has a lane in each model's stage, chained: a lane with a <c>Next</c> queue hands
 /// the frame, its detections added, to the next model's stage instead of to analytics; the last one hands on all of them.
 /// Labels pass through the model's class map (<see cref="Configuration.ModelConfig.ClassMap"/>).

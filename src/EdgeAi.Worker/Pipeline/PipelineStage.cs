@@ -2,7 +2,6 @@ using EdgeAi.Worker.Configuration;
 using EdgeAi.Worker.Hosting;
 using EdgeAi.Worker.Inference;
 using EdgeAi.Worker.Ingest;
-using EdgeAi.Worker.Recording;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +14,7 @@ namespace EdgeAi.Worker.Pipeline;
 /// with an error stops the worker.
 /// </summary>
 internal sealed class PipelineStage(WorkerConfig config, WorkerConfigSource source, WorkerState state, WorkerMetrics metrics, ModelStage models,
-    CameraAnalyticsFactory analytics, ClipStage clips, IHostApplicationLifetime lifetime, ILoggerFactory loggers, TimeProvider time) : WorkerStage, IDisposable
+    CameraAnalyticsFactory analytics, IFrameSourceFactory sources, IHostApplicationLifetime lifetime, ILoggerFactory loggers) : WorkerStage, IDisposable
 {
     private readonly ILogger _log = loggers.CreateLogger("EdgeAi.Worker");
     private readonly CancellationTokenSource _stop = new();
@@ -29,7 +28,7 @@ internal sealed class PipelineStage(WorkerConfig config, WorkerConfigSource sour
         var first = config.Models[0];
         var pipeline = new WorkerPipeline(config.Cameras, detectors, analytics.Create,
             new IngestOptions { FullResolutionRoot = config.Evidence.FullResolution ? FullResolutionFrames.DefaultRoot() : null }, new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(first.BatchWaitMs) }, loggers,
-            classMaps: config.Models.Where(m => m.ClassMap is not null).ToDictionary(m => m.Id, m => m.ClassMap!), recordings: clips.Service.RingFor, time: time);
+            sources, classMaps: config.Models.Where(m => m.ClassMap is not null).ToDictionary(m => m.Id, m => m.ClassMap!));
         foreach (var h in pipeline.Health.Values) metrics.Attach(h);
         state.Pipeline = pipeline;
         _onStopping = lifetime.ApplicationStopping.Register(_stop.Cancel);   // SIGTERM, Ctrl-C or a failed start: drain

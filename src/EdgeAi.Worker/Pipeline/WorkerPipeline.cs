@@ -9,12 +9,14 @@ using Microsoft.Extensions.Logging;
 namespace EdgeAi.Worker.Pipeline;
 
 /// <summary>
-/// The frame pipeline for a set of cameras: per camera an ffmpeg ingest and a bounded frame queue, one
+/// The frame pipeline for a set of cameras: per camera an ffmpeg ingest of its frame source and a bounded frame queue, one
 /// inference stage per model batching across its cameras, and per camera an analytics loop. A camera whose rules name
 /// several models (<see cref="CameraModels.For"/>) goes through each of those models' stages in turn (one decode; the
 /// models share input size and letterbox), and its analytics gets every model's detections of the frame.
 /// <see cref="RunAsync"/> returns after a graceful drain: when cancelled, ingest stops first, the inference
-/// stages finish the frames already queued, and each analytics loop completes its open episodes.
+/// stages finish the frames already queued, and each analytics loop completes its open episodes. Where frames come from is
+/// the <see cref="IFrameSourceFactory"/>'s: live cameras (the default) run until stopped with queues that drop the oldest
+/// frame; finite sources (clip files, eval) lose no frame, and the pipeline drains once every source has ended.
 /// While it runs, <see cref="ApplyAsync"/> changes the camera set (hot reload) touching only the cameras that changed.
 /// </summary>
 public sealed partial class WorkerPipeline
@@ -25,29 +27,24 @@ public sealed partial class WorkerPipeline
     private readonly IngestOptions _ingest;
     private readonly InferenceOptions _inference;
     private readonly ILoggerFactory _loggers;
-    private readonly TimeProvider _time;   // the cameras' clock (capture times, reconnect backoff)
     private readonly ILogger _logger;
-    private readonly IReadOnlyDictionary<string, DateTimeOffset>? _fileClockStarts;
+    private readonly IFrameSourceFactory _sources;
     private readonly ConcurrentDictionary<string, CameraHealth> _health = new();
     private readonly Dictionary<string, CameraRun> _runs = new();   // guarded by _runsLock
     private readonly SemaphoreSlim _runsLock = new(1, 1);
     private readonly Dictionary<string, (InferenceStage Stage, FrameSignal Signal)> _stages = new();
     private readonly CancellationTokenSource _drain = new();   // inference/analytics keep running until drained
-    private readonly Func<CameraConfig, Recording.SegmentRing?>? _recordings;
     private IReadOnlyList<CameraConfig> _initial;
     private CancellationToken _stopping;
     private volatile bool _running;
 
-    /// <param name="fileClockStarts">File mode (eval): camera id → wall-clock time of its clip's first frame.</param>
-    /// <param name="time">The clock the cameras' ingest runs on; the system clock by default.</param>
+    /// <param name="sources">Where the cameras' frames come from; live cameras on the system clock, none recording, by default.</param>
     public WorkerPipeline(IReadOnlyList<CameraConfig> cameras, IReadOnlyDictionary<string, OnnxDetector> models,
         Func<CameraConfig, ICameraAnalytics> analyticsFactory, IngestOptions ingest, InferenceOptions inference,
-        ILoggerFactory loggers, IReadOnlyDictionary<string, DateTimeOffset>? fileClockStarts = null,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? classMaps = null,
-        Func<CameraConfig, Recording.SegmentRing?>? recordings = null, TimeProvider? time = null)
+        ILoggerFactory loggers, IFrameSourceFactory? sources = null,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? classMaps = null)
     {
-        _recordings = recordings;
-        _time = time ?? TimeProvider.System;
+        _sources = sources ?? new LiveFrameSourceFactory();
         if (models.Count == 0) throw new ArgumentException("at least one model is required", nameof(models));
         _classMaps = classMaps ?? new Dictionary<string, IReadOnlyDictionary<string, string>>();
         _initial = cameras.Where(c => c.Enabled).ToList();
@@ -57,7 +54,6 @@ public sealed partial class WorkerPipeline
         _inference = inference;
         _loggers = loggers;
         _logger = loggers.CreateLogger<WorkerPipeline>();
-        _fileClockStarts = fileClockStarts;
         foreach (var c in _initial) NewHealth(c);
     }
 
@@ -66,8 +62,6 @@ public sealed partial class WorkerPipeline
 
     /// <summary>Raised for the health of a camera added while running (so /metrics can attach to it).</summary>
     public event Action<CameraHealth>? CameraAdded;
-
-    private bool FileMode => _fileClockStarts is not null;
 
     private string ModelIdFor(CameraConfig c) => c.Model ?? _models.Keys.First();
 
@@ -105,7 +99,7 @@ public sealed partial class WorkerPipeline
         foreach (var (modelId, detector) in _models)
         {
             var signal = new FrameSignal();
-            // Live mode keeps every model's stage open, so a camera added later (hot reload) finds one.
+            // Every model's stage stays open, so a camera added later (hot reload) finds one.
             var stage = new InferenceStage(modelId, detector, [], signal, _inference, _loggers.CreateLogger<InferenceStage>(), stayOpen: true,
                 classMap: _classMaps.GetValueOrDefault(modelId), classIdOffset: 1000 * index++);
             _stages[modelId] = (stage, signal);
@@ -118,10 +112,10 @@ public sealed partial class WorkerPipeline
             _running = true;
         }
         finally { _runsLock.Release(); }
-        LogStarted(_initial.Count, _models.Count, FileMode ? "file" : "live");
+        LogStarted(_initial.Count, _models.Count, _sources.Finite ? "file" : "live");
 
-        // Until stopped (live), or until every file has ended (file mode, no reload there): then drain.
-        if (FileMode) await Task.WhenAll(_runs.Values.Select(r => r.Ingest)).ConfigureAwait(false);
+        // Until stopped, or until every finite source (clip) has ended (no reload there): then drain.
+        if (_sources.Finite) await Task.WhenAll(_runs.Values.Select(r => r.Ingest)).ConfigureAwait(false);
         else
         {
             try { await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false); }
@@ -205,11 +199,14 @@ public sealed partial class WorkerPipeline
         var detector = _models[chain[0]];
         var health = NewHealth(camera);
         health.ExecutionProvider = detector.ExecutionProvider;
+        var logger = _loggers.CreateLogger<CameraIngest>();
+        var source = _sources.Create(camera, health, _ingest, logger);
         // One frame queue per model of the camera: ingest → first model's stage → … → last model's stage → analytics.
-        var queues = chain.Select(id => new FrameQueue(camera.Id, health, _stages[id].Signal, capacity: 2, dropOldest: !FileMode)).ToList();
+        // A finite source's frames all count: its queues wait (back-pressure reaches the decoder); a live camera's drop the oldest.
+        var queues = chain.Select(id => new FrameQueue(camera.Id, health, _stages[id].Signal, capacity: 2, dropOldest: !_sources.Finite)).ToList();
         var queue = queues[0];
         var results = Channel.CreateBounded<AnalysedFrame>(
-            new BoundedChannelOptions(4) { FullMode = FileMode ? BoundedChannelFullMode.Wait : BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+            new BoundedChannelOptions(4) { FullMode = _sources.Finite ? BoundedChannelFullMode.Wait : BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
             dropped => { dropped.Frame.Release(); health.FrameDropped(); });
         // The last model first, so a frame handed on never finds the next stage without this camera's lane.
         for (var k = chain.Count - 1; k >= 0; k--)
@@ -217,8 +214,7 @@ public sealed partial class WorkerPipeline
 
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
         var ingest = new CameraIngest(camera, detector.Manifest.Input.Width, detector.Manifest.Input.Height, queue.Writer, health, _ingest,
-            _loggers.CreateLogger<CameraIngest>(), _time, fileClockStart: _fileClockStarts?.GetValueOrDefault(camera.Id), fit: detector.Manifest.Input.Fit,
-            recording: health.Recording = FileMode ? null : _recordings?.Invoke(camera));
+            logger, source, detector.Manifest.Input.Fit);
         var slot = new AnalyticsSlot(_analyticsFactory(camera));
         return new CameraRun(camera, stop, RunIngestAsync(ingest, queue, stop.Token), RunAnalyticsAsync(camera.Id, slot, results.Reader, _drain.Token), slot);
     }

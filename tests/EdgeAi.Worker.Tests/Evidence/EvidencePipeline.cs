@@ -62,7 +62,7 @@ internal sealed class EvidencePipeline : IAsyncDisposable
     private readonly OnnxDetector _detector;
 
     public EvidencePipeline(string manifestPath, IReadOnlyList<CameraConfig> cameras, bool fullResolution = true, QualityOptions? quality = null,
-        IReadOnlyDictionary<string, DateTimeOffset>? fileClockStarts = null, ILoggerFactory? loggers = null)
+        IFrameSourceFactory? sources = null, ILoggerFactory? loggers = null)
     {
         Dir = TestPaths.NewTempDir("evidence-pipeline");
         var manifest = ModelManifestLoader.Load(manifestPath);
@@ -79,7 +79,7 @@ internal sealed class EvidencePipeline : IAsyncDisposable
                 var tapped = new FrameTap(scenarios, Frames.GetOrAdd(camera.Id, _ => new ConcurrentQueue<TappedFrame>()));
                 return new QualityCheckingAnalytics(camera.Id, tapped, quality ?? new QualityOptions(), Quality, NullLogger<QualityCheckingAnalytics>.Instance);
             },
-            ingest, new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(5) }, loggers, fileClockStarts);
+            ingest, new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(5) }, loggers, sources);
         Run = Task.Run(() => Pipeline.RunAsync(_stop.Token));
     }
 

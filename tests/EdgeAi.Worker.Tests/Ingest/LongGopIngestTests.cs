@@ -24,7 +24,8 @@ public sealed class LongGopIngestTests(ITestOutputHelper output)
         var camera = new CameraConfig { Id = "vtest", Url = RealWorldAssets.Vtest, Decode = decode };
         var channel = Channel.CreateUnbounded<Frame>();
         var health = new CameraHealth(camera.Id);
-        var ingest = new CameraIngest(camera, 160, 160, channel.Writer, health, new IngestOptions(), NullLogger.Instance, fileClockStart: ClockStart);
+        var ingest = new CameraIngest(camera, 160, 160, channel.Writer, health, new IngestOptions(), NullLogger.Instance,
+            new ClipFrameSource(ClockStart, health, NullLogger.Instance));
         var watch = Stopwatch.StartNew();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var run = ingest.RunAsync(timeout.Token);
@@ -80,7 +81,8 @@ public sealed class LongGopIngestTests(ITestOutputHelper output)
         };
         var channel = Channel.CreateUnbounded<Frame>();
         var health = new CameraHealth(camera.Id);
-        var ingest = new CameraIngest(camera, 64, 64, channel.Writer, health, new IngestOptions(), NullLogger.Instance);
+        var ingest = new CameraIngest(camera, 64, 64, channel.Writer, health, new IngestOptions(), NullLogger.Instance,
+            new LiveFrameSource(health, new IngestOptions(), NullLogger.Instance));
         using var stop = new CancellationTokenSource();
         var run = ingest.RunAsync(stop.Token);
         var times = new List<DateTimeOffset>();

@@ -16,7 +16,7 @@ namespace EdgeAi.Worker.Tests.Pipeline;
 /// Several models on one camera: a general model for persons plus a "specialised" one whose rule names it. Both are the real
 /// YOLOX-Nano (the second under another id with a class map, person → pedestrian, so its detections can be told apart) on
 /// real footage (vtest.avi, one analysed frame per 5 s through the long-GOP full decode), through the real pipeline in
-/// file mode. Every frame must reach analytics once, with both models' detections.
+/// a clip frame source. Every frame must reach analytics once, with both models' detections.
 /// </summary>
 public sealed class MultiModelPipelineTests(ITestOutputHelper output)
 {
@@ -56,7 +56,7 @@ public sealed class MultiModelPipelineTests(ITestOutputHelper output)
         var frames = new ConcurrentQueue<(long, string, string[])>();
         var pipeline = new WorkerPipeline([camera], new Dictionary<string, OnnxDetector> { ["general"] = general, ["special"] = special },
             _ => new Collecting(frames), new IngestOptions(), new InferenceOptions { BatchWait = TimeSpan.Zero }, NullLoggerFactory.Instance,
-            fileClockStarts: new Dictionary<string, DateTimeOffset> { ["vtest"] = ClockStart },
+            new ClipFrameSourceFactory(new Dictionary<string, DateTimeOffset> { ["vtest"] = ClockStart }),
             classMaps: new Dictionary<string, IReadOnlyDictionary<string, string>> { ["special"] = new Dictionary<string, string> { ["person"] = "pedestrian" } });
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var watch = Stopwatch.StartNew();

@@ -1,5 +1,6 @@
 using EdgeAi.Models.Events;
 using EdgeAi.Testing;
+using EdgeAi.Worker.Ingest;
 using EdgeAi.Worker.Tests.Evidence;
 using OpenCvSharp;
 using Xunit.Abstractions;
@@ -9,7 +10,7 @@ namespace EdgeAi.Worker.Tests.RealWorld;
 /// <summary>
 /// Full-resolution evidence on real footage: the first 10 s of vtest.avi (768x576 CCTV, re-encoded to H.264 with a key frame
 /// per second into the test's folder), YOLOX-Nano (416x416 input, so the model sees the scene at 416x312), a crowding rule
-/// on persons that fires at once, the worker's pipeline in file mode. The snapshot must be the analysed frame at 768x576:
+/// on persons that fires at once, the worker's pipeline over the clip (a clip frame source). The snapshot must be the analysed frame at 768x576:
 /// the same pixels (up to the drawing, the person blur and JPEG) as that key frame decoded independently by ffmpeg.
 /// </summary>
 public sealed class FullResolutionRealFootageTests(ITestOutputHelper output)
@@ -28,9 +29,9 @@ public sealed class FullResolutionRealFootageTests(ITestOutputHelper output)
         var start = new DateTimeOffset(2026, 6, 1, 10, 0, 0, TimeSpan.Zero);
         // Privacy blur off for this rule, so the crop can be compared pixel for pixel with the independently decoded frame.
         var camera = EvidencePipeline.Camera("vtest", clip, "person", blur: false) with { Decode = new global::EdgeAi.Worker.Configuration.DecodeOptions { StallTimeout = TimeSpan.FromMinutes(5), SocketTimeout = TimeSpan.FromSeconds(30) } };
-        await using (var p = new EvidencePipeline(RealWorldAssets.WriteYoloxManifest(dir), [camera], fileClockStarts: new Dictionary<string, DateTimeOffset> { ["vtest"] = start }))
+        await using (var p = new EvidencePipeline(RealWorldAssets.WriteYoloxManifest(dir), [camera], sources: new ClipFrameSourceFactory(new Dictionary<string, DateTimeOffset> { ["vtest"] = start })))
         {
-            await p.Run.WaitAsync(TimeSpan.FromMinutes(5));   // file mode: the pipeline ends with the clip
+            await p.Run.WaitAsync(TimeSpan.FromMinutes(5));   // a clip source: the pipeline ends with the clip
             var (evt, blobs) = p.Sink.Events.First(e => e.Event.Type == EventType.Started);
             var snapshot = blobs.Single(b => b.Ref.Kind == EvidenceKinds.Snapshot);
             Assert.Equal((768, 576), (snapshot.Ref.Width, snapshot.Ref.Height));
