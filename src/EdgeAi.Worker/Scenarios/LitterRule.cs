@@ -13,7 +13,8 @@ namespace EdgeAi.Worker.Scenarios;
 /// Scene baseline: whatever lies at rest in the zone during the rule's first <see cref="LitterRuleConfig.SceneWarmup"/>
 /// (a bin, a stone, a pile that was there before the camera was watching) is remembered as part of the scene and never
 /// counted as dropped, because the rule cannot know when it got there; an item that later moves away from its place is
-/// judged like any other. A warm-up of zero turns this off.
+/// judged like any other, and a place seen empty for longer than a lost item is remembered (45 s by default) is
+/// forgotten. A warm-up of zero turns this off.
 /// </para>
 /// </summary>
 internal sealed class LitterRule : ZoneRule
@@ -25,7 +26,7 @@ internal sealed class LitterRule : ZoneRule
     private readonly HashSet<string> _persons;
     private readonly Dictionary<long, Item> _items = new();
     private readonly List<TrackedObject> _resting = new(8);
-    private readonly List<BoxF> _scene = new(4);
+    private readonly List<SceneItem> _scene = new(4);
     private readonly long _graceTicks;
     private readonly long _minStationaryTicks;
     private readonly long _forgetTicks;
@@ -61,7 +62,7 @@ internal sealed class LitterRule : ZoneRule
         double maxConfidence = 0;
         _resting.Clear();
         _firstTicks ??= t;
-        if (t - _firstTicks.Value <= _warmupTicks) LearnScene(frame);
+        if (_warmupTicks >= 0) TrackScene(frame, learning: t - _firstTicks.Value <= _warmupTicks);
         for (var i = 0; i < objects.Count; i++)
         {
             var o = objects[i];
@@ -131,32 +132,52 @@ internal sealed class LitterRule : ZoneRule
     }
 
     /// <summary>
-    /// Remembers the litter-class objects lying in the zone during the warm-up, at any confidence the detector reports
-    /// (a fixture scored just under the threshold now may score just over it later), except those a person overlaps
-    /// (an item in someone's hand is not part of the scene).
+    /// Keeps the scene baseline. During the warm-up every litter-class object lying in the zone is remembered, at any
+    /// confidence the detector reports (a fixture scored just under the threshold now may score just over it later),
+    /// except those a person overlaps (an item in someone's hand is not part of the scene). Afterwards a remembered
+    /// place stays part of the scene while something is still seen there; once it has been seen empty for as long as
+    /// a lost item is remembered (the grace period or min_stationary, whichever is longer, plus 30 s: 45 s by default;
+    /// a fixture scored around the threshold can drop out for 15–20 s) it is forgotten, so litter dropped there later
+    /// is judged like any other.
     /// </summary>
-    private void LearnScene(ScenarioFrame frame)
+    private void TrackScene(ScenarioFrame frame, bool learning)
     {
         var objects = frame.Objects;
+        var t = frame.Ticks;
         for (var i = 0; i < objects.Count; i++)
         {
             var o = objects[i];
-            if (!_classes.Contains(o.Label) || !frame.InZone(i, Zone.Index) || OverlapsPerson(objects, o.Box, movingOnly: false) || InScene(o.Box)) continue;
-            _scene.Add(o.Box);
+            if (!_classes.Contains(o.Label) || !frame.InZone(i, Zone.Index)) continue;
+            if (SceneAt(o.Box) is { } known) known.LastSeen = t;
+            else if (learning && !OverlapsPerson(objects, o.Box, movingOnly: false)) _scene.Add(new SceneItem(o.Box, t));
+        }
+        for (var k = _scene.Count - 1; k >= 0; k--)
+        {
+            var place = _scene[k];
+            if (t - place.LastSeen <= _forgetTicks) continue;
+            _scene.RemoveAt(k);
+            // and the item state of what lay there, so something put there later starts its own stationary clock
+            foreach (var (id, item) in _items)
+                if (Near(item.LastBox, place.Box)) _items.Remove(id);
         }
     }
 
-    /// <summary>Whether a box lies where a scene item lay: centres within the stationary tolerance, as for "at rest".</summary>
-    private bool InScene(in BoxF box)
+    private bool InScene(in BoxF box) => SceneAt(box) is not null;
+
+    /// <summary>The scene item lying where this box is.</summary>
+    private SceneItem? SceneAt(in BoxF box)
+    {
+        foreach (var s in _scene)
+            if (Near(box, s.Box)) return s;
+        return null;
+    }
+
+    /// <summary>Two boxes at the same place: centres within the stationary tolerance of the larger box, as for "at rest".</summary>
+    private bool Near(in BoxF a, in BoxF b)
     {
         var tolerance = (float)_config.StationaryTolerance;
-        foreach (var s in _scene)
-        {
-            if (MathF.Abs(box.CenterX - s.CenterX) <= tolerance * MathF.Max(MathF.Max(box.Width, s.Width), 1e-4f)
-                && MathF.Abs(box.CenterY - s.CenterY) <= tolerance * MathF.Max(MathF.Max(box.Height, s.Height), 1e-4f))
-                return true;
-        }
-        return false;
+        return MathF.Abs(a.CenterX - b.CenterX) <= tolerance * MathF.Max(MathF.Max(a.Width, b.Width), 1e-4f)
+            && MathF.Abs(a.CenterY - b.CenterY) <= tolerance * MathF.Max(MathF.Max(a.Height, b.Height), 1e-4f);
     }
 
     private bool OverlapsMovingPerson(IReadOnlyList<TrackedObject> objects, in BoxF box) => OverlapsPerson(objects, box, movingOnly: true);
@@ -175,6 +196,12 @@ internal sealed class LitterRule : ZoneRule
             if (iw > 0 && ih > 0 && iw * ih >= 0.3f * area) return true;
         }
         return false;
+    }
+
+    private sealed class SceneItem(BoxF box, long lastSeen)
+    {
+        public readonly BoxF Box = box;
+        public long LastSeen = lastSeen;
     }
 
     private sealed class Item

@@ -35,7 +35,9 @@ public sealed record LitterRuleConfig : RuleConfig
 
     /// <summary>
     /// How long after the rule starts (worker start, camera added or its rules reloaded) the items at rest in the zone
-    /// are learned as part of the scene and never reported: the rule cannot tell when they were dropped. Litter dropped
+    /// are learned as part of the scene and not reported while they stay (a place seen empty for 45 s — the grace period
+    /// or <see cref="MinStationary"/>, whichever is longer, plus 30 s — is forgotten): the rule cannot tell when they
+    /// were dropped. Litter dropped
     /// within this time after a start is missed. 00:00:00 turns the baseline off: items already lying there are reported
     /// like dropped ones once they have been at rest for <see cref="MinStationary"/>. Default 5 s.
     /// </summary>

@@ -229,16 +229,29 @@ public sealed class LitterRuleTests
     }
 
     [Fact]
-    public void Process_SceneItemLostAndFoundUnderNewTrackId_StaysPartOfTheScene()
+    public void Process_SceneItemMissedForAWhileAndFoundUnderNewTrackId_StaysPartOfTheScene()
     {
         var engine = LitterEngine(baseline: true);
 
-        // seen during the warm-up, missed by the detector for 80 s (its item state is forgotten), seen again
-        var events = Run(engine, 0, 3, _ => [Obj(1, "litter", 0.2f, 0.8f)]);
-        events.AddRange(Run(engine, 4, 84, _ => []));
-        events.AddRange(Run(engine, 85, 150, _ => [Obj(9, "litter", 0.201f, 0.8f)]));
+        // seen during the warm-up, then flickering around the detector's threshold: missed for 20 s at a time (longer
+        // than the 15 s grace), found again under a new track id each time, for three minutes
+        var events = Run(engine, 0, 180, s => (s % 30) < 10 ? [Obj(1 + (long)(s / 30), "litter", 0.2f + 0.001f * (float)(s % 3), 0.8f)] : []);
 
         Assert.Empty(Litter(events));
+    }
+
+    [Fact]
+    public void Process_ScenePlaceSeenEmptyForLong_IsForgotten_ADropThereFires()
+    {
+        var engine = LitterEngine(baseline: true);
+
+        // lying there when the rule starts, taken away at 20 s; the place stays empty for 60 s (longer than the 45 s a
+        // lost item is remembered); something dropped at the same place at 80 s is a new drop
+        var events = Run(engine, 0, 110, s => s < 20 ? [Obj(1, "litter", 0.2f, 0.8f)] : s < 80 ? [] : [Obj(2, "litter", 0.2f, 0.8f)]);
+
+        var started = Assert.Single(Litter(events), e => e.Type == EventType.Started);
+        Assert.Equal(90, Seconds(started));
+        Assert.Equal(0, started.Rule.Parameters["scene_items"]);
     }
 
     [Fact]
