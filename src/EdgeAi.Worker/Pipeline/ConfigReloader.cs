@@ -99,7 +99,7 @@ internal sealed class ConfigReloader : IDisposable
         var sections = new (string Name, Func<WorkerConfig, object?> Get)[]
         {
             ("device_id", c => c.DeviceId), ("mqtt", c => c.Mqtt with { Password = null }), ("outbox", c => c.Outbox), ("evidence", c => c.Evidence),
-            ("models", c => c.Models), ("http", c => c.Http), ("logging", c => c.Logging), ("health_interval_s", c => c.HealthIntervalS), ("quality", c => c.Quality), ("recording", c => c.Recording),
+            ("models", c => c.Models), ("http", c => c.Http), ("logging", c => c.Logging), ("health_interval_s", c => c.HealthInterval), ("quality", c => c.Quality), ("recording", c => c.Recording),
         };
         return [.. sections.Where(s => Json(s.Get(a)) != Json(s.Get(b))).Select(s => s.Name)];
     }
