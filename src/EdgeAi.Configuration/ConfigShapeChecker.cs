@@ -3,9 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.Json;
-using EdgeAi.Configuration;
-
-namespace EdgeAi.Worker.Configuration;
+namespace EdgeAi.Configuration;
 
 /// <summary>
 /// Checks a parsed config against the shape of the C# records it deserializes into — unknown keys (with a
@@ -20,7 +18,7 @@ namespace EdgeAi.Worker.Configuration;
 /// a bad optional value is removed (its default applies), a bad required value or array element is replaced by a
 /// neutral placeholder. Callers suppress semantic errors under the paths reported here (<see cref="ConfigError.Covers"/>).
 /// </remarks>
-internal sealed class ConfigShapeChecker(JsonSerializerOptions options)
+public sealed class ConfigShapeChecker(JsonSerializerOptions options)
 {
     private readonly List<ConfigError> _errors = [];
 
@@ -128,7 +126,7 @@ internal sealed class ConfigShapeChecker(JsonSerializerOptions options)
                 }
                 return true;
             default:
-                return true;   // no other shapes in the worker config; the deserializer judges them
+                return true;   // no other shapes in the config types; the deserializer judges them
         }
     }
 
@@ -178,7 +176,7 @@ internal sealed class ConfigShapeChecker(JsonSerializerOptions options)
     private static string Join(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";
 
     /// <summary>" (did you mean 'x'?)" for a near miss or the snake_case spelling of a camelCase key; else "" plus the known keys when few.</summary>
-    internal static string Suggest(string key, IEnumerable<string> known)
+    public static string Suggest(string key, IEnumerable<string> known)
     {
         var keys = known.ToList();
         var snake = JsonNamingPolicy.SnakeCaseLower.ConvertName(key);
@@ -189,7 +187,7 @@ internal sealed class ConfigShapeChecker(JsonSerializerOptions options)
     }
 
     /// <summary>Edit distance (insertions, deletions, substitutions) between two strings; the config's "did you mean" hints.</summary>
-    internal static int Levenshtein(string a, string b)
+    public static int Levenshtein(string a, string b)
     {
         var prev = new int[b.Length + 1];
         var cur = new int[b.Length + 1];
