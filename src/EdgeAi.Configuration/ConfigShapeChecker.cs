@@ -125,6 +125,17 @@ public sealed class ConfigShapeChecker(JsonSerializerOptions options)
                     array[i] = Placeholder(element);
                 }
                 return true;
+            case JsonTypeInfoKind.Dictionary:
+                if (!Expect(kind == JsonValueKind.Object, path, "an object", node)) return false;
+                var map = node.AsObject();
+                foreach (var (key, value) in map.ToList())
+                {
+                    var entryPath = Join(path, key);
+                    if (value is null) _errors.Add(new ConfigError(entryPath, "must not be null"));
+                    else if (CheckValue(value, info.ElementType!, entryPath)) continue;
+                    map.Remove(key);   // a bad entry is left out
+                }
+                return true;
             default:
                 return true;   // no other shapes in the config types; the deserializer judges them
         }
@@ -167,6 +178,7 @@ public sealed class ConfigShapeChecker(JsonSerializerOptions options)
         if (t == typeof(int) || t == typeof(long) || t == typeof(double) || t == typeof(float)) return JsonValue.Create(0);
         var info = options.GetTypeInfo(t);
         if (info.Kind == JsonTypeInfoKind.Enumerable) return new JsonArray();
+        if (info.Kind == JsonTypeInfoKind.Dictionary) return new JsonObject();
         if (info.Kind != JsonTypeInfoKind.Object) return null;
         var obj = new JsonObject();
         foreach (var p in info.Properties.Where(p => p.IsRequired)) obj[p.Name] = Placeholder(p.PropertyType, p.CustomConverter);
