@@ -101,6 +101,46 @@ public sealed class WorkerConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_CameraScenarios_ListsReplaceDefaultsAndZoneRulesInherit()
+    {
+        var file = Minimal("""
+            [ { "id": "cam-1", "url": "rtsp://h/cam", "scenarios": {
+                  "zones": [
+                    { "id": "plaza", "type": "plaza", "name": "North plaza", "area_m2": 420,
+                      "polygon": [[0.1, 0.5], [0.9, 0.5], [0.9, 1.0], [0.1, 1.0]],
+                      "crowding": { "min_persons": 5 } },
+                    { "id": "bank", "type": "bank", "polygon": [[0, 0.3], [1, 0.3], [1, 0.6]],
+                      "illegal_fishing": { "ban_schedule": { "daily_hours": ["05:00-09:00", "17:00-21:00"] } } } ],
+                  "crowding": { "min_duration": "00:00:30", "zone_types": ["plaza"] },
+                  "illegal_fishing": { "min_duration": "00:01:00", "ban_schedule": { "date_ranges": ["04-01..07-31"], "time_zone": "Asia/Shanghai" } },
+                  "litter": { "enabled": false } } } ]
+            """);
+
+        var config = WorkerConfigLoader.Load(file, _ => null).Cameras[0].Scenarios;
+
+        Assert.Equal(2, config.Zones.Count);
+        var plaza = config.Zones[0];
+        Assert.Equal(("plaza", "plaza", "North plaza", 420.0), (plaza.Id, plaza.Type, plaza.Name!, plaza.AreaM2!.Value));
+        Assert.Equal([0.9, 1.0], plaza.Polygon[2]);
+        // Camera level: lists replace the defaults, not appended to them.
+        Assert.Equal(["plaza"], config.Crowding.ZoneTypes);
+        Assert.Equal((TimeSpan.FromSeconds(30), 8), (config.Crowding.MinDuration, config.Crowding.MinPersons));
+        Assert.False(config.Litter.Enabled);
+        Assert.Equal(["04-01..07-31"], config.IllegalFishing.BanSchedule.DateRanges);
+        Assert.Empty(config.IllegalFishing.BanSchedule.DailyHours);
+        // Zone level: only the keys given differ from the camera's rule.
+        Assert.Equal((5, TimeSpan.FromSeconds(30)), (plaza.Crowding!.MinPersons, plaza.Crowding.MinDuration));
+        var zoneFishing = config.Zones[1].IllegalFishing!;
+        Assert.Equal(["05:00-09:00", "17:00-21:00"], zoneFishing.BanSchedule.DailyHours);
+        Assert.Equal(["04-01..07-31"], zoneFishing.BanSchedule.DateRanges);
+        Assert.Equal(TimeSpan.FromMinutes(1), zoneFishing.MinDuration);
+        Assert.Null(config.Zones[1].Crowding);
+
+        var engine = new Worker.Scenarios.ScenarioEngine("cam-1", config);
+        Assert.Equal(["crowding@plaza", "illegal_fishing@bank"], engine.Rules.Select(r => $"{r.Scenario}@{r.Zone.Id}"));
+    }
+
+    [Fact]
     public void Load_RtspCredentialsFromEnvironment_PutIntoTheUrlOnly()
     {
         var file = Minimal("""[ { "id": "cam-01", "url": "rtsp://10.0.0.5:554/s1" }, { "id": "cam-02", "url": "rtsp://10.0.0.6/s1" } ]""");
