@@ -119,7 +119,7 @@ internal static class CameraScaling
             Url = url,
             Location = new CameraLocation(31.2304 + i * 0.001, 121.4737),
             // The target's rate: one analysed frame per 2 s per camera (key frames every second, every other one analysed).
-            Decode = new DecodeOptions("keyframes") { MaxFps = 0.5 },
+            Decode = new DecodeOptions(DecodeMode.Keyframes) { MaxFps = 0.5 },
             Scenarios = scenarios,
         }).ToList();
         var pipeline = new WorkerPipeline(cameras, new Dictionary<string, OnnxDetector> { ["demo"] = detector },

@@ -31,7 +31,7 @@ internal static class DecodeRatio
         if (!File.Exists(clip)) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(clip))!);   // a fresh clone has no .cache/clips yet
         if (!File.Exists(clip)) Exec("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", "-t", "20", "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-bf", "0", "-pix_fmt", "yuv420p", clip]);
         var frames = 500;
-        var camera = new CameraConfig { Id = "bench", Url = clip, Decode = new DecodeOptions("all", 25) };
+        var camera = new CameraConfig { Id = "bench", Url = clip, Decode = new DecodeOptions(DecodeMode.All, 25) };
         var filters = FfmpegArguments.Build(camera, size, size)[FfmpegArguments.Build(camera, size, size).ToList().IndexOf("-vf") + 1].Replace(",fps=25", "").Replace("fps=25,", "");
 
         var bareDecode = new List<double>();

@@ -71,7 +71,7 @@ internal static class GpuCheck
     {
         var clip = BenchClip.Crowd1080p25(25, 20);
         await using var server = await RtspCameraServer.StartNewAsync("gpu", clip);
-        var camera = new CameraConfig { Id = "gpu", Url = server.Url("gpu"), Hwaccel = hwaccel, Decode = new DecodeOptions("all", 25) };
+        var camera = new CameraConfig { Id = "gpu", Url = server.Url("gpu"), Hwaccel = hwaccel == "cuda" ? Hwaccel.Cuda : Hwaccel.None, Decode = new DecodeOptions(DecodeMode.All, 25) };
         Progress.Say($"gpu: decoding {Path.GetFileName(clip)} from {camera.Url} with -hwaccel {hwaccel} for {seconds:0} s (worker ingest, all frames)");
         if (device != 0) Environment.SetEnvironmentVariable("CUDA_VISIBLE_DEVICES", device.ToString());   // ffmpeg's -hwaccel cuda takes the first visible GPU
         var health = new CameraHealth(camera.Id);

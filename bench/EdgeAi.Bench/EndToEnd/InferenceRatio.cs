@@ -71,7 +71,7 @@ internal static class InferenceRatio
     /// <summary>One frame of <paramref name="clip"/> through the worker's own ffmpeg filters (scale, letterbox, planar GBR).</summary>
     private static byte[] FirstFrame(string clip, int w, int h, int bytes)
     {
-        var camera = new EdgeAi.Worker.Configuration.CameraConfig { Id = "bench", Url = clip, Decode = new EdgeAi.Worker.Configuration.DecodeOptions("keyframes") };
+        var camera = new EdgeAi.Worker.Configuration.CameraConfig { Id = "bench", Url = clip, Decode = new EdgeAi.Worker.Configuration.DecodeOptions(EdgeAi.Worker.Configuration.DecodeMode.Keyframes) };
         var args = EdgeAi.Worker.Ingest.FfmpegArguments.Build(camera, w, h).ToList();
         args.InsertRange(args.IndexOf("-map"), ["-frames:v", "1"]);
         var psi = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };

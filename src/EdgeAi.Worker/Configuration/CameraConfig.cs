@@ -18,7 +18,7 @@ public sealed record CameraConfig
     public DecodeOptions Decode { get; init; } = new();
 
     /// <summary>none (default), cuda or vaapi: passed to ffmpeg as -hwaccel.</summary>
-    public string Hwaccel { get; init; } = "none";
+    public Hwaccel Hwaccel { get; init; } = Hwaccel.None;
 
     /// <summary>Detector model id (from the config's models list) analysing this camera; default the first model.</summary>
     public string? Model { get; init; }
@@ -49,11 +49,9 @@ public sealed record CameraConfig
 /// <param name="Gb28181Id">Optional 20-digit GB/T 28181 device id.</param>
 public sealed record CameraLocation(double Lat = 0, double Lon = 0, string? Gb28181Id = null);
 
-/// <summary>
-/// Decode mode. <c>keyframes</c> (default): ffmpeg decodes key frames only (-skip_frame nokey), about one
-/// analysed frame per GOP, ~20× cheaper than full decode. <c>all</c>: full decode sampled to <see cref="Fps"/>.
-/// </summary>
-public sealed record DecodeOptions(string Mode = "keyframes", double Fps = 1.0)
+/// <summary>How a camera's video is decoded (<see cref="DecodeMode"/>) and sampled.</summary>
+/// <param name="Fps">Mode <c>all</c>: frames per second analysed. Default 1.</param>
+public sealed record DecodeOptions(DecodeMode Mode = DecodeMode.Keyframes, double Fps = 1.0)
 {
     /// <summary>
     /// Key-frame mode only: analyse at most about this many key frames per second (ffmpeg <c>select</c> keeps a key

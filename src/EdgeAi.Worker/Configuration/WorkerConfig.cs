@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using EdgeAi.Configuration;
 using EdgeAi.Observability.Logging;
 using EdgeAi.Worker.Evidence;
 
@@ -30,8 +32,9 @@ public sealed record WorkerConfig
     /// <summary>Log level, JSON to stdout (journald), optional file. <c>--log-json</c> on the command line forces JSON.</summary>
     public LoggingOptions Logging { get; init; } = new();
 
-    /// <summary>Seconds between health snapshots on the MQTT health topic. Default 10.</summary>
-    public double HealthIntervalS { get; init; } = 10;
+    /// <summary>Between health snapshots on the MQTT health topic. Default 10 s. File key <c>health_interval_s</c> (seconds).</summary>
+    [JsonPropertyName("health_interval_s"), JsonConverter(typeof(SecondsJsonConverter))]
+    public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Video quality diagnosis thresholds for every camera (a camera's own <c>quality</c> section replaces it).</summary>
     public Quality.QualityOptions Quality { get; init; } = new();
@@ -41,9 +44,18 @@ public sealed record WorkerConfig
 }
 
 /// <summary>What counts as a hung worker under systemd's watchdog (WatchdogSec=): pings stop while either holds.</summary>
-/// <param name="PipelineStallS">Frames keep arriving but none has been analysed for this long (a wedged inference stage). Default 60.</param>
-/// <param name="DeliveryStallS">Connected to the broker with events in the outbox, but the oldest has not been acknowledged for this long. Default 300.</param>
-public sealed record WatchdogConfig(double PipelineStallS = 60, double DeliveryStallS = 300);
+public sealed record WatchdogConfig
+{
+    /// <summary>Frames keep arriving but none has been analysed for this long (a wedged inference stage). Default 60 s.
+    /// File key <c>pipeline_stall_s</c> (seconds).</summary>
+    [JsonPropertyName("pipeline_stall_s"), JsonConverter(typeof(SecondsJsonConverter))]
+    public TimeSpan PipelineStall { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Connected to the broker with events in the outbox, but the oldest has not been acknowledged for this long.
+    /// Default 300 s. File key <c>delivery_stall_s</c> (seconds).</summary>
+    [JsonPropertyName("delivery_stall_s"), JsonConverter(typeof(SecondsJsonConverter))]
+    public TimeSpan DeliveryStall { get; init; } = TimeSpan.FromSeconds(300);
+}
 
 /// <param name="Listen">host:port or http://host:port; port 0 picks a free port (tests). Keep it on loopback or a management network.</param>
 /// <param name="Enabled">Default true.</param>
@@ -59,14 +71,23 @@ public sealed record MqttConfig(string Host = "127.0.0.1", int Port = 1883, stri
 
 public sealed record MqttTlsConfig(string CaFile, string? CertFile = null, string? KeyFile = null);
 
-public sealed record OutboxConfig(string Path = "/var/lib/edgeai/outbox.db", long MaxBytes = 1L << 30, double MaxAgeHours = 168);
+public sealed record OutboxConfig(string Path = "/var/lib/edgeai/outbox.db", long MaxBytes = 1L << 30)
+{
+    /// <summary>Events older than this are shed. Default 7 days. File key <c>max_age_hours</c> (hours).</summary>
+    [JsonPropertyName("max_age_hours"), JsonConverter(typeof(HoursJsonConverter))]
+    public TimeSpan MaxAge { get; init; } = TimeSpan.FromHours(168);
+}
 
 /// <param name="Manifest">Path to the model manifest JSON (relative paths are relative to the config file).</param>
 /// <param name="ExecutionProvider">cpu, cuda or tensorrt; a GPU provider that cannot run here falls back to CPU and says so.</param>
 /// <param name="GpuDeviceId">GPU (CUDA device ordinal) for cuda and tensorrt.</param>
-public sealed record ModelConfig(string Id, string Manifest, string ExecutionProvider = "cpu", int Threads = 2, int BatchSize = 4, double BatchWaitMs = 20, bool SpinWait = false,
+public sealed record ModelConfig(string Id, string Manifest, string ExecutionProvider = "cpu", int Threads = 2, int BatchSize = 4, bool SpinWait = false,
     int GpuDeviceId = 0)
 {
+    /// <summary>How long a batch waits for more frames once it has one. Default 20 ms. File key <c>batch_wait_ms</c> (milliseconds).</summary>
+    [JsonPropertyName("batch_wait_ms"), JsonConverter(typeof(MillisecondsJsonConverter))]
+    public TimeSpan BatchWait { get; init; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>
     /// Renames this model's labels to the class names the rules use, e.g. a COCO model's <c>{"person": "person", "boat": "boat"}</c>
     /// or <c>{"bottle": "litter"}</c>; labels not listed keep their name. Null (default): the labels as the manifest has them.

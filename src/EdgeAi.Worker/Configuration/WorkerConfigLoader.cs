@@ -1,32 +1,18 @@
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using System.Text.Json;
 using EdgeAi.Configuration;
-using EdgeAi.Worker.Inference;
 
 namespace EdgeAi.Worker.Configuration;
 
 /// <summary>
-/// Reads the worker config file (JSON with comments, snake_case keys) and reports every problem at once as
-/// <c>file:line: key.path: reason</c> — the same list for <c>edgeai config validate</c>, at <c>run</c> start-up and on
-/// a hot reload. Three passes: the shape (unknown keys, wrong types, missing keys; <see cref="ConfigShapeChecker"/>),
-/// then deserialization of the repaired tree, then the meaning (<see cref="WorkerConfigValidator"/>). Errors that
-/// follow from a shape error at the same key are not repeated.
+/// Reads the worker config file (JSON with comments, snake_case keys) through <see cref="JsonConfigFile"/> and reports
+/// every problem at once as <c>file:line: key.path: reason</c> — the same list for <c>edgeai config validate</c>, at
+/// <c>run</c> start-up and on a hot reload. The worker's own parts: zone rule sections inherit the camera's
+/// (<see cref="InheritZoneRules"/>), the meaning (<see cref="WorkerConfigValidator"/>), and resolving paths and secrets.
 /// </summary>
 public static class WorkerConfigLoader
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        RespectRequiredConstructorParameters = true,
-        RespectNullableAnnotations = true,
-        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
-    };
+    internal static readonly JsonSerializerOptions Json = JsonConfigFile.SerializerOptions();
 
     /// <summary>Rule sections a zone may override; a zone's section starts from the camera's (only the keys that differ).</summary>
     private static readonly string[] RuleKeys = ["litter", "road_collapse", "illegal_fishing", "crowding"];
@@ -34,9 +20,9 @@ public static class WorkerConfigLoader
     /// <summary>Loads, validates and resolves (absolute paths, secrets from <paramref name="env"/>); throws <see cref="ConfigException"/>.</summary>
     public static WorkerConfig Load(string path, Func<string, string?>? env = null)
     {
-        var (config, errors, full) = Read(path);
+        var (config, errors) = Read(path);
         if (errors.Count > 0) throw new ConfigException(errors);
-        return Resolve(config!, Path.GetDirectoryName(full)!, SecretFiles.WithFiles(env ?? Environment.GetEnvironmentVariable));
+        return Resolve(config!, BaseDir(path), SecretFiles.WithFiles(env ?? Environment.GetEnvironmentVariable));
     }
 
     /// <summary>Every problem in the file, formatted; empty when it is valid.</summary>
@@ -44,55 +30,10 @@ public static class WorkerConfigLoader
     /// (<c>edgeai config validate</c>; <c>run</c> does the same when it creates the detectors).</param>
     public static IReadOnlyList<string> Check(string path, bool loadModels = false) => Read(path, loadModels).Errors;
 
-    private static (WorkerConfig? Config, IReadOnlyList<string> Errors, string Full) Read(string path, bool loadModels = false)
-    {
-        var full = Path.GetFullPath(path);
-        if (!File.Exists(full)) return (null, [$"{full}: config file not found"], full);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(full);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return (null, [$"{full}: cannot read: {ex.Message}"], full);
-        }
-        var lines = JsonLineMap.Build(bytes, ReaderOptions);
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException ex)
-        {
-            var line = ex.LineNumber is { } l ? $":{l + 1}" : "";
-            return (null, [$"{full}{line}: not valid JSON: {FirstSentence(ex.Message)}"], full);
-        }
-        if (root is not JsonObject obj) return (null, [$"{full}:1: the top level must be a JSON object"], full);
+    private static (WorkerConfig? Config, IReadOnlyList<string> Errors) Read(string path, bool loadModels = false) =>
+        JsonConfigFile.Read<WorkerConfig>(path, Json, c => WorkerConfigValidator.Validate(c, BaseDir(path), loadModels), InheritZoneRules);
 
-        var shape = new ConfigShapeChecker(Json);
-        shape.Check(obj, typeof(WorkerConfig));
-        InheritZoneRules(obj);
-        WorkerConfig config;
-        try
-        {
-            config = obj.Deserialize<WorkerConfig>(Json)!;
-        }
-        catch (JsonException ex)
-        {
-            // The shape check should have caught it; report rather than crash.
-            return (null, [.. shape.Errors.Select(e => e.Format(full, lines.LineOf(e.Path))), $"{full}: {ex.Path ?? "$"}: {FirstSentence(ex.Message)}"], full);
-        }
-        var meaning = WorkerConfigValidator.Validate(config, Path.GetDirectoryName(full)!, loadModels)
-            .Where(e => !shape.Errors.Any(s => s.Covers(e.Path)));
-        var errors = shape.Errors.Concat(meaning)
-            .Select(e => (Error: e, Line: lines.LineOf(e.Path)))
-            .OrderBy(x => x.Line ?? 0)
-            .Select(x => x.Error.Format(full, x.Line))
-            .Distinct()
-            .ToList();
-        return (config, errors, full);
-    }
+    private static string BaseDir(string path) => Path.GetDirectoryName(Path.GetFullPath(path))!;
 
     /// <summary>
     /// A rule section inside a zone (<c>zones[i].litter</c>) starts from the camera's section of the same rule, so it
@@ -148,13 +89,4 @@ public static class WorkerConfigLoader
             Cameras = c.Cameras.Select(cam => cam with { Url = WorkerSecrets.CameraUrl(cam, env) }).ToList(),
         };
     }
-
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
-    }
-
-    /// <summary>Loads every model manifest once (hash included); used by validation, which reports failures by key.</summary>
-    internal static ModelManifest LoadManifest(string path) => ModelManifestLoader.Load(path);
 }

@@ -38,7 +38,7 @@ public static class WorkerConfigValidator
 
         if (string.IsNullOrWhiteSpace(c.Outbox.Path)) Add("outbox.path", "must not be empty");
         if (c.Outbox.MaxBytes < 1 << 20) Add("outbox.max_bytes", $"{c.Outbox.MaxBytes} is below the minimum of 1 MiB (1048576)");
-        if (!(c.Outbox.MaxAgeHours > 0 && c.Outbox.MaxAgeHours <= 24 * 365)) Add("outbox.max_age_hours", $"{c.Outbox.MaxAgeHours} must be in (0, 8760]");
+        if (c.Outbox.MaxAge <= TimeSpan.Zero || c.Outbox.MaxAge > TimeSpan.FromDays(365)) Add("outbox.max_age_hours", $"{c.Outbox.MaxAge.TotalHours} must be in (0, 8760]");
         foreach (var e in c.Evidence.Validate("evidence")) errors.Add(Parse(e));
         foreach (var e in c.Quality.Validate("quality")) errors.Add(Parse(e));
         foreach (var (path, reason) in c.Recording.Validate()) Add(path, reason);
@@ -46,9 +46,13 @@ public static class WorkerConfigValidator
         if (!TryListen(c.Http.Listen, out var listenProblem)) Add("http.listen", listenProblem);
         if (!LoggingOptions.Levels.Contains(c.Logging.Level)) Add("logging.level", $"'{c.Logging.Level}' must be one of {string.Join(", ", LoggingOptions.Levels)}");
         if (c.Logging.File is { Length: 0 }) Add("logging.file", "must not be empty (leave it out to log to stdout only)");
-        if (!(c.HealthIntervalS >= 1 && c.HealthIntervalS <= 3600)) Add("health_interval_s", $"{c.HealthIntervalS} must be between 1 and 3600 seconds");
-        if (!(c.Watchdog.PipelineStallS >= 1 && c.Watchdog.PipelineStallS <= 86400)) Add("watchdog.pipeline_stall_s", $"{c.Watchdog.PipelineStallS} must be between 1 and 86400 seconds");
-        if (!(c.Watchdog.DeliveryStallS >= 1 && c.Watchdog.DeliveryStallS <= 86400)) Add("watchdog.delivery_stall_s", $"{c.Watchdog.DeliveryStallS} must be between 1 and 86400 seconds");
+        void Seconds(string path, TimeSpan value, int min, int max)
+        {
+            if (value < TimeSpan.FromSeconds(min) || value > TimeSpan.FromSeconds(max)) Add(path, $"{value.TotalSeconds} must be between {min} and {max} seconds");
+        }
+        Seconds("health_interval_s", c.HealthInterval, 1, 3600);
+        Seconds("watchdog.pipeline_stall_s", c.Watchdog.PipelineStall, 1, 86400);
+        Seconds("watchdog.delivery_stall_s", c.Watchdog.DeliveryStall, 1, 86400);
 
         if (c.Models.Count == 0) Add("models", "at least one model is required");
         var modelIds = new HashSet<string>(StringComparer.Ordinal);
@@ -64,7 +68,7 @@ public static class WorkerConfigValidator
             if (m.GpuDeviceId is < 0 or > 63) Add($"{key}.gpu_device_id", $"{m.GpuDeviceId} must be 0..63");
             if (m.Threads is < 1 or > 64) Add($"{key}.threads", $"{m.Threads} must be 1..64");
             if (m.BatchSize is < 1 or > 64) Add($"{key}.batch_size", $"{m.BatchSize} must be 1..64");
-            if (!(m.BatchWaitMs >= 0 && m.BatchWaitMs <= 1000)) Add($"{key}.batch_wait_ms", $"{m.BatchWaitMs} must be 0..1000");
+            if (m.BatchWait < TimeSpan.Zero || m.BatchWait > TimeSpan.FromSeconds(1)) Add($"{key}.batch_wait_ms", $"{m.BatchWait.TotalMilliseconds} must be 0..1000");
             if (string.IsNullOrWhiteSpace(m.Manifest)) continue;
             try
             {
@@ -99,19 +103,17 @@ public static class WorkerConfigValidator
             if (cam.Location.Lat is < -90 or > 90) Add($"{key}.location.lat", $"{cam.Location.Lat} is out of range -90..90");
             if (cam.Location.Lon is < -180 or > 180) Add($"{key}.location.lon", $"{cam.Location.Lon} is out of range -180..180");
             if (cam.Location.Gb28181Id is { } gb && (gb.Length != 20 || !gb.All(char.IsAsciiDigit))) Add($"{key}.location.gb28181_id", $"'{gb}' must be 20 digits");
-            if (cam.Decode.Mode is not ("keyframes" or "all")) Add($"{key}.decode.mode", $"'{cam.Decode.Mode}' must be keyframes or all");
             if (cam.Decode.Fps is <= 0 or > 60) Add($"{key}.decode.fps", $"{cam.Decode.Fps} must be in (0, 60]");
             if (cam.Decode.MaxFps is { } maxFps && maxFps is <= 0 or > 60) Add($"{key}.decode.max_fps", $"{maxFps} must be in (0, 60]");
-            if (cam.Decode.MaxFps is not null && cam.Decode.Mode != "keyframes") Add($"{key}.decode.max_fps", "applies to mode keyframes only (mode all samples to fps)");
+            if (cam.Decode.MaxFps is not null && cam.Decode.Mode != DecodeMode.Keyframes) Add($"{key}.decode.max_fps", "applies to mode keyframes only (mode all samples to fps)");
             if (cam.Decode.MaxAnalysisInterval is { } maxInterval && (maxInterval < TimeSpan.FromMilliseconds(100) || maxInterval > TimeSpan.FromMinutes(10)))
                 Add($"{key}.decode.max_analysis_interval", $"{maxInterval} must be between 00:00:00.1 and 00:10:00");
-            if (cam.Decode.MaxAnalysisInterval is not null && cam.Decode.Mode != "keyframes")
+            if (cam.Decode.MaxAnalysisInterval is not null && cam.Decode.Mode != DecodeMode.Keyframes)
                 Add($"{key}.decode.max_analysis_interval", "applies to mode keyframes only (mode all samples to fps)");
             if (cam.Decode.StallTimeout < TimeSpan.FromSeconds(1) || cam.Decode.StallTimeout > TimeSpan.FromMinutes(10))
                 Add($"{key}.decode.stall_timeout", $"{cam.Decode.StallTimeout} must be between 00:00:01 and 00:10:00");
             if (cam.Decode.SocketTimeout < TimeSpan.FromSeconds(1) || cam.Decode.SocketTimeout > TimeSpan.FromMinutes(5))
                 Add($"{key}.decode.socket_timeout", $"{cam.Decode.SocketTimeout} must be between 00:00:01 and 00:05:00");
-            if (cam.Hwaccel is not ("none" or "cuda" or "vaapi")) Add($"{key}.hwaccel", $"'{cam.Hwaccel}' must be none, cuda or vaapi");
             if (cam.Model is { } mid && !modelIds.Contains(mid)) Add($"{key}.model", $"unknown model '{mid}' (models: {string.Join(", ", modelIds)})");
             foreach (var e in ScenarioConfigValidator.Validate(cam.Scenarios, $"{key}.scenarios")) errors.Add(Parse(e));
             if (cam.Quality is { } quality) foreach (var e in quality.Validate($"{key}.quality")) errors.Add(Parse(e));

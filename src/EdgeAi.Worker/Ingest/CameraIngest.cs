@@ -120,13 +120,13 @@ public sealed partial class CameraIngest
     /// <summary>The camera as the full decoder sees it: mode all, sampled to one frame per max analysis interval.</summary>
     private CameraConfig FullDecodeCamera() => _camera with
     {
-        Decode = _camera.Decode with { Mode = "all", MaxFps = null, Fps = 1 / _camera.Decode.MaxAnalysisInterval!.Value.TotalSeconds },
+        Decode = _camera.Decode with { Mode = DecodeMode.All, MaxFps = null, Fps = 1 / _camera.Decode.MaxAnalysisInterval!.Value.TotalSeconds },
     };
 
     private async Task<(ConnectionAttempt Run, bool LongGop)> RunDecoderAsync(bool fullDecode, CancellationToken ct)
     {
         var camera = fullDecode ? FullDecodeCamera() : _camera;
-        var watchGop = !fullDecode && _camera.Decode.Mode == "keyframes";
+        var watchGop = !fullDecode && _camera.Decode.Mode == DecodeMode.Keyframes;
         var switchAfter = _camera.Decode.MaxAnalysisInterval * 1.5;
         var warnAfter = _camera.Decode.MaxFps is { } maxFps && TimeSpan.FromSeconds(2 / maxFps) > LongGopWarning ? TimeSpan.FromSeconds(2 / maxFps) : LongGopWarning;
         var longGop = false;

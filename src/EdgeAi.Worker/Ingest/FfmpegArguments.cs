@@ -26,15 +26,15 @@ public static class FfmpegArguments
         var args = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info" };
         switch (camera.Hwaccel)
         {
-            case "cuda": args.AddRange(["-hwaccel", "cuda"]); break;
-            case "vaapi": args.AddRange(["-hwaccel", "vaapi"]); break;
+            case Hwaccel.Cuda: args.AddRange(["-hwaccel", "cuda"]); break;
+            case Hwaccel.Vaapi: args.AddRange(["-hwaccel", "vaapi"]); break;
         }
         if (camera.Url.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase) || camera.Url.StartsWith("rtsps://", StringComparison.OrdinalIgnoreCase))
         {
             var timeoutUs = ((long)camera.Decode.SocketTimeout.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
             args.AddRange(["-rtsp_transport", "tcp", "-timeout", timeoutUs]);
         }
-        var keyframes = camera.Decode.Mode == "keyframes";
+        var keyframes = camera.Decode.Mode == DecodeMode.Keyframes;
         // Key frames only; and without the deblocking filter: nothing is predicted from these frames (every P frame is
         // skipped), so no error can build up, and the 1080p → analysis-size downscale averages the block edges away.
         // Saves ~10-15 % of the decode, which is most of the worker's CPU per camera in this mode.

@@ -20,7 +20,7 @@ internal sealed class OutboxStage(WorkerConfig config, WorkerState state, ILogge
 
     protected override Task StartStageAsync(CancellationToken ct)
     {
-        _outbox = EventOutbox.Open(new OutboxOptions { Path = config.Outbox.Path, MaxBytes = config.Outbox.MaxBytes, MaxAge = TimeSpan.FromHours(config.Outbox.MaxAgeHours) },
+        _outbox = EventOutbox.Open(new OutboxOptions { Path = config.Outbox.Path, MaxBytes = config.Outbox.MaxBytes, MaxAge = config.Outbox.MaxAge },
             loggers.CreateLogger<EventOutbox>(), time);
         state.Outbox = _outbox;
         return Task.CompletedTask;

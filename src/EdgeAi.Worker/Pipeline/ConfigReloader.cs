@@ -95,12 +95,11 @@ internal sealed class ConfigReloader : IDisposable
     /// <summary>Top-level sections (other than cameras) whose content differs between two configs.</summary>
     private static List<string> SectionsChangedOutsideCameras(WorkerConfig a, WorkerConfig b)
     {
-        static string Json(object? o) => System.Text.Json.JsonSerializer.Serialize(o);
         var sections = new (string Name, Func<WorkerConfig, object?> Get)[]
         {
             ("device_id", c => c.DeviceId), ("mqtt", c => c.Mqtt with { Password = null }), ("outbox", c => c.Outbox), ("evidence", c => c.Evidence),
-            ("models", c => c.Models), ("http", c => c.Http), ("logging", c => c.Logging), ("health_interval_s", c => c.HealthIntervalS), ("quality", c => c.Quality), ("recording", c => c.Recording),
+            ("models", c => c.Models), ("http", c => c.Http), ("logging", c => c.Logging), ("health_interval_s", c => c.HealthInterval), ("quality", c => c.Quality), ("recording", c => c.Recording),
         };
-        return [.. sections.Where(s => Json(s.Get(a)) != Json(s.Get(b))).Select(s => s.Name)];
+        return [.. sections.Where(s => !ConfigEquality.Equal(s.Get(a), s.Get(b))).Select(s => s.Name)];
     }
 }

@@ -27,7 +27,7 @@ internal sealed class PipelineStage(WorkerConfig config, WorkerConfigSource sour
         var detectors = models.Detectors;
         var first = config.Models[0];
         var pipeline = new WorkerPipeline(config.Cameras, detectors, analytics.Create,
-            new IngestOptions { FullResolutionRoot = config.Evidence.FullResolution ? FullResolutionFrames.DefaultRoot() : null }, new InferenceOptions { BatchWait = TimeSpan.FromMilliseconds(first.BatchWaitMs) }, loggers,
+            new IngestOptions { FullResolutionRoot = config.Evidence.FullResolution ? FullResolutionFrames.DefaultRoot() : null }, new InferenceOptions { BatchWait = first.BatchWait }, loggers,
             sources, classMaps: config.Models.Where(m => m.ClassMap is not null).ToDictionary(m => m.Id, m => m.ClassMap!));
         foreach (var h in pipeline.Health.Values) metrics.Attach(h);
         state.Pipeline = pipeline;

@@ -190,8 +190,7 @@ public sealed partial class WorkerPipeline
     }
 
     /// <summary>Structural equality of two camera configs (records holding lists compare those by reference).</summary>
-    private static bool Same(CameraConfig a, CameraConfig b) =>
-        System.Text.Json.JsonSerializer.Serialize(a) == System.Text.Json.JsonSerializer.Serialize(b);
+    private static bool Same(CameraConfig a, CameraConfig b) => EdgeAi.Configuration.ConfigEquality.Equal(a, b);
 
     private CameraRun StartCamera(CameraConfig camera)
     {

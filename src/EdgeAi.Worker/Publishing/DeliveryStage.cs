@@ -31,7 +31,7 @@ internal sealed class DeliveryStage(WorkerConfig config, WorkerState state, Outb
             Tls = config.Mqtt.Tls is { } t ? new MqttTlsOptions(t.CaFile, t.CertFile, t.KeyFile) : null,
         };
         _delivery = new DeliveryService(
-            new DeliveryOptions { DeviceId = config.DeviceId, Mqtt = mqtt, HealthInterval = TimeSpan.FromSeconds(config.HealthIntervalS) }, outbox.Outbox, loggers,
+            new DeliveryOptions { DeviceId = config.DeviceId, Mqtt = mqtt, HealthInterval = config.HealthInterval }, outbox.Outbox, loggers,
             time, healthProvider: state.Health,
             commandHandler: (command, token) => command.Type == DeviceCommandTypes.FetchEvidence ? clips.Service.FetchAsync(command, token) : verifier.HandleAsync(command, token));
         state.Mqtt = _delivery.Client;

@@ -13,7 +13,7 @@ namespace EdgeAi.Worker.Recording;
 
 /// <summary>
 /// Event clips: owns the recording ring of each camera with <c>record: true</c>, cuts a clip from
-/// <see cref="RecordingOptions.ClipPreS"/> before to <see cref="RecordingOptions.ClipPostS"/> after each episode start, keeps
+/// <see cref="RecordingOptions.ClipPreRoll"/> before to <see cref="RecordingOptions.ClipPostRoll"/> after each episode start, keeps
 /// it on the box (<see cref="ClipStore"/>) and publishes its reference on an event of the same episode; answers Central's
 /// <c>fetch_evidence</c> command with the clip itself.
 /// </summary>
@@ -63,7 +63,7 @@ internal sealed partial class ClipService : IAsyncDisposable
         _logger = loggers.CreateLogger<ClipService>();
         _time = time ?? TimeProvider.System;
         _store = new Lazy<ClipStore>(() => new ClipStore(Path.Combine(options.Directory, "clips"), options.ClipStoreMaxBytes,
-            TimeSpan.FromHours(options.ClipStoreMaxAgeHours), _time));
+            options.ClipStoreMaxAge, _time));
     }
 
     public RecordingOptions Options => _options;
@@ -131,8 +131,8 @@ internal sealed partial class ClipService : IAsyncDisposable
     {
         var started = job.Started;
         var episodeStart = started.Frame.Time;
-        var from = episodeStart - TimeSpan.FromSeconds(_options.ClipPreS);
-        var to = episodeStart + TimeSpan.FromSeconds(_options.ClipPostS);
+        var from = episodeStart - _options.ClipPreRoll;
+        var to = episodeStart + _options.ClipPostRoll;
         IReadOnlyList<EvidenceRef>? clip = null;
         EvidenceBlob? attached = null;
         try
@@ -277,7 +277,7 @@ internal sealed partial class ClipService : IAsyncDisposable
         var id = command.EvidenceId;
         if (!Evidence.EvidenceStore.IsValidId(id)) return Task.FromResult(Error($"'{Trim(id)}' is not a valid evidence id"));
         if (!Directory.Exists(Path.Combine(_options.Directory, "clips")) || !Store.TryRead(id, out var evidence, out var data))
-            return Task.FromResult(Error($"evidence '{id}' is not on this device (unknown, or deleted after {_options.ClipStoreMaxAgeHours:0.#} h or beyond {_options.ClipStoreMaxBytes} bytes)"));
+            return Task.FromResult(Error($"evidence '{id}' is not on this device (unknown, or deleted after {_options.ClipStoreMaxAge.TotalHours:0.#} h or beyond {_options.ClipStoreMaxBytes} bytes)"));
         var sent = evidence with { Delivery = EvidenceDelivery.Attached };
         LogFetched(id, data.Length, command.CommandId);
         return Task.FromResult(new CommandOutcome(CommandResult.Sent, $"clip {id} ({data.Length} bytes) sent on the evidence topic", [new EvidenceBlob(sent, data)]));

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using EdgeAi.Configuration;
+
 namespace EdgeAi.Worker.Recording;
 
 /// <summary>
@@ -10,23 +13,29 @@ public sealed record RecordingOptions
     /// Default /var/lib/edgeai/recordings.</summary>
     public string Directory { get; init; } = "/var/lib/edgeai/recordings";
 
-    /// <summary>Target segment length: ffmpeg starts a new segment at the first key frame after this many seconds, so a
-    /// segment is max(this, GOP) long. Default 1 (one segment per GOP on most cameras; clip edges within a GOP).</summary>
-    public double SegmentS { get; init; } = 1;
+    /// <summary>Target segment length: ffmpeg starts a new segment at the first key frame after this long, so a segment
+    /// is max(this, GOP) long. Default 1 s (one segment per GOP on most cameras; clip edges within a GOP). File key
+    /// <c>segment_s</c> (seconds).</summary>
+    [JsonPropertyName("segment_s"), JsonConverter(typeof(SecondsJsonConverter))]
+    public TimeSpan SegmentLength { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Seconds of video each camera's ring keeps (oldest segments deleted). Default 60; at least
-    /// <see cref="ClipPreS"/> + <see cref="ClipPostS"/> + 10 so a clip's pre-roll is still there when its post-roll is.</summary>
-    public double RingS { get; init; } = 60;
+    /// <summary>Video each camera's ring keeps (oldest segments deleted). Default 60 s; at least
+    /// <see cref="ClipPreRoll"/> + <see cref="ClipPostRoll"/> + 10 s so a clip's pre-roll is still there when its post-roll
+    /// is. File key <c>ring_s</c> (seconds).</summary>
+    [JsonPropertyName("ring_s"), JsonConverter(typeof(SecondsJsonConverter))]
+    public TimeSpan RingLength { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Bytes each camera's ring may hold (oldest segments deleted first, whatever their age). Default 256 MiB
     /// (60 s of a 16 Mbit/s stream with room to spare).</summary>
     public long RingMaxBytes { get; init; } = 256L << 20;
 
-    /// <summary>Seconds of video before the episode start in its clip. Default 10.</summary>
-    public double ClipPreS { get; init; } = 10;
+    /// <summary>Video before the episode start in its clip. Default 10 s. File key <c>clip_pre_s</c> (seconds).</summary>
+    [JsonPropertyName("clip_pre_s"), JsonConverter(typeof(SecondsJsonConverter))]
+    public TimeSpan ClipPreRoll { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Seconds of video after the episode start in its clip. Default 20.</summary>
-    public double ClipPostS { get; init; } = 20;
+    /// <summary>Video after the episode start in its clip. Default 20 s. File key <c>clip_post_s</c> (seconds).</summary>
+    [JsonPropertyName("clip_post_s"), JsonConverter(typeof(SecondsJsonConverter))]
+    public TimeSpan ClipPostRoll { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
     /// <c>on_device</c> (default): the stream-copied clip stays on the box (it shows passers-by unblurred); the event carries
@@ -34,7 +43,7 @@ public sealed record RecordingOptions
     /// <c>blurred</c>: a copy re-encoded at most <see cref="BlurredMaxWidth"/> wide and <see cref="BlurredFps"/>, persons
     /// blurred (<see cref="ClipBlurrer"/>), is attached through the outbox like a snapshot; the original stays on the box too.
     /// </summary>
-    public string Delivery { get; init; } = ClipDelivery.OnDevice;
+    public ClipDelivery Delivery { get; init; } = ClipDelivery.OnDevice;
 
     /// <summary>Blurred clips: widest picture in pixels (height follows the aspect ratio). Default 640.</summary>
     public int BlurredMaxWidth { get; init; } = 640;
@@ -45,8 +54,10 @@ public sealed record RecordingOptions
     /// <summary>On-box clips: total bytes kept (oldest deleted beyond it). Default 4 GiB.</summary>
     public long ClipStoreMaxBytes { get; init; } = 4L << 30;
 
-    /// <summary>On-box clips: hours a clip is kept (Central fetches it within this time or it is gone). Default 168 (7 days).</summary>
-    public double ClipStoreMaxAgeHours { get; init; } = 168;
+    /// <summary>On-box clips: how long a clip is kept (Central fetches it within this time or it is gone). Default 7 days.
+    /// File key <c>clip_store_max_age_hours</c> (hours).</summary>
+    [JsonPropertyName("clip_store_max_age_hours"), JsonConverter(typeof(HoursJsonConverter))]
+    public TimeSpan ClipStoreMaxAge { get; init; } = TimeSpan.FromHours(168);
 
     /// <summary>Returns every problem (empty when valid), each as "key: reason" under <paramref name="path"/>.</summary>
     public IReadOnlyList<(string Path, string Reason)> Validate(string path = "recording")
@@ -55,24 +66,18 @@ public sealed record RecordingOptions
         void Add(string key, string reason) => errors.Add(($"{path}.{key}", reason));
         if (string.IsNullOrWhiteSpace(Directory)) Add("directory", "must not be empty");
         else if (Directory.IndexOfAny(SegmentRing.TeeSpecial.ToCharArray()) >= 0) Add("directory", $"'{Directory}' must not contain any of {SegmentRing.TeeSpecial} (ffmpeg's tee syntax)");
-        if (!(SegmentS is >= 0.5 and <= 10)) Add("segment_s", $"{SegmentS} must be between 0.5 and 10 seconds");
-        if (!(ClipPreS is >= 0 and <= 120)) Add("clip_pre_s", $"{ClipPreS} must be between 0 and 120 seconds");
-        if (!(ClipPostS is >= 1 and <= 300)) Add("clip_post_s", $"{ClipPostS} must be between 1 and 300 seconds");
-        if (!(RingS <= 3600)) Add("ring_s", $"{RingS} must be at most 3600 seconds");
-        else if (!(RingS >= ClipPreS + ClipPostS + 10)) Add("ring_s", $"{RingS} must be at least clip_pre_s + clip_post_s + 10 = {ClipPreS + ClipPostS + 10} seconds (the pre-roll must outlive the post-roll)");
+        static bool Within(TimeSpan value, double min, double max) => value >= TimeSpan.FromSeconds(min) && value <= TimeSpan.FromSeconds(max);
+        if (!Within(SegmentLength, 0.5, 10)) Add("segment_s", $"{SegmentLength.TotalSeconds} must be between 0.5 and 10 seconds");
+        if (!Within(ClipPreRoll, 0, 120)) Add("clip_pre_s", $"{ClipPreRoll.TotalSeconds} must be between 0 and 120 seconds");
+        if (!Within(ClipPostRoll, 1, 300)) Add("clip_post_s", $"{ClipPostRoll.TotalSeconds} must be between 1 and 300 seconds");
+        var minRing = ClipPreRoll + ClipPostRoll + TimeSpan.FromSeconds(10);
+        if (RingLength > TimeSpan.FromSeconds(3600)) Add("ring_s", $"{RingLength.TotalSeconds} must be at most 3600 seconds");
+        else if (RingLength < minRing) Add("ring_s", $"{RingLength.TotalSeconds} must be at least clip_pre_s + clip_post_s + 10 = {minRing.TotalSeconds} seconds (the pre-roll must outlive the post-roll)");
         if (RingMaxBytes < 1 << 20) Add("ring_max_bytes", $"{RingMaxBytes} is below the minimum of 1 MiB (1048576)");
-        if (Delivery is not (ClipDelivery.OnDevice or ClipDelivery.Blurred)) Add("delivery", $"'{Delivery}' must be {ClipDelivery.OnDevice} or {ClipDelivery.Blurred}");
         if (BlurredMaxWidth is < 64 or > 1920) Add("blurred_max_width", $"{BlurredMaxWidth} must be between 64 and 1920 pixels");
         if (!(BlurredFps is >= 1 and <= 15)) Add("blurred_fps", $"{BlurredFps} must be between 1 and 15");
         if (ClipStoreMaxBytes < 1 << 20) Add("clip_store_max_bytes", $"{ClipStoreMaxBytes} is below the minimum of 1 MiB (1048576)");
-        if (!(ClipStoreMaxAgeHours > 0 && ClipStoreMaxAgeHours <= 24 * 365)) Add("clip_store_max_age_hours", $"{ClipStoreMaxAgeHours} must be in (0, 8760]");
+        if (ClipStoreMaxAge <= TimeSpan.Zero || ClipStoreMaxAge > TimeSpan.FromDays(365)) Add("clip_store_max_age_hours", $"{ClipStoreMaxAge.TotalHours} must be in (0, 8760]");
         return errors;
     }
-}
-
-/// <summary>Values of <see cref="RecordingOptions.Delivery"/>.</summary>
-public static class ClipDelivery
-{
-    public const string OnDevice = "on_device";
-    public const string Blurred = "blurred";
 }

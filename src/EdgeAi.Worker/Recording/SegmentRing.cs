@@ -7,7 +7,7 @@ namespace EdgeAi.Worker.Recording;
 /// One camera's rolling recording: the camera's own ffmpeg writes its video stream, stream-copied (no decode, no
 /// re-encode), into short MPEG-TS segments in <c>{directory}/{camera}/</c> as a second output (<see cref="OutputArguments"/>);
 /// this class indexes the finished segments from ffmpeg's CSV segment list and deletes the oldest beyond
-/// <see cref="RecordingOptions.RingS"/> seconds or <see cref="RecordingOptions.RingMaxBytes"/> bytes.
+/// <see cref="RecordingOptions.RingLength"/> or <see cref="RecordingOptions.RingMaxBytes"/> bytes.
 /// </summary>
 /// <remarks>
 /// <para>Wall-clock times: a segment is closed when the first key frame after the segment length arrives, so the
@@ -64,7 +64,7 @@ public sealed partial class SegmentRing : IDisposable
     {
         var run = _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var segment = string.Join(':',
-            "f=segment", "segment_time=" + _options.SegmentS.ToString("0.###", CultureInfo.InvariantCulture), "segment_format=mpegts",
+            "f=segment", "segment_time=" + _options.SegmentLength.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture), "segment_format=mpegts",
             "reset_timestamps=1", "segment_list=" + Path.Combine(Folder, run + ".csv"), "segment_list_type=csv",
             "segment_list_size=" + ListEntries.ToString(CultureInfo.InvariantCulture), "onfail=ignore");
         return ["-map", "0:v:0", "-c:v", "copy", "-an", "-sn", "-dn", "-f", "tee", $"[{segment}]{Path.Combine(Folder, run + "-%06d.ts")}|[f=null]-"];
@@ -189,7 +189,7 @@ public sealed partial class SegmentRing : IDisposable
     {
         var delete = new List<string>();
         var seconds = _segments.Sum(s => (s.End - s.Start).TotalSeconds);
-        while (_segments.Count > 1 && (_bytes > _options.RingMaxBytes || seconds > _options.RingS))
+        while (_segments.Count > 1 && (_bytes > _options.RingMaxBytes || seconds > _options.RingLength.TotalSeconds))
         {
             var oldest = _segments[0];
             _segments.RemoveAt(0);
@@ -207,7 +207,7 @@ public sealed partial class SegmentRing : IDisposable
     /// </summary>
     private void DeleteOrphans()
     {
-        var cutoff = _time.GetUtcNow().UtcDateTime - TimeSpan.FromSeconds(Math.Max(_options.RingS, 30));
+        var cutoff = _time.GetUtcNow().UtcDateTime - (_options.RingLength > TimeSpan.FromSeconds(30) ? _options.RingLength : TimeSpan.FromSeconds(30));
         HashSet<string> listed;
         lock (_lock) listed = [.. _segments.Select(s => Path.GetFileName(s.Path))];
         foreach (var file in new DirectoryInfo(Folder).EnumerateFiles())

@@ -260,7 +260,7 @@ public static class ScenarioConfigValidator
         var bestDistance = int.MaxValue;
         foreach (var l in labels)
         {
-            var d = Configuration.ConfigShapeChecker.Levenshtein(name.ToLowerInvariant().Replace(' ', '_'), l.ToLowerInvariant().Replace(' ', '_'));
+            var d = EdgeAi.Configuration.ConfigShapeChecker.Levenshtein(name.ToLowerInvariant().Replace(' ', '_'), l.ToLowerInvariant().Replace(' ', '_'));
             if (d < bestDistance) (best, bestDistance) = (l, d);
         }
         return bestDistance <= Math.Max(1, name.Length / 4) ? best : null;

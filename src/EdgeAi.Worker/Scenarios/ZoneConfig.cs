@@ -3,7 +3,7 @@ namespace EdgeAi.Worker.Scenarios;
 /// <summary>
 /// A named zone of one camera: a polygon in normalised frame coordinates (0..1, x right, y down). An object is in
 /// the zone when its box's bottom-centre point is inside the polygon. The optional per-rule records replace the
-/// camera-level rule for this zone (<see cref="ScenarioConfigLoader"/> makes a zone-level section inherit the camera-level values).
+/// camera-level rule for this zone (<see cref="Configuration.WorkerConfigLoader"/> makes a zone-level section inherit the camera-level values).
 /// </summary>
 public sealed record ZoneConfig
 {

@@ -103,11 +103,25 @@ public sealed class CentralConfigLoaderTests : IDisposable
         var all = string.Join("\n", ex.Errors);
         Assert.Contains("central.json:1: mqtt.port: must be between 1 and 65535, got 70000", all);
         Assert.Contains("central.json:1: mqtt.colour: unknown key", all);
-        Assert.Contains("central.json:2: database.connection_string: must be a string, got number", all);
+        Assert.Contains("central.json:2: database.connection_string: must be a string, got a number (5)", all);
         Assert.Contains("central.json:3: platform.kind: must be 'webhook' or 'open311', got 'fax'", all);
         Assert.Contains("central.json:3: platform.url: must be an absolute http(s) URL, got 'ftp://x'", all);
         Assert.Contains("central.json:4: correlation.scenarios.litter.min_iou: must be between 0 and 1, got 2", all);
         Assert.Contains("EDGEAI_CENTRAL_API_TOKEN", all);
+    }
+
+    [Fact]
+    public void Load_SharedReader_SuggestsSnakeCaseKeysAndChecksMapValues()
+    {
+        var path = Write("""
+            { "database": { "connectionString": "Data Source=x.db" }, "platform": { "url": "http://p/" },
+              "review": { "scenarios": { "litter": 5 } },
+              "supervision": { "deadlines_s": { "litter": "1h" } } }
+            """);
+        var ex = Assert.Throws<ConfigException>(() => CentralConfigLoader.Load(path, n => Secrets.GetValueOrDefault(n)));
+        Assert.Contains("central.json:1: database.connectionString: unknown key (did you mean 'connection_string'? keys are snake_case)", ex.Errors);
+        Assert.Contains("central.json:2: review.scenarios.litter: must be a string, got a number (5)", ex.Errors);
+        Assert.Contains("central.json:3: supervision.deadlines_s.litter: must be a number, got a string (\"1h\")", ex.Errors);
     }
 
     [Fact]

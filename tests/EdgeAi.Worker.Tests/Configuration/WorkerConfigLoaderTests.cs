@@ -101,6 +101,46 @@ public sealed class WorkerConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_CameraScenarios_ListsReplaceDefaultsAndZoneRulesInherit()
+    {
+        var file = Minimal("""
+            [ { "id": "cam-1", "url": "rtsp://h/cam", "scenarios": {
+                  "zones": [
+                    { "id": "plaza", "type": "plaza", "name": "North plaza", "area_m2": 420,
+                      "polygon": [[0.1, 0.5], [0.9, 0.5], [0.9, 1.0], [0.1, 1.0]],
+                      "crowding": { "min_persons": 5 } },
+                    { "id": "bank", "type": "bank", "polygon": [[0, 0.3], [1, 0.3], [1, 0.6]],
+                      "illegal_fishing": { "ban_schedule": { "daily_hours": ["05:00-09:00", "17:00-21:00"] } } } ],
+                  "crowding": { "min_duration": "00:00:30", "zone_types": ["plaza"] },
+                  "illegal_fishing": { "min_duration": "00:01:00", "ban_schedule": { "date_ranges": ["04-01..07-31"], "time_zone": "Asia/Shanghai" } },
+                  "litter": { "enabled": false } } } ]
+            """);
+
+        var config = WorkerConfigLoader.Load(file, _ => null).Cameras[0].Scenarios;
+
+        Assert.Equal(2, config.Zones.Count);
+        var plaza = config.Zones[0];
+        Assert.Equal(("plaza", "plaza", "North plaza", 420.0), (plaza.Id, plaza.Type, plaza.Name!, plaza.AreaM2!.Value));
+        Assert.Equal([0.9, 1.0], plaza.Polygon[2]);
+        // Camera level: lists replace the defaults, not appended to them.
+        Assert.Equal(["plaza"], config.Crowding.ZoneTypes);
+        Assert.Equal((TimeSpan.FromSeconds(30), 8), (config.Crowding.MinDuration, config.Crowding.MinPersons));
+        Assert.False(config.Litter.Enabled);
+        Assert.Equal(["04-01..07-31"], config.IllegalFishing.BanSchedule.DateRanges);
+        Assert.Empty(config.IllegalFishing.BanSchedule.DailyHours);
+        // Zone level: only the keys given differ from the camera's rule.
+        Assert.Equal((5, TimeSpan.FromSeconds(30)), (plaza.Crowding!.MinPersons, plaza.Crowding.MinDuration));
+        var zoneFishing = config.Zones[1].IllegalFishing!;
+        Assert.Equal(["05:00-09:00", "17:00-21:00"], zoneFishing.BanSchedule.DailyHours);
+        Assert.Equal(["04-01..07-31"], zoneFishing.BanSchedule.DateRanges);
+        Assert.Equal(TimeSpan.FromMinutes(1), zoneFishing.MinDuration);
+        Assert.Null(config.Zones[1].Crowding);
+
+        var engine = new Worker.Scenarios.ScenarioEngine("cam-1", config);
+        Assert.Equal(["crowding@plaza", "illegal_fishing@bank"], engine.Rules.Select(r => $"{r.Scenario}@{r.Zone.Id}"));
+    }
+
+    [Fact]
     public void Load_RtspCredentialsFromEnvironment_PutIntoTheUrlOnly()
     {
         var file = Minimal("""[ { "id": "cam-01", "url": "rtsp://10.0.0.5:554/s1" }, { "id": "cam-02", "url": "rtsp://10.0.0.6/s1" } ]""");
@@ -154,6 +194,81 @@ public sealed class WorkerConfigLoaderTests : IDisposable
         var errors = WorkerConfigLoader.Check(file);
         Assert.Contains(errors, e => e.Contains("models[0].execution_provider: 'gpu' must be one of cpu, cuda, tensorrt"));
         Assert.Contains(errors, e => e.Contains("models[0].gpu_device_id: -1 must be 0..63"));
+    }
+
+    [Fact]
+    public void Load_DurationsWithUnitsInTheirKeys_ReadAsTimeSpans()
+    {
+        var file = Write($$"""
+            { "device_id": "edge-1", "health_interval_s": 2.5, "outbox": { "max_age_hours": 12 },
+              "watchdog": { "pipeline_stall_s": 90, "delivery_stall_s": 600 },
+              "recording": { "segment_s": 2, "ring_s": 120, "clip_pre_s": 5, "clip_post_s": 30, "clip_store_max_age_hours": 0.5 },
+              "models": [ { "id": "demo", "manifest": "{{Manifest}}", "batch_wait_ms": 7.5 } ], "cameras": [] }
+            """);
+
+        var c = WorkerConfigLoader.Load(file, _ => null);
+
+        Assert.Equal(TimeSpan.FromSeconds(2.5), c.HealthInterval);
+        Assert.Equal(TimeSpan.FromHours(12), c.Outbox.MaxAge);
+        Assert.Equal((TimeSpan.FromSeconds(90), TimeSpan.FromMinutes(10)), (c.Watchdog.PipelineStall, c.Watchdog.DeliveryStall));
+        Assert.Equal(TimeSpan.FromMilliseconds(7.5), c.Models[0].BatchWait);
+        Assert.Equal([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(30)],
+            [c.Recording.SegmentLength, c.Recording.RingLength, c.Recording.ClipPreRoll, c.Recording.ClipPostRoll, c.Recording.ClipStoreMaxAge]);
+        var defaults = WorkerConfigLoader.Load(Minimal("[]"), _ => null);
+        Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.FromDays(7), TimeSpan.FromMilliseconds(20)),
+            (defaults.HealthInterval, defaults.Outbox.MaxAge, defaults.Models[0].BatchWait));
+    }
+
+    [Fact]
+    public void Check_DurationWithUnitAsStringOrOutOfRange_RefusedNamingTheUnit()
+    {
+        var file = Write($$"""
+            { "device_id": "edge-1",
+              "health_interval_s": "00:00:05",
+              "outbox": { "max_age_hours": 1e300 },
+              "models": [ { "id": "demo", "manifest": "{{Manifest}}", "batch_wait_ms": 2000 } ], "cameras": [] }
+            """);
+
+        var errors = WorkerConfigLoader.Check(file);
+
+        Assert.Equal(3, errors.Count);
+        Assert.Equal($"{file}:2: health_interval_s: must be a number of seconds, got a string (\"00:00:05\")", errors[0]);
+        Assert.Equal($"{file}:3: outbox.max_age_hours: 1e300 hours is out of range", errors[1]);
+        Assert.Equal($"{file}:4: models[0].batch_wait_ms: 2000 must be 0..1000", errors[2]);
+    }
+
+    [Fact]
+    public void Load_ModesAsEnums_ReadFromTheirSnakeCaseNames()
+    {
+        var file = Write($$"""
+            { "device_id": "edge-1", "recording": { "delivery": "blurred" },
+              "models": [ { "id": "demo", "manifest": "{{Manifest}}" } ],
+              "cameras": [ { "id": "cam-1", "url": "rtsp://h/cam", "hwaccel": "vaapi", "decode": { "mode": "all", "fps": 2 } },
+                           { "id": "cam-2", "url": "rtsp://h/cam2" } ] }
+            """);
+
+        var c = WorkerConfigLoader.Load(file, _ => null);
+
+        Assert.Equal((DecodeMode.All, Hwaccel.Vaapi), (c.Cameras[0].Decode.Mode, c.Cameras[0].Hwaccel));
+        Assert.Equal((DecodeMode.Keyframes, Hwaccel.None), (c.Cameras[1].Decode.Mode, c.Cameras[1].Hwaccel));
+        Assert.Equal(Worker.Recording.ClipDelivery.Blurred, c.Recording.Delivery);
+    }
+
+    [Fact]
+    public void Check_UnknownOrWronglyTypedMode_RefusedWithTheAllowedValues()
+    {
+        var file = Write($$"""
+            { "device_id": "edge-1",
+              "models": [ { "id": "demo", "manifest": "{{Manifest}}" } ],
+              "cameras": [ { "id": "cam-1", "url": "rtsp://h/cam", "decode": { "mode": "All" },
+                             "hwaccel": 1 } ] }
+            """);
+
+        var errors = WorkerConfigLoader.Check(file);
+
+        Assert.Equal(
+            [$"{file}:3: cameras[0].decode.mode: 'All' must be keyframes or all",
+             $"{file}:4: cameras[0].hwaccel: must be \"none\", \"cuda\" or \"vaapi\", got a number (1)"], errors);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class FfmpegStderrTests
     public async Task Build_KeyframesMaxFps_RealFfmpegDeliversThatManyFrames(double? maxFps, int expected)
     {
         var clip = Clips.TestPattern(320, 240, fps: 25, seconds: 4, gop: 5);
-        var camera = new CameraConfig { Id = "c", Url = clip, Decode = new DecodeOptions("keyframes") { MaxFps = maxFps } };
+        var camera = new CameraConfig { Id = "c", Url = clip, Decode = new DecodeOptions(DecodeMode.Keyframes) { MaxFps = maxFps } };
         var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in FfmpegArguments.Build(camera, 64, 64, fromFile: true)) psi.ArgumentList.Add(a);
         using var ffmpeg = Process.Start(psi)!;

@@ -30,7 +30,7 @@ public sealed class FrameSourceTests(ITestOutputHelper output)
         Id = "clip",
         Url = url,
         // A blocked analytics stage holds the decoder back (clip source): that is back-pressure, not a stalled camera.
-        Decode = new DecodeOptions("keyframes") { StallTimeout = TimeSpan.FromMinutes(2), SocketTimeout = TimeSpan.FromSeconds(10) },
+        Decode = new DecodeOptions(DecodeMode.Keyframes) { StallTimeout = TimeSpan.FromMinutes(2), SocketTimeout = TimeSpan.FromSeconds(10) },
     };
 
     /// <summary>Records each frame; holds the first one until <paramref name="release"/> holds, so a faster source fills every queue.</summary>

@@ -44,7 +44,7 @@ public sealed class LongGopIngestTests(ITestOutputHelper output)
     [Fact]
     public async Task KeyframeMode_NoMaxInterval_AnalysedOncePer25sAndHealthSaysWhy()
     {
-        var (times, health) = await IngestAsync(new DecodeOptions("keyframes"));
+        var (times, health) = await IngestAsync(new DecodeOptions(DecodeMode.Keyframes));
 
         Assert.Equal([0, 25, 50, 75], times.Select(t => Math.Round(t)));
         Assert.Contains("key frames 25 s apart", health.DecodeNote);
@@ -54,7 +54,7 @@ public sealed class LongGopIngestTests(ITestOutputHelper output)
     [Fact]
     public async Task KeyframeMode_MaxInterval1s_DecodesNonKeyFramesAtOnePerSecond()
     {
-        var (times, health) = await IngestAsync(new DecodeOptions("keyframes") { MaxAnalysisInterval = TimeSpan.FromSeconds(1) });
+        var (times, health) = await IngestAsync(new DecodeOptions(DecodeMode.Keyframes) { MaxAnalysisInterval = TimeSpan.FromSeconds(1) });
 
         // One frame per second over the whole clip, the first 25 s included (the full decoder starts again from the clip's start
         // and only the frames already handed on are skipped): strictly increasing, no gap over the interval.
@@ -77,7 +77,7 @@ public sealed class LongGopIngestTests(ITestOutputHelper output)
             Id = "live", Url = server.Url("cam"),
             // The first frame may take stall + socket timeout: ffmpeg's RTSP probe alone took 5.7 s on an idle machine, and
             // with 3 + 3 s a loaded one never got past it (retried forever); 3 + 20 s leaves the stall after streaming at 3 s.
-            Decode = new DecodeOptions("keyframes") { MaxAnalysisInterval = TimeSpan.FromSeconds(1), StallTimeout = TimeSpan.FromSeconds(3), SocketTimeout = TimeSpan.FromSeconds(20) },
+            Decode = new DecodeOptions(DecodeMode.Keyframes) { MaxAnalysisInterval = TimeSpan.FromSeconds(1), StallTimeout = TimeSpan.FromSeconds(3), SocketTimeout = TimeSpan.FromSeconds(20) },
         };
         var channel = Channel.CreateUnbounded<Frame>();
         var health = new CameraHealth(camera.Id);

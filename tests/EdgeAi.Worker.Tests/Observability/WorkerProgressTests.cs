@@ -24,7 +24,7 @@ public sealed class WorkerProgressTests : IDisposable
     public WorkerProgressTests()
     {
         var cameras = new[] { PipelineHarness.Camera("cam-1", "rtsp://127.0.0.1:1/x") };
-        var state = new WorkerState(new WorkerConfig { DeviceId = "edge-p", Cameras = cameras, Watchdog = new WatchdogConfig(PipelineStallS: Stall.TotalSeconds) });
+        var state = new WorkerState(new WorkerConfig { DeviceId = "edge-p", Cameras = cameras, Watchdog = new WatchdogConfig { PipelineStall = Stall } });
         Assert.Equal("loading models", new WorkerProgress(state, _time).Check().Status);
         state.Pipeline = new WorkerPipeline(cameras, new Dictionary<string, OnnxDetector> { ["tiny"] = _detector },
             _ => throw new InvalidOperationException("not started"), new IngestOptions(), new InferenceOptions(), NullLoggerFactory.Instance);

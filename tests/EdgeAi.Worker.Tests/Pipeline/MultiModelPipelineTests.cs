@@ -44,7 +44,7 @@ public sealed class MultiModelPipelineTests(ITestOutputHelper output)
         var camera = new CameraConfig
         {
             Id = "vtest", Url = RealWorldAssets.Vtest,
-            Decode = new DecodeOptions("keyframes") { MaxAnalysisInterval = TimeSpan.FromSeconds(5) },
+            Decode = new DecodeOptions(DecodeMode.Keyframes) { MaxAnalysisInterval = TimeSpan.FromSeconds(5) },
             Scenarios = new ScenarioConfig
             {
                 Zones = [zone],

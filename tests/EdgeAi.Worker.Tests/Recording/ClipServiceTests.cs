@@ -58,7 +58,7 @@ public sealed class ClipServiceTests : IAsyncLifetime
     public async Task EpisodeEndsBeforeClip_EndedHeldThenCarriesClip_NoUpdatedAfterEnded()
     {
         await using var outbox = Outbox(1L << 30);
-        var options = new RecordingOptions { Directory = Path.Combine(_dir, "rec"), SegmentS = 1, ClipPreS = 2, ClipPostS = 3 };
+        var options = new RecordingOptions { Directory = Path.Combine(_dir, "rec"), SegmentLength = TimeSpan.FromSeconds(1), ClipPreRoll = TimeSpan.FromSeconds(2), ClipPostRoll = TimeSpan.FromSeconds(3) };
         await using var clips = new ClipService(options, new OutboxSink(outbox), _logs.CreateFactory());
         await RecordAsync(clips);
         var template = new SyntheticEvents("edge-01").Next().Event;
@@ -88,7 +88,7 @@ public sealed class ClipServiceTests : IAsyncLifetime
     {
         // Room for the events, not for the attached clip.
         await using var outbox = Outbox(16 * 1024);
-        var options = new RecordingOptions { Directory = Path.Combine(_dir, "rec"), SegmentS = 1, ClipPreS = 2, ClipPostS = 3, Delivery = ClipDelivery.Blurred };
+        var options = new RecordingOptions { Directory = Path.Combine(_dir, "rec"), SegmentLength = TimeSpan.FromSeconds(1), ClipPreRoll = TimeSpan.FromSeconds(2), ClipPostRoll = TimeSpan.FromSeconds(3), Delivery = ClipDelivery.Blurred };
         var manifest = ModelManifestLoader.Load(TestPaths.InRepo("models", "demo", "edgeai-demo.manifest.json"));
         await using var clips = new ClipService(options, new OutboxSink(outbox), _logs.CreateFactory(),
             blurrer: new ClipBlurrer(manifest, null, _logs.CreateFactory().CreateLogger<OnnxDetector>()));

@@ -23,7 +23,7 @@ public sealed class SegmentRingTests : IAsyncLifetime
     [InlineData(3600.0, 150_000L)]  // bounded by bytes (a few segments of this stream)
     public async Task Ring_LiveCamera_StaysWithinSecondsAndBytes(double ringS, long ringBytes)
     {
-        var options = new RecordingOptions { Directory = _dir, SegmentS = 1, RingS = ringS, RingMaxBytes = ringBytes };
+        var options = new RecordingOptions { Directory = _dir, SegmentLength = TimeSpan.FromSeconds(1), RingLength = TimeSpan.FromSeconds(ringS), RingMaxBytes = ringBytes };
         using var ring = new SegmentRing("cam", options, NullLogger.Instance);
         var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { "-hide_banner", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp", "-i", _camera.Url("cam") }) psi.ArgumentList.Add(a);
@@ -62,7 +62,7 @@ public sealed class SegmentRingTests : IAsyncLifetime
     [Fact]
     public async Task RecordingFails_DiskGone_AnalysisOutputGoesOn()
     {
-        var options = new RecordingOptions { Directory = _dir, SegmentS = 1 };
+        var options = new RecordingOptions { Directory = _dir, SegmentLength = TimeSpan.FromSeconds(1) };
         using var ring = new SegmentRing("cam", options, NullLogger.Instance);
         var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         // The worker's shape: an analysis output on stdout, then the recording.

@@ -1,15 +1,16 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.Json;
-using EdgeAi.Configuration;
 
-namespace EdgeAi.Worker.Configuration;
+namespace EdgeAi.Configuration;
 
 /// <summary>
 /// Checks a parsed config against the shape of the C# records it deserializes into — unknown keys (with a
 /// "did you mean" suggestion), wrong JSON types, missing required keys, null where null is not allowed, durations
-/// that are not hh:mm:ss — and reports every problem instead of stopping at the first, as the deserializer would.
+/// that are not hh:mm:ss (or not a number, for keys with a unit such as <c>_s</c>; <see cref="NumberDurationJsonConverter"/>),
+/// enum values not among the allowed names — and reports every problem instead of stopping at the first, as the deserializer would.
 /// The shape comes from System.Text.Json's own contract (<see cref="JsonTypeInfo"/>), so it cannot drift from what
 /// the deserializer accepts.
 /// </summary>
@@ -18,7 +19,7 @@ namespace EdgeAi.Worker.Configuration;
 /// a bad optional value is removed (its default applies), a bad required value or array element is replaced by a
 /// neutral placeholder. Callers suppress semantic errors under the paths reported here (<see cref="ConfigError.Covers"/>).
 /// </remarks>
-internal sealed class ConfigShapeChecker(JsonSerializerOptions options)
+public sealed class ConfigShapeChecker(JsonSerializerOptions options)
 {
     private readonly List<ConfigError> _errors = [];
 
@@ -45,29 +46,46 @@ internal sealed class ConfigShapeChecker(JsonSerializerOptions options)
             {
                 if (property.IsSetNullable || property.AssociatedParameter?.IsNullable == true) continue;
                 _errors.Add(new ConfigError(keyPath, "must not be null"));
-                Repair(obj, key, property.PropertyType, required);
+                Repair(obj, key, property, required);
                 continue;
             }
-            if (!CheckValue(value, property.PropertyType, keyPath)) Repair(obj, key, property.PropertyType, required);
+            if (!CheckValue(value, property.PropertyType, keyPath, property.CustomConverter)) Repair(obj, key, property, required);
         }
         foreach (var p in properties.Values.Where(p => p.IsRequired && !obj.ContainsKey(p.Name)))
         {
             _errors.Add(new ConfigError(Join(path, p.Name), "is required"));
-            obj[p.Name] = Placeholder(p.PropertyType);
+            obj[p.Name] = Placeholder(p.PropertyType, p.CustomConverter);
         }
     }
 
-    private void Repair(JsonObject obj, string key, Type type, bool required)
+    private void Repair(JsonObject obj, string key, JsonPropertyInfo property, bool required)
     {
-        if (required) obj[key] = Placeholder(type);
+        if (required) obj[key] = Placeholder(property.PropertyType, property.CustomConverter);
         else obj.Remove(key);
     }
 
-    /// <summary>True when <paramref name="node"/> fits <paramref name="type"/> (nested problems are repaired in place).</summary>
-    private bool CheckValue(JsonNode node, Type type, string path)
+    /// <summary>True when <paramref name="node"/> fits <paramref name="type"/> (nested problems are repaired in place);
+    /// <paramref name="converter"/> is the property's own converter, if any.</summary>
+    private bool CheckValue(JsonNode node, Type type, string path, JsonConverter? converter = null)
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
         var kind = node.GetValueKind();
+        if (converter is NumberDurationJsonConverter unit)
+        {
+            if (!Expect(kind == JsonValueKind.Number, path, $"a number of {unit.UnitName}", node)) return false;
+            if (unit.TryFromNumber(node.GetValue<double>(), out _)) return true;
+            _errors.Add(new ConfigError(path, $"{JsonLineMap.Preview(node.ToJsonString())} {unit.UnitName} is out of range"));
+            return false;
+        }
+        if (t.IsEnum)
+        {
+            var names = EnumNames(t);
+            if (!Expect(kind == JsonValueKind.String, path, Alternatives(names.Select(n => $"\"{n}\"")), node)) return false;
+            var s = node.GetValue<string>();
+            if (names.Contains(s, StringComparer.Ordinal)) return true;
+            _errors.Add(new ConfigError(path, $"'{JsonLineMap.Preview(s)}' must be {Alternatives(names)}"));
+            return false;
+        }
         if (t == typeof(string)) return Expect(kind == JsonValueKind.String, path, "a string", node);
         if (t == typeof(bool)) return Expect(kind is JsonValueKind.True or JsonValueKind.False, path, "true or false", node);
         if (t == typeof(TimeSpan))
@@ -108,8 +126,19 @@ internal sealed class ConfigShapeChecker(JsonSerializerOptions options)
                     array[i] = Placeholder(element);
                 }
                 return true;
+            case JsonTypeInfoKind.Dictionary:
+                if (!Expect(kind == JsonValueKind.Object, path, "an object", node)) return false;
+                var map = node.AsObject();
+                foreach (var (key, value) in map.ToList())
+                {
+                    var entryPath = Join(path, key);
+                    if (value is null) _errors.Add(new ConfigError(entryPath, "must not be null"));
+                    else if (CheckValue(value, info.ElementType!, entryPath)) continue;
+                    map.Remove(key);   // a bad entry is left out
+                }
+                return true;
             default:
-                return true;   // no other shapes in the worker config; the deserializer judges them
+                return true;   // no other shapes in the config types; the deserializer judges them
         }
     }
 
@@ -127,26 +156,40 @@ internal sealed class ConfigShapeChecker(JsonSerializerOptions options)
             ? $"{what} ({JsonLineMap.Preview(node.ToJsonString())})" : what;
     }
 
+    /// <summary>The names an enum has in the file, as the deserializer writes them (snake_case).</summary>
+    private List<string> EnumNames(Type enumType) =>
+        [.. Enum.GetValues(enumType).Cast<object>().Select(v => JsonSerializer.SerializeToElement(v, enumType, options).GetString()!)];
+
+    /// <summary>"a", "a or b", "a, b or c".</summary>
+    private static string Alternatives(IEnumerable<string> names)
+    {
+        var list = names.ToList();
+        return list.Count < 2 ? string.Concat(list) : $"{string.Join(", ", list[..^1])} or {list[^1]}";
+    }
+
     /// <summary>A neutral value of the right shape, filled with placeholders for its own required keys.</summary>
-    private JsonNode? Placeholder(Type type)
+    private JsonNode? Placeholder(Type type, JsonConverter? converter = null)
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
+        if (converter is NumberDurationJsonConverter) return JsonValue.Create(0);
+        if (t.IsEnum) return JsonValue.Create(EnumNames(t)[0]);
         if (t == typeof(string)) return JsonValue.Create("");
         if (t == typeof(bool)) return JsonValue.Create(false);
         if (t == typeof(TimeSpan)) return JsonValue.Create("00:00:00");
         if (t == typeof(int) || t == typeof(long) || t == typeof(double) || t == typeof(float)) return JsonValue.Create(0);
         var info = options.GetTypeInfo(t);
         if (info.Kind == JsonTypeInfoKind.Enumerable) return new JsonArray();
+        if (info.Kind == JsonTypeInfoKind.Dictionary) return new JsonObject();
         if (info.Kind != JsonTypeInfoKind.Object) return null;
         var obj = new JsonObject();
-        foreach (var p in info.Properties.Where(p => p.IsRequired)) obj[p.Name] = Placeholder(p.PropertyType);
+        foreach (var p in info.Properties.Where(p => p.IsRequired)) obj[p.Name] = Placeholder(p.PropertyType, p.CustomConverter);
         return obj;
     }
 
     private static string Join(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";
 
     /// <summary>" (did you mean 'x'?)" for a near miss or the snake_case spelling of a camelCase key; else "" plus the known keys when few.</summary>
-    internal static string Suggest(string key, IEnumerable<string> known)
+    public static string Suggest(string key, IEnumerable<string> known)
     {
         var keys = known.ToList();
         var snake = JsonNamingPolicy.SnakeCaseLower.ConvertName(key);
@@ -157,7 +200,7 @@ internal sealed class ConfigShapeChecker(JsonSerializerOptions options)
     }
 
     /// <summary>Edit distance (insertions, deletions, substitutions) between two strings; the config's "did you mean" hints.</summary>
-    internal static int Levenshtein(string a, string b)
+    public static int Levenshtein(string a, string b)
     {
         var prev = new int[b.Length + 1];
         var cur = new int[b.Length + 1];
