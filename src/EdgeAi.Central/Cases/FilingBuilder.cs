@@ -2,6 +2,7 @@ using System.Globalization;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.Platforms;
 using EdgeAi.Central.Storage;
+using EdgeAi.Models.Events;
 
 namespace EdgeAi.Central.Cases;
 
@@ -68,7 +69,7 @@ internal sealed class FilingBuilder(CentralStore store, MediaLinks media, Centra
     public async Task<IReadOnlyList<CaseMedia>> BeforeAfterAsync(string incidentId, string caseId, string? commandId, DateTimeOffset now, CancellationToken ct)
     {
         var list = new List<CaseMedia>();
-        var before = (await store.ListIncidentEvidenceAsync(incidentId, ct).ConfigureAwait(false)).Where(ForPlatform).OrderBy(m => Rank(m.Kind)).FirstOrDefault(m => m.Kind == "snapshot");
+        var before = (await store.ListIncidentEvidenceAsync(incidentId, ct).ConfigureAwait(false)).Where(ForPlatform).OrderBy(m => Rank(m.Kind)).FirstOrDefault(m => m.Kind == EvidenceKinds.Snapshot);
         if (before is not null) list.Add(Media(before, now, "before"));
         list.AddRange((await store.ListCaseAfterEvidenceAsync(caseId, ct).ConfigureAwait(false))
             .Where(m => ForPlatform(m) && (commandId is null || m.CommandId == commandId)).Select(m => Media(m, now, "after")));

@@ -83,12 +83,12 @@ internal sealed partial class CentralStore
             new { evidenceId = evidenceId ?? "", principal = principal ?? "", limit }, ct);
 
     /// <summary>True when one of the case's outbox items of <paramref name="kind"/> has <paramref name="text"/> in its payload.</summary>
-    public async Task<bool> OutboxMentionsAsync(string caseId, string kind, string text, CancellationToken ct)
+    public async Task<bool> OutboxMentionsAsync(string caseId, OutboxKind kind, string text, CancellationToken ct)
     {
         await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
         return await c.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM outbox WHERE case_id = @caseId AND kind = @kind AND payload LIKE @pattern",
-            new { caseId, kind, pattern = "%" + text + "%" }, cancellationToken: ct)).ConfigureAwait(false) > 0;
+            new { caseId, kind = kind.ToText(), pattern = "%" + text + "%" }, cancellationToken: ct)).ConfigureAwait(false) > 0;
     }
 
     /// <summary>Evidence bytes stored, pictures and clips apart (for stats and tests).</summary>

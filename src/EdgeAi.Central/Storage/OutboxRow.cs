@@ -7,7 +7,10 @@ internal sealed class OutboxRow
 
     public string CaseId { get; set; } = "";
 
-    public string Kind { get; set; } = "";
+    public OutboxKind Kind { get; set; }
+
+    /// <summary>The kind column's text (see <see cref="StoredTextColumns"/>).</summary>
+    public string KindText { get => Kind.ToText(); set => Kind = StoredText<OutboxKind>.Parse(value); }
 
     public string? Payload { get; set; }
 

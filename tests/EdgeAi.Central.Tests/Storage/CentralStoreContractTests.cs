@@ -126,7 +126,7 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
             Received(TestEvents.Make("edge-01", "a", TestEvents.Offset(0, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, 1, t0)),
             Received(TestEvents.Make("edge-01", "b", TestEvents.Offset(3000, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, 2, t0)),
         ], default);
-        var held = await store.ListCasesInStatesAsync([CaseStates.Held], 10, default);
+        var held = await store.ListCasesInStatesAsync([CaseState.Held], 10, default);
         Assert.Equal(2, held.Count);
         var inGrid = held.Single(c => c.CameraId == "a");
         Assert.Equal(("G-A", "D-A", "hold"), (inGrid.GridCode, inGrid.Department, inGrid.ReviewPolicy));
@@ -140,14 +140,14 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
         Assert.Equal(ReviewResult.Applied, await review.DismissAsync(other.CaseId, "op", "not_in_scope", "a park, not a street", default));
 
         var confirmed = (await store.GetCaseAsync(inGrid.CaseId, default))!;
-        Assert.Equal((CaseStates.Detected, "confirmed", "op", "0001"), (confirmed.State, confirmed.ReviewOutcome, confirmed.ReviewedBy, confirmed.CategoryCode));
+        Assert.Equal((CaseState.Detected, (ReviewOutcome?)ReviewOutcome.Confirmed, "op", "0001"), (confirmed.State, confirmed.ReviewOutcome, confirmed.ReviewedBy, confirmed.CategoryCode));
         Assert.Equal(UnixMs.From(t0 + options.Supervision.DeadlineFor(Scenarios.Litter)), confirmed.DeadlineAt);
         Assert.Single(await store.GetOutboxAsync(inGrid.CaseId, default));
         Assert.Empty(await store.GetOutboxAsync(other.CaseId, default));
 
         var counts = await store.CountReviewsAsync(default);
         Assert.Equal(2, counts.Count);
-        Assert.Contains(counts, r => r is { Outcome: "dismissed", Reason: "not_in_scope", CameraId: "b", Count: 1 });
+        Assert.Contains(counts, r => r is { Outcome: ReviewOutcome.Dismissed, Reason: "not_in_scope", CameraId: "b", Count: 1 });
         Assert.Equal(2, (await store.ListReviewedAsync(0, 10, default)).Count);
 
         // overdue: listed once, escalated once, never a dismissed case
@@ -164,7 +164,7 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
         Assert.Equal(1, metrics.Escalations);
 
         // the platform's evaluation and closing time
-        await store.UpdateCaseAsync(inGrid.CaseId, row => new CaseUpdate(CaseStates.Closed, "platform", "done") { Evaluation = ("satisfied", "quick") }, late, default);
+        await store.UpdateCaseAsync(inGrid.CaseId, row => new CaseUpdate(CaseState.Closed, "platform", "done") { Evaluation = ("satisfied", "quick") }, late, default);
         var closed = (await store.GetCaseAsync(inGrid.CaseId, default))!;
         Assert.Equal(("satisfied", "quick", UnixMs.From(late)), (closed.Evaluation, closed.EvaluationNote, closed.ClosedAt));
         Assert.Empty(await store.ListOverdueAsync(late + TimeSpan.FromDays(1), 10, default));
@@ -195,24 +195,62 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
         await Incidents(store).IngestAsync([Received(TestEvents.Make("edge-01", "c", TestEvents.Offset(0, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, 1, DateTimeOffset.UtcNow))], default);
         var c = Assert.Single(await store.ListCasesAsync(null, 10, default));
         var now = DateTimeOffset.UtcNow;
-        var (before, applied) = await store.UpdateCaseAsync(c.CaseId, _ => new CaseUpdate(CaseStates.Filed, "platform", "filed as P-1") { PlatformCaseId = "P-1" }, now, default);
-        Assert.Equal(CaseStates.Detected, before!.State);
+        var (before, applied) = await store.UpdateCaseAsync(c.CaseId, _ => new CaseUpdate(CaseState.Filed, "platform", "filed as P-1") { PlatformCaseId = "P-1" }, now, default);
+        Assert.Equal(CaseState.Detected, before!.State);
         Assert.NotNull(applied);
         var command = new CommandRow { CommandId = UuidV7.New().ToString(), CaseId = c.CaseId, IncidentId = c.IncidentId, DeviceId = "edge-01", CameraId = "c", RequestedAt = 1 };
-        await store.UpdateCaseAsync(c.CaseId, _ => new CaseUpdate(CaseStates.Resolved, "platform", null)
+        await store.UpdateCaseAsync(c.CaseId, _ => new CaseUpdate(CaseState.Resolved, "platform", null)
         {
             Command = command,
-            Outbox = [new OutboxRow { CaseId = c.CaseId, Kind = OutboxKinds.Verify, Payload = "{}", CreatedAt = 1, NextAttemptAt = 1 }],
+            Outbox = [new OutboxRow { CaseId = c.CaseId, Kind = OutboxKind.Verify, Payload = "{}", CreatedAt = 1, NextAttemptAt = 1 }],
         }, now, default);
 
         var found = await store.FindCaseAsync("P-1", default);
-        Assert.Equal(CaseStates.Resolved, found!.State);
+        Assert.Equal(CaseState.Resolved, found!.State);
         Assert.NotNull(found.FiledAt);
-        Assert.Equal([CaseStates.Detected, CaseStates.Filed, CaseStates.Resolved], (await store.GetTimelineAsync(c.CaseId, default)).Select(t => t.State));
+        Assert.Equal([CaseState.Detected, CaseState.Filed, CaseState.Resolved], (await store.GetTimelineAsync(c.CaseId, default)).Select(t => t.State));
         Assert.NotNull(await store.GetCommandAsync(command.CommandId, default));
-        Assert.Equal([OutboxKinds.File, OutboxKinds.Verify], (await store.GetOutboxAsync(c.CaseId, default)).Select(o => o.Kind));
-        Assert.True(await store.CompleteCommandAsync(command, "cleared", null, _ => new CaseUpdate(CaseStates.Verified, "verification", null), now, default));
-        Assert.False(await store.CompleteCommandAsync(command, "cleared", null, _ => new CaseUpdate(CaseStates.Verified, "verification", null), now, default));
+        Assert.Equal([OutboxKind.File, OutboxKind.Verify], (await store.GetOutboxAsync(c.CaseId, default)).Select(o => o.Kind));
+        Assert.True(await store.CompleteCommandAsync(command, "cleared", null, _ => new CaseUpdate(CaseState.Verified, "verification", null), now, default));
+        Assert.False(await store.CompleteCommandAsync(command, "cleared", null, _ => new CaseUpdate(CaseState.Verified, "verification", null), now, default));
+    }
+
+    [Fact]
+    public async Task VocabularyColumns_HoldTheirWords_AndAnUnknownWordIsRefusedOnRead()
+    {
+        var store = await StoreAsync();
+        await Incidents(store).IngestAsync([Received(TestEvents.Make("edge-01", "c", TestEvents.Offset(0, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, 1, DateTimeOffset.UtcNow))], default);
+        var c = Assert.Single(await store.ListCasesAsync(null, 10, default));
+        await store.UpdateCaseAsync(c.CaseId, _ => new CaseUpdate(CaseState.FalsePositive, "platform", null)
+        {
+            Review = new CaseReviewRecord(ReviewOutcome.Confirmed, "op", null, null, null),
+            Outbox = [new OutboxRow { CaseId = c.CaseId, Kind = OutboxKind.Notify, Payload = "{}", CreatedAt = 1, NextAttemptAt = 1 }],
+        }, DateTimeOffset.UtcNow, default);
+
+        // the database keeps the words it always held (no migration), whatever the enums' numbers
+        await using (var db = await store.Dialect.OpenAsync(default))
+        {
+            async Task<List<string>> Texts(string sql) => (await Dapper.SqlMapper.QueryAsync<string>(db, sql, new { id = c.CaseId })).ToList();
+            Assert.Equal(["false_positive"], await Texts("SELECT state FROM cases WHERE case_id = @id"));
+            Assert.Equal(["confirmed"], await Texts("SELECT review_outcome FROM cases WHERE case_id = @id"));
+            Assert.Equal(["detected", "false_positive"], await Texts("SELECT state FROM case_timeline WHERE case_id = @id ORDER BY id"));
+            Assert.Equal(["file", "notify"], await Texts("SELECT kind FROM outbox WHERE case_id = @id ORDER BY id"));
+            Assert.Equal(["open"], await Texts("SELECT i.state FROM incidents i JOIN cases c ON c.incident_id = i.incident_id WHERE c.case_id = @id"));
+        }
+        var stored = (await store.GetCaseAsync(c.CaseId, default))!;
+        Assert.Equal((CaseState.FalsePositive, (ReviewOutcome?)ReviewOutcome.Confirmed), (stored.State, stored.ReviewOutcome));
+        Assert.Equal([CaseState.Detected, CaseState.FalsePositive], (await store.GetTimelineAsync(c.CaseId, default)).Select(t => t.State));
+        Assert.Equal([OutboxKind.File, OutboxKind.Notify], (await store.GetOutboxAsync(c.CaseId, default)).Select(o => o.Kind));
+        Assert.Equal(1, (await store.CountAsync(default)).CasesByState[CaseState.FalsePositive]);
+
+        await using (var db = await store.Dialect.OpenAsync(default))
+            await Dapper.SqlMapper.ExecuteAsync(db, "UPDATE cases SET state = 'FalsePositive' WHERE case_id = @id", new { id = c.CaseId });
+
+        // a word no version wrote (here the enum member's name) is an error naming the expected words, never a guess
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => store.GetCaseAsync(c.CaseId, default));
+        var format = Assert.IsType<FormatException>(ex as FormatException ?? ex.InnerException);
+        Assert.Contains("'FalsePositive' is not a CaseState", format.Message);
+        Assert.Contains("false_positive", format.Message);
     }
 
     [Fact]
