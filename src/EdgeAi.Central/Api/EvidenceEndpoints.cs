@@ -31,7 +31,7 @@ internal static class EvidenceEndpoints
                 var range = http.Request.Headers.Range.ToString();
                 var principal = Principal(http);
                 var (allowed, reason) = range.Length == 0 || range.StartsWith("bytes=0-", StringComparison.Ordinal)
-                    ? await evidence.AuthorizeAsync(principal, "view", meta, ct)
+                    ? await evidence.AuthorizeAsync(principal, EvidenceAccess.View, meta, ct)
                     : (evidence.Policy.CanSeeUnblurred(principal, meta.DeviceId, meta.CameraId));
                 if (!allowed) return Results.Json(new { error = $"unblurred evidence: {reason}" }, statusCode: StatusCodes.Status403Forbidden);
                 http.Response.Headers.CacheControl = "private, no-store";

@@ -89,17 +89,17 @@ internal sealed partial class CaseWorkflow(
         var now = time.GetUtcNow();
         var result = reply.Result switch
         {
-            CommandResult.Cleared => "cleared",
-            CommandResult.StillPresent => "still_present",
-            CommandResult.Unverifiable => "unverifiable",
-            _ => "error",
+            CommandResult.Cleared => VerificationResult.Cleared,
+            CommandResult.StillPresent => VerificationResult.StillPresent,
+            CommandResult.Unverifiable => VerificationResult.Unverifiable,
+            _ => VerificationResult.Error,
         };
         // the after-picture(s): linked to the case (its blob came on the evidence topic, correlation data = the command id)
         await store.AddEvidenceMetaAsync(reply.Evidence.Select(e => new EvidenceMetaRow
         {
             EvidenceId = e.Id, DeviceId = command.DeviceId, CameraId = command.CameraId, IncidentId = command.IncidentId, CaseId = command.CaseId,
             CommandId = command.CommandId, Kind = e.Kind, ContentType = e.ContentType, Bytes = e.Bytes, Sha256 = e.Sha256, Width = e.Width, Height = e.Height,
-            Blurred = e.Blurred switch { true => 1, false => 0, null => null }, Delivery = e.Delivery == EvidenceDelivery.OnDevice ? "on_device" : "attached",
+            Blurred = e.Blurred switch { true => 1, false => 0, null => null }, Delivery = e.Delivery,
             CreatedAt = UnixMs.From(now),
         }).ToList(), ct).ConfigureAwait(false);
         var evidence = await filings.BeforeAfterAsync(command.IncidentId, command.CaseId, command.CommandId, now, ct).ConfigureAwait(false);
@@ -109,7 +109,7 @@ internal sealed partial class CaseWorkflow(
         var taken = await store.CompleteCommandAsync(command, result, reply.Detail, row =>
         {
             if (row.State != CaseState.Resolved)
-                return new CaseUpdate(row.State, "verification", $"verification result '{result}' arrived in state {row.State.ToText()}; no change") { KeepState = true };
+                return new CaseUpdate(row.State, "verification", $"verification result '{result.ToText()}' arrived in state {row.State.ToText()}; no change") { KeepState = true };
             switch (reply.Result)
             {
                 case CommandResult.Cleared:
@@ -139,7 +139,7 @@ internal sealed partial class CaseWorkflow(
             }
         }, now, ct).ConfigureAwait(false);
         if (!taken) return null;   // repeated reply
-        LogVerification(command.CaseId, result);
+        LogVerification(command.CaseId, result.ToText());
         if (escalated) metrics.Escalated("reopened");
         if (reopen) await incidents.ReopenAsync(command.IncidentId, "verification: still present", ct).ConfigureAwait(false);
         signal.Wake();

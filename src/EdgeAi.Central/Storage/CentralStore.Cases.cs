@@ -229,12 +229,12 @@ internal sealed partial class CentralStore
     /// Records a command's reply and applies <paramref name="decide"/> to its case, atomically; false when the
     /// command is unknown or already answered (a redelivered reply changes nothing).
     /// </summary>
-    public async Task<bool> CompleteCommandAsync(CommandRow command, string result, string? detail, Func<CaseRow, CaseUpdate?> decide, DateTimeOffset now, CancellationToken ct)
+    public async Task<bool> CompleteCommandAsync(CommandRow command, VerificationResult result, string? detail, Func<CaseRow, CaseUpdate?> decide, DateTimeOffset now, CancellationToken ct)
     {
         await using var w = await Dialect.BeginWriteAsync(["case:" + command.CaseId], ct).ConfigureAwait(false);
         var n = await w.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE commands SET result = @result, detail = @detail, replied_at = @at WHERE command_id = @id AND result IS NULL",
-            new { id = command.CommandId, result, detail, at = UnixMs.From(now) }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+            new { id = command.CommandId, result = result.ToText(), detail, at = UnixMs.From(now) }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
         if (n == 0) return false;
         await ApplyCaseUpdateAsync(w, command.CaseId, decide, now, ct).ConfigureAwait(false);
         await w.CommitAsync(ct).ConfigureAwait(false);

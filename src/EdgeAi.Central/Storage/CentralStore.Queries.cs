@@ -82,7 +82,7 @@ internal sealed partial class CentralStore
         return new StoreCounts(
             await Scalar("SELECT COUNT(*) FROM events").ConfigureAwait(false),
             await Scalar("SELECT COUNT(*) FROM incidents").ConfigureAwait(false),
-            await Scalar("SELECT COUNT(*) FROM incidents WHERE state = 'open'").ConfigureAwait(false),
+            await Scalar($"SELECT COUNT(*) FROM incidents WHERE state = {IncidentState.Open.ToSql()}").ConfigureAwait(false),
             await Scalar("SELECT COUNT(*) FROM cases").ConfigureAwait(false),
             byState,
             await Scalar("SELECT COUNT(*) FROM dead_letters").ConfigureAwait(false),

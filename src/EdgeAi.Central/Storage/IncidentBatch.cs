@@ -13,7 +13,7 @@ namespace EdgeAi.Central.Storage;
 /// </remarks>
 internal sealed class IncidentBatch(WriteScope scope, ISqlDialect dialect, CancellationToken ct) : IAsyncDisposable
 {
-    private const string OpenOrRecent = "(i.state = 'open' OR i.closed_at >= @closedAfter)";
+    private static readonly string OpenOrRecent = $"(i.state = {IncidentState.Open.ToSql()} OR i.closed_at >= @closedAfter)";
 
     private CommandDefinition Cmd(string sql, object? args = null) => new(sql, args, scope.Transaction, cancellationToken: ct);
 

@@ -20,6 +20,10 @@ internal static class StoredTextColumns
         Map<IncidentRow>("state");
         Map<ReviewCountRow>("outcome");
         Map<CockpitIncident>("state", "case_state");
+        Map<CommandRow>("result");
+        Map<EvidenceMetaRow>("delivery");
+        Map<EvidenceRequestRow>("state");
+        Map<EvidenceAccessRow>("action");
     }
 
     private static void Map<TRow>(params string[] columns)

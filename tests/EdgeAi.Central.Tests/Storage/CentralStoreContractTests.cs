@@ -211,8 +211,11 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
         Assert.Equal([CaseState.Detected, CaseState.Filed, CaseState.Resolved], (await store.GetTimelineAsync(c.CaseId, default)).Select(t => t.State));
         Assert.NotNull(await store.GetCommandAsync(command.CommandId, default));
         Assert.Equal([OutboxKind.File, OutboxKind.Verify], (await store.GetOutboxAsync(c.CaseId, default)).Select(o => o.Kind));
-        Assert.True(await store.CompleteCommandAsync(command, "cleared", null, _ => new CaseUpdate(CaseState.Verified, "verification", null), now, default));
-        Assert.False(await store.CompleteCommandAsync(command, "cleared", null, _ => new CaseUpdate(CaseState.Verified, "verification", null), now, default));
+        Assert.True(await store.CompleteCommandAsync(command, VerificationResult.Cleared, null, _ => new CaseUpdate(CaseState.Verified, "verification", null), now, default));
+        Assert.False(await store.CompleteCommandAsync(command, VerificationResult.Cleared, null, _ => new CaseUpdate(CaseState.Verified, "verification", null), now, default));
+        Assert.Equal(VerificationResult.Cleared, (await store.GetCommandAsync(command.CommandId, default))!.Result);
+        await using var db = await store.Dialect.OpenAsync(default);
+        Assert.Equal(["cleared"], await Dapper.SqlMapper.QueryAsync<string>(db, "SELECT result FROM commands"));
     }
 
     [Fact]
@@ -320,7 +323,7 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
             await store.AddEvidenceAsync(new EvidenceRow { EvidenceId = $"pic-{i}", DeviceId = "edge-01", ContentType = "image/jpeg", Bytes = jpeg.Length, Sha256 = TestEvents.Sha256(jpeg), Data = jpeg, ReceivedAt = UnixMs.From(t0.AddHours(i)) }, default);
             await store.AddEvidenceAsync(new EvidenceRow { EvidenceId = $"clip-{i}", DeviceId = "edge-01", ContentType = "video/mp4", Bytes = clip.Length, Sha256 = TestEvents.Sha256(clip), Data = clip, ReceivedAt = UnixMs.From(t0.AddHours(i)) }, default);
         }
-        await store.AddEvidenceMetaAsync([new EvidenceMetaRow { EvidenceId = "clip-0", DeviceId = "edge-01", CameraId = "cam-1", Kind = "clip", ContentType = "video/mp4", Bytes = 10_000, Sha256 = "x", Blurred = 0, Delivery = "on_device", CreatedAt = 1 }], default);
+        await store.AddEvidenceMetaAsync([new EvidenceMetaRow { EvidenceId = "clip-0", DeviceId = "edge-01", CameraId = "cam-1", Kind = "clip", ContentType = "video/mp4", Bytes = 10_000, Sha256 = "x", Blurred = 0, Delivery = EvidenceDelivery.OnDevice, CreatedAt = 1 }], default);
         Assert.Equal((4000L, 40_000L), await store.EvidenceBytesAsync(default));
 
         // the clip budget (20 000 bytes) takes the two oldest clips and leaves every picture
@@ -356,18 +359,24 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
         var incidentId = (await store.ListIncidentsAsync(null, null, 10, default)).Single().IncidentId;
         var list = await store.ListIncidentEvidenceAsync(incidentId, default);
         Assert.Equal(["snap-1", "clip-1"], list.Select(m => m.EvidenceId));
-        Assert.Equal((3840L, 1L, 1L, "attached"), (list[0].Width!.Value, list[0].Blurred!.Value, list[0].Stored, list[0].Delivery));
-        Assert.Equal((0L, 0L, "on_device"), (list[1].Blurred!.Value, list[1].Stored, list[1].Delivery));
+        Assert.Equal((3840L, 1L, 1L, EvidenceDelivery.Attached), (list[0].Width!.Value, list[0].Blurred!.Value, list[0].Stored, list[0].Delivery));
+        Assert.Equal((0L, 0L, EvidenceDelivery.OnDevice), (list[1].Blurred!.Value, list[1].Stored, list[1].Delivery));
         Assert.NotNull(list[1].StartTime);
 
         await store.AddEvidenceRequestAsync(new EvidenceRequestRow { CommandId = "c1", EvidenceId = "clip-1", DeviceId = "edge-01", CameraId = "cam-1", RequestedBy = "alice", RequestedAt = 5 }, default);
-        Assert.True(await store.CompleteEvidenceRequestAsync("c1", "error", "gone", DateTimeOffset.UtcNow, default));
-        Assert.False(await store.CompleteEvidenceRequestAsync("c1", "delivered", null, DateTimeOffset.UtcNow, default));   // ended once
-        Assert.Equal(("error", "gone"), ((await store.GetEvidenceRequestAsync("c1", default))!.State, (await store.GetEvidenceRequestAsync("c1", default))!.Detail));
+        Assert.True(await store.CompleteEvidenceRequestAsync("c1", EvidenceRequestState.Error, "gone", DateTimeOffset.UtcNow, default));
+        Assert.False(await store.CompleteEvidenceRequestAsync("c1", EvidenceRequestState.Delivered, null, DateTimeOffset.UtcNow, default));   // ended once
+        Assert.Equal((EvidenceRequestState.Error, "gone"), ((await store.GetEvidenceRequestAsync("c1", default))!.State, (await store.GetEvidenceRequestAsync("c1", default))!.Detail));
 
-        await store.AddEvidenceAccessAsync(new EvidenceAccessRow { At = 1, Principal = "bob", Action = "fetch", EvidenceId = "clip-1", DeviceId = "edge-01", CameraId = "cam-1", Allowed = 0, Reason = "no" }, default);
-        await store.AddEvidenceAccessAsync(new EvidenceAccessRow { At = 2, Principal = "alice", Action = "view", EvidenceId = "clip-1", DeviceId = "edge-01", CameraId = "cam-1", Allowed = 1, Reason = "yes" }, default);
+        await store.AddEvidenceAccessAsync(new EvidenceAccessRow { At = 1, Principal = "bob", Action = EvidenceAccess.Fetch, EvidenceId = "clip-1", DeviceId = "edge-01", CameraId = "cam-1", Allowed = 0, Reason = "no" }, default);
+        await store.AddEvidenceAccessAsync(new EvidenceAccessRow { At = 2, Principal = "alice", Action = EvidenceAccess.View, EvidenceId = "clip-1", DeviceId = "edge-01", CameraId = "cam-1", Allowed = 1, Reason = "yes" }, default);
         Assert.Equal(["alice", "bob"], (await store.ListEvidenceAccessAsync("clip-1", null, 10, default)).Select(a => a.Principal));
         Assert.Equal("no", Assert.Single(await store.ListEvidenceAccessAsync(null, "bob", 10, default)).Reason);
+
+        // the columns hold the words they always held
+        await using var db = await store.Dialect.OpenAsync(default);
+        Assert.Equal(["on_device", "attached"], await Dapper.SqlMapper.QueryAsync<string>(db, "SELECT delivery FROM evidence_meta WHERE evidence_id IN ('snap-1', 'clip-1') ORDER BY evidence_id"));
+        Assert.Equal(["error"], await Dapper.SqlMapper.QueryAsync<string>(db, "SELECT state FROM evidence_requests"));
+        Assert.Equal(["fetch", "view"], await Dapper.SqlMapper.QueryAsync<string>(db, "SELECT action FROM evidence_access ORDER BY at"));
     }
 }

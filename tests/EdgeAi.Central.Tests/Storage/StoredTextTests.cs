@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeAi.Central.Platforms;
 using EdgeAi.Central.Storage;
+using EdgeAi.Models.Events;
 
 namespace EdgeAi.Central.Tests.Storage;
 
@@ -15,6 +16,11 @@ public sealed class StoredTextTests
         Assert.Equal(["file", "notify", "verify"], StoredText<OutboxKind>.All);
         Assert.Equal(["open", "closed"], StoredText<IncidentState>.All);
         Assert.Equal(["confirmed", "dismissed"], StoredText<ReviewOutcome>.All);
+        Assert.Equal(["cleared", "still_present", "unverifiable", "error", "timeout"], StoredText<VerificationResult>.All);
+        Assert.Equal(["pending", "delivered", "error", "timeout", "offline"], StoredText<EvidenceRequestState>.All);
+        Assert.Equal(["view", "fetch"], StoredText<EvidenceAccess>.All);
+        // a wire enum of EdgeAi.Models keeps the words its JSON names give it
+        Assert.Equal(["attached", "on_device"], StoredText<EvidenceDelivery>.All);
     }
 
     [Theory]
