@@ -19,7 +19,7 @@ internal sealed partial class CaseReview(CentralStore store, CentralOptions opti
         var ms = UnixMs.From(now);
         var (before, applied) = await store.UpdateCaseAsync(caseId, row =>
         {
-            if (row.State is not (CaseState.Held or CaseState.Recorded)) return null;
+            if (!CaseStates.CanMove(row.State, CaseState.Detected)) return null;   // only a held or recorded case
             var what = category is null ? "" : $" as {category.Class}/{category.Subclass} ({category.Code})";
             return new CaseUpdate(CaseState.Detected, "review", $"confirmed by {by}{what}{(note is null ? "" : ": " + note)}")
             {
@@ -41,7 +41,7 @@ internal sealed partial class CaseReview(CentralStore store, CentralOptions opti
         if (!ReviewPolicies.DismissReasons.Contains(reason)) return ReviewResult.Invalid;
         var now = time.GetUtcNow();
         var (before, applied) = await store.UpdateCaseAsync(caseId, row =>
-            row.State is not (CaseState.Held or CaseState.Recorded) ? null
+            !CaseStates.CanMove(row.State, CaseState.Dismissed) ? null   // only a held or recorded case
             : new CaseUpdate(CaseState.Dismissed, "review", $"dismissed by {by}: {reason}{(note is null ? "" : ". " + note)}")
             {
                 Review = new CaseReviewRecord(ReviewOutcome.Dismissed, by, reason, note, null),

@@ -144,7 +144,7 @@ internal sealed partial class OutboxDispatcher : BackgroundService
             {
                 var id = result.PlatformCaseId!;
                 var done = await store.CompleteOutboxAsync(item, options.InstanceId, row =>
-                    row.State is CaseState.Detected or CaseState.Dead
+                    CaseStates.CanMove(row.State, CaseState.Filed)   // detected, or dead (a late acknowledgement)
                         ? new CaseUpdate(CaseState.Filed, "platform", $"filed as {id}") { PlatformCaseId = id }
                         : row.PlatformCaseId is null ? new CaseUpdate(row.State, "platform", $"filing acknowledged as {id}") { KeepState = true, PlatformCaseId = id } : null,
                     now, CancellationToken.None).ConfigureAwait(false);

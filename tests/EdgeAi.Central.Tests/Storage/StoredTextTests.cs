@@ -73,5 +73,9 @@ public sealed class StoredTextTests
         Assert.False(CaseStates.CanMove(CaseState.Held, CaseState.Filed));
         Assert.All(CaseStates.Final.Where(s => s != CaseState.Verified && s != CaseState.Dead),
             s => Assert.DoesNotContain(CaseStates.All, t => CaseStates.CanMove(s, t)));
+        // the guards of Central's own moves ask the graph: filing from detected or dead, review from held or recorded
+        Assert.Equal([CaseState.Detected, CaseState.Dead], CaseStates.All.Where(s => CaseStates.CanMove(s, CaseState.Filed)).Order());
+        Assert.Equal([CaseState.Held, CaseState.Recorded], CaseStates.All.Where(s => CaseStates.CanMove(s, CaseState.Detected)));
+        Assert.Equal([CaseState.Held, CaseState.Recorded], CaseStates.All.Where(s => CaseStates.CanMove(s, CaseState.Dismissed)));
     }
 }
