@@ -99,7 +99,7 @@ internal sealed partial class CaseWorkflow(
         {
             EvidenceId = e.Id, DeviceId = command.DeviceId, CameraId = command.CameraId, IncidentId = command.IncidentId, CaseId = command.CaseId,
             CommandId = command.CommandId, Kind = e.Kind, ContentType = e.ContentType, Bytes = e.Bytes, Sha256 = e.Sha256, Width = e.Width, Height = e.Height,
-            Blurred = e.Blurred switch { true => 1, false => 0, null => null }, Delivery = e.Delivery,
+            Blurred = e.Blurred switch { true => 1, false => 0, null => null }, Delivery = EvidenceMetaRow.DeliveryOf(e),
             CreatedAt = UnixMs.From(now),
         }).ToList(), ct).ConfigureAwait(false);
         var evidence = await filings.BeforeAfterAsync(command.IncidentId, command.CaseId, command.CommandId, now, ct).ConfigureAwait(false);

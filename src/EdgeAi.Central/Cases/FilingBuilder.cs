@@ -53,7 +53,7 @@ internal sealed class FilingBuilder(CentralStore store, MediaLinks media, Centra
     /// </summary>
     public static bool ForPlatform(EvidenceMetaRow m) => !m.OnDevice && !m.IsUnblurred;
 
-    private static int Rank(string kind) => kind switch { "snapshot" => 0, "crop" => 1, "clip" => 2, _ => 3 };
+    private static int Rank(string kind) => kind switch { EvidenceKinds.Snapshot => 0, EvidenceKinds.Crop => 1, EvidenceKinds.Clip => 2, _ => 3 };
 
     public CaseMedia Media(EvidenceMetaRow m, DateTimeOffset now, string? kind = null) => new(m.EvidenceId, media.Create(m.EvidenceId, now), m.Sha256, m.ContentType, kind ?? m.Kind);
 

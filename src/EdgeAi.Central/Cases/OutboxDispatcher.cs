@@ -163,7 +163,7 @@ internal sealed partial class OutboxDispatcher : BackgroundService
 
         metrics.OutboxFailed();
         await store.ParkOutboxAsync(item, result.Error!, item.Kind == OutboxKind.File ? CaseState.Dead : null, now, CancellationToken.None).ConfigureAwait(false);
-        LogParked(item.Kind.ToText(), item.CaseId, item.Attempts + 1, result.Error!);
+        LogParked(item.KindText, item.CaseId, item.Attempts + 1, result.Error!);
     }
 
     /// <summary>One delivery attempt; faults become transient results (the pipeline decides on retries).</summary>
@@ -176,7 +176,7 @@ internal sealed partial class OutboxDispatcher : BackgroundService
                 OutboxKind.File => await FileAsync(item, ct).ConfigureAwait(false),
                 OutboxKind.Notify => await NotifyAsync(item, ct).ConfigureAwait(false),
                 OutboxKind.Verify => await VerifyAsync(item, ct).ConfigureAwait(false),
-                _ => PlatformResult.Permanent($"unknown outbox kind '{item.Kind}'"),
+                _ => PlatformResult.Permanent($"unknown outbox kind '{item.KindText}'"),
             };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -192,7 +192,7 @@ internal sealed partial class OutboxDispatcher : BackgroundService
         var now = time.GetUtcNow();
         await store.RetryOutboxAsync(item, result.Error!, now + delay, now + delay + Lease, now, CancellationToken.None).ConfigureAwait(false);
         item.Attempts++;
-        LogRetry(item.Kind.ToText(), item.CaseId, item.Attempts, result.Error!, delay.TotalSeconds);
+        LogRetry(item.KindText, item.CaseId, item.Attempts, result.Error!, delay.TotalSeconds);
     }
 
     private async Task<PlatformResult> FileAsync(OutboxRow item, CancellationToken ct)

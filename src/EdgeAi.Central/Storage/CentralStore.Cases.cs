@@ -93,7 +93,7 @@ internal sealed partial class CentralStore
             new { id = item.Id, error }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
         if (deadState is { } dead)
         {
-            await ApplyCaseUpdateAsync(w, item.CaseId, _ => new CaseUpdate(dead, "central", $"{item.Kind.ToText()} given up after {item.Attempts + 1} attempts: {error}"), now, ct).ConfigureAwait(false);
+            await ApplyCaseUpdateAsync(w, item.CaseId, _ => new CaseUpdate(dead, "central", $"{item.KindText} given up after {item.Attempts + 1} attempts: {error}"), now, ct).ConfigureAwait(false);
             await w.Connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE cases SET attempts = attempts + 1, last_error = @error WHERE case_id = @caseId",
                 new { caseId = item.CaseId, error }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
@@ -102,7 +102,7 @@ internal sealed partial class CentralStore
         {
             await w.Connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO case_timeline (case_id, at, state, source, detail) SELECT case_id, @at, state, 'central', @detail FROM cases WHERE case_id = @caseId",
-                new { caseId = item.CaseId, at = UnixMs.From(now), detail = $"{item.Kind.ToText()} given up after {item.Attempts + 1} attempts: {error}" },
+                new { caseId = item.CaseId, at = UnixMs.From(now), detail = $"{item.KindText} given up after {item.Attempts + 1} attempts: {error}" },
                 w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
         }
         await w.CommitAsync(ct).ConfigureAwait(false);

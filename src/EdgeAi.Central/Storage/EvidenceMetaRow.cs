@@ -57,6 +57,9 @@ internal sealed class EvidenceMetaRow
     public bool IsUnblurred => Blurred == 0;
 
     public bool OnDevice => Delivery == EvidenceDelivery.OnDevice;
+
+    /// <summary>A reference's delivery as stored: on_device, else attached (the schema's default; also for a number the JSON converter let through).</summary>
+    public static EvidenceDelivery DeliveryOf(EvidenceRef r) => r.Delivery == EvidenceDelivery.OnDevice ? EvidenceDelivery.OnDevice : EvidenceDelivery.Attached;
 }
 
 /// <summary>A fetch_evidence command and how it ended.</summary>

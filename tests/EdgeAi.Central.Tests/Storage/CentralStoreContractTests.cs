@@ -257,6 +257,26 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClaimOutbox_KindThisVersionDoesNotKnow_HandedOutWithItsWordAndTheOthersStillClaimed()
+    {
+        var store = await StoreAsync();
+        await using (var db = await store.Dialect.OpenAsync(default))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(db,
+                "INSERT INTO outbox (case_id, kind, payload, attempts, created_at, next_attempt_at, dead) VALUES ('a', 'archive', NULL, 0, 1, 1, 0), ('b', 'file', NULL, 0, 1, 1, 0)");
+        }
+        var now = DateTimeOffset.UtcNow;
+        var claimed = await store.ClaimOutboxAsync("owner", now, now.AddMinutes(1), 10, default);
+        Assert.Equal(["archive", "file"], claimed.Select(o => o.KindText));
+        Assert.False(Enum.IsDefined(claimed[0].Kind));
+        Assert.Equal(OutboxKind.File, claimed[1].Kind);
+
+        await store.ParkOutboxAsync(claimed[0], "unknown outbox kind 'archive'", null, now, default);
+        var parked = Assert.Single(await store.GetOutboxAsync("a", default));
+        Assert.Equal(("archive", 1L), (parked.KindText, parked.Dead));
+    }
+
+    [Fact]
     public async Task DeadLetterAndEvidence_StoredAndRead()
     {
         var store = await StoreAsync();
