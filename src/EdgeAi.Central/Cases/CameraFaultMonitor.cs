@@ -110,7 +110,7 @@ internal sealed partial class CameraFaultMonitor(
             """,
             new
             {
-                caseId, incidentId, scenario = Scenario, state = CaseState.Detected.ToText(), platform = options.Platform.Kind.ToString().ToLowerInvariant(),
+                caseId, incidentId, scenario = Scenario, state = CaseState.Detected.ToText(), platform = options.Platform.Kind.ToText(),
                 @class = c.Class, subclass = c.Subclass, code = c.Code, ms, device, camera, grid = grid?.Code, department = _settings.Department,
                 deadline = UnixMs.From(now + options.Supervision.DeadlineFor(Scenario)),
             }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);

@@ -29,7 +29,7 @@ internal sealed class CaseOpener(CentralOptions options)
             new CaseRow
             {
                 CaseId = caseId, IncidentId = incident.IncidentId, Scenario = incident.Scenario, State = state,
-                Platform = options.Platform.Kind.ToString().ToLowerInvariant(), CategoryClass = category.Class, CategorySubclass = category.Subclass,
+                Platform = options.Platform.Kind.ToText(), CategoryClass = category.Class, CategorySubclass = category.Subclass,
                 CategoryCode = category.Code, CreatedAt = ms, UpdatedAt = ms,
                 DeviceId = first.DeviceId, CameraId = first.Camera.Id, Model = $"{first.Model.Name} {first.Model.Version}", Rule = first.Rule.Name,
                 ReviewPolicy = policy, ReviewDueAt = state == CaseState.Held ? UnixMs.From(now + options.Review.Timeout) : null,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeAi.Central.Configuration;
 using EdgeAi.Central.Platforms;
 using EdgeAi.Central.Storage;
 using EdgeAi.Models.Events;
@@ -21,6 +22,8 @@ public sealed class StoredTextTests
         Assert.Equal(["view", "fetch"], StoredText<EvidenceAccess>.All);
         // a wire enum of EdgeAi.Models keeps the words its JSON names give it
         Assert.Equal(["attached", "on_device"], StoredText<EvidenceDelivery>.All);
+        // cases.platform holds the configured platform kind's word
+        Assert.Equal(["webhook", "open311"], StoredText<PlatformKind>.All);
     }
 
     [Theory]
