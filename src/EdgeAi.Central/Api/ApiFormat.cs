@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeAi.Central.Storage;
+using EdgeAi.Models.Events;
 
 namespace EdgeAi.Central.Api;
 
@@ -94,7 +95,7 @@ internal static class ApiFormat
     /// <summary>A case's before picture (the incident's first snapshot) and the after-pictures its closure checks brought.</summary>
     public static object Pictures(IReadOnlyList<EvidenceMetaRow> incident, IReadOnlyList<EvidenceMetaRow> after) => new
     {
-        before = incident.FirstOrDefault(m => m.Kind == "snapshot") is { } b ? Evidence(b) : null,
+        before = incident.FirstOrDefault(m => m.Kind == EvidenceKinds.Snapshot) is { } b ? Evidence(b) : null,
         after = after.Select(Evidence).ToList(),
     };
 

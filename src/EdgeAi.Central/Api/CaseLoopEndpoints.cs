@@ -56,7 +56,7 @@ internal static class CaseLoopEndpoints
             }
             return result switch
             {
-                ReviewResult.Applied => Results.Ok(new { outcome = body.Action == "confirm" ? "confirmed" : "dismissed" }),
+                ReviewResult.Applied => Results.Ok(new { outcome = body.Action == "confirm" ? ReviewOutcome.Confirmed : ReviewOutcome.Dismissed }),
                 ReviewResult.NotFound => Results.NotFound(new { error = "no such case" }),
                 ReviewResult.Invalid => Results.BadRequest(new { error = $"reason must be one of {string.Join(", ", ReviewPolicies.DismissReasons)}" }),
                 _ => Results.Conflict(new { error = "the case is not awaiting review" }),

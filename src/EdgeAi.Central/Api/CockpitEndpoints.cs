@@ -34,7 +34,7 @@ internal static class CockpitEndpoints
                 name, value, level = th.Level(name, value),
                 yellow = th.Thresholds.GetValueOrDefault(name)?.Yellow, red = th.Thresholds.GetValueOrDefault(name)?.Red,
             };
-            var queue = await store.ListCasesInStatesAsync([CaseStates.Held], 200, ct);
+            var queue = await store.ListCasesInStatesAsync([CaseState.Held], 200, ct);
             var incidents = await store.CockpitIncidentsAsync(filter, MapLimit, ct);
             return Results.Ok(new
             {

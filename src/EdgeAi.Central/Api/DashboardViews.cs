@@ -1,5 +1,6 @@
 using EdgeAi.Central.Devices;
 using EdgeAi.Central.Storage;
+using EdgeAi.Models.Events;
 
 namespace EdgeAi.Central.Api;
 
@@ -21,7 +22,7 @@ internal sealed class DashboardViews(CentralStore store, TimeProvider time)
         var now = time.GetUtcNow();
         var devices = await store.ListDevicesAsync(ct).ConfigureAwait(false);
         var names = (await store.ListCamerasAsync(ct).ConfigureAwait(false)).ToDictionary(c => (c.DeviceId, c.CameraId), c => c.Name);
-        var thumbnails = (await store.LatestEvidenceByCameraAsync("snapshot", now - ThumbnailWindow, ct).ConfigureAwait(false))
+        var thumbnails = (await store.LatestEvidenceByCameraAsync(EvidenceKinds.Snapshot, now - ThumbnailWindow, ct).ConfigureAwait(false))
             .ToDictionary(e => (e.DeviceId, e.CameraId), e => e.EvidenceId);
         return DashboardTiles.Build(devices, names, thumbnails, now);
     }
@@ -30,7 +31,7 @@ internal sealed class DashboardViews(CentralStore store, TimeProvider time)
     {
         var incidents = await store.ListIncidentsAsync(null, null, RecentLimit, ct).ConfigureAwait(false);
         var ids = incidents.Select(i => i.IncidentId).ToList();
-        var thumbnails = await store.FirstEvidenceByIncidentAsync(ids, "snapshot", ct).ConfigureAwait(false);
+        var thumbnails = await store.FirstEvidenceByIncidentAsync(ids, EvidenceKinds.Snapshot, ct).ConfigureAwait(false);
         var cases = await store.GetCasesForIncidentsAsync(ids, ct).ConfigureAwait(false);
         return incidents.Select(i => (object)new
         {

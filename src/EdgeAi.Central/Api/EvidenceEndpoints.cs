@@ -31,7 +31,7 @@ internal static class EvidenceEndpoints
                 var range = http.Request.Headers.Range.ToString();
                 var principal = Principal(http);
                 var (allowed, reason) = range.Length == 0 || range.StartsWith("bytes=0-", StringComparison.Ordinal)
-                    ? await evidence.AuthorizeAsync(principal, "view", meta, ct)
+                    ? await evidence.AuthorizeAsync(principal, EvidenceAccess.View, meta, ct)
                     : (evidence.Policy.CanSeeUnblurred(principal, meta.DeviceId, meta.CameraId));
                 if (!allowed) return Results.Json(new { error = $"unblurred evidence: {reason}" }, statusCode: StatusCodes.Status403Forbidden);
                 http.Response.Headers.CacheControl = "private, no-store";
@@ -94,11 +94,12 @@ internal static class EvidenceEndpoints
             {
                 return Results.BadRequest(new { error = $"body is not a closure decision: {ex.Message}" });
             }
-            if (body?.Decision is not (CaseStates.Verified or CaseStates.Reopened)) return Results.BadRequest(new { error = "decision must be 'verified' or 'reopened'" });
-            if (body.Note is { Length: > 2000 }) return Results.BadRequest(new { error = "note is over 2000 characters" });
-            return await workflow.DecideClosureAsync(id, body.Decision, Principal(http), body.Note, ct) switch
+            if (!StoredText<CaseState>.TryParse(body?.Decision, out var decision) || !CaseStates.ClosureDecisions.Contains(decision))
+                return Results.BadRequest(new { error = "decision must be 'verified' or 'reopened'" });
+            if (body!.Note is { Length: > 2000 }) return Results.BadRequest(new { error = "note is over 2000 characters" });
+            return await workflow.DecideClosureAsync(id, decision, Principal(http), body!.Note, ct) switch
             {
-                StatusOutcome.Applied => Results.Ok(new { state = body.Decision }),
+                StatusOutcome.Applied => Results.Ok(new { state = decision }),
                 StatusOutcome.NotFound => Results.NotFound(new { error = "no such case" }),
                 _ => Results.Conflict(new { error = "the case is not awaiting an operator's closure decision (state unverifiable)" }),
             };

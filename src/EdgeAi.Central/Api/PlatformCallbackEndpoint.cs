@@ -65,11 +65,13 @@ internal static partial class PlatformCallbackEndpoint
         }
         if (reference is null || status is null) return Results.BadRequest(new { error = "case_ref and status are required" });
         if (evaluation is not null && (evaluation.Length > 64 || evaluation.Any(char.IsControl))) return Results.BadRequest(new { error = "evaluation must be a short word" });
-        var outcome = await workflow.ApplyPlatformStatusAsync(reference, status, note, "platform", ct, evaluation);
+        var outcome = StoredText<CaseState>.TryParse(status, out var state)
+            ? await workflow.ApplyPlatformStatusAsync(reference, state, note, "platform", ct, evaluation)
+            : StatusOutcome.Invalid;
         return outcome switch
         {
             StatusOutcome.NotFound => Results.NotFound(new { error = "no such case" }),
-            StatusOutcome.Invalid => Results.BadRequest(new { error = $"status must be one of {string.Join(", ", CaseStates.FromPlatform)}" }),
+            StatusOutcome.Invalid => Results.BadRequest(new { error = $"status must be one of {StoredText.Join(CaseStates.FromPlatform)}" }),
             _ => Results.Ok(new { outcome = outcome.ToString().ToLowerInvariant() }),
         };
     }

@@ -98,7 +98,7 @@ internal sealed partial class CameraFaultMonitor(
         await using var w = await store.Dialect.BeginWriteAsync([$"device-fault:{device}/{camera}"], ct).ConfigureAwait(false);
         var open = await w.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM cases WHERE scenario = @scenario AND device_id = @device AND camera_id = @camera AND NOT ({store.Dialect.InList("state", "final")})",
-            new { scenario = Scenario, device, camera, final = CaseStates.Final.ToList() }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+            new { scenario = Scenario, device, camera, final = CaseStates.Final.ToTexts() }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
         if (open > 0) return;
         var c = _settings.Category;
         await w.Connection.ExecuteAsync(new CommandDefinition(
@@ -110,15 +110,15 @@ internal sealed partial class CameraFaultMonitor(
             """,
             new
             {
-                caseId, incidentId, scenario = Scenario, state = CaseStates.Detected, platform = options.Platform.Kind.ToString().ToLowerInvariant(),
+                caseId, incidentId, scenario = Scenario, state = CaseState.Detected.ToText(), platform = options.Platform.Kind.ToText(),
                 @class = c.Class, subclass = c.Subclass, code = c.Code, ms, device, camera, grid = grid?.Code, department = _settings.Department,
                 deadline = UnixMs.From(now + options.Supervision.DeadlineFor(Scenario)),
             }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
         await w.Connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO case_timeline (case_id, at, state, source, detail) VALUES (@caseId, @ms, @state, 'device-health', @detail)",
-            new { caseId, ms, state = CaseStates.Detected, detail = $"camera {device}/{camera} in fault since {since:yyyy-MM-dd HH:mm:ss} UTC: {reason}" },
+            new { caseId, ms, state = CaseState.Detected.ToText(), detail = $"camera {device}/{camera} in fault since {since:yyyy-MM-dd HH:mm:ss} UTC: {reason}" },
             w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
-        await CentralStore.InsertOutboxAsync(w, new OutboxRow { CaseId = caseId, Kind = OutboxKinds.File, CreatedAt = ms, NextAttemptAt = ms }, ct).ConfigureAwait(false);
+        await CentralStore.InsertOutboxAsync(w, new OutboxRow { CaseId = caseId, Kind = OutboxKind.File, CreatedAt = ms, NextAttemptAt = ms }, ct).ConfigureAwait(false);
         await w.CommitAsync(ct).ConfigureAwait(false);
         LogFiled(device, camera, caseId, reason);
         signal.Wake();
@@ -129,12 +129,12 @@ internal sealed partial class CameraFaultMonitor(
         LogRecovered(device, camera, lasted.TotalSeconds);
         if (!_settings.FileCases) return;
         var now = time.GetUtcNow();
-        foreach (var c in await store.ListCasesInStatesAsync(CaseStates.All.Except(CaseStates.Final).ToList(), 1000, ct).ConfigureAwait(false))
+        foreach (var c in await store.ListCasesInStatesAsync(CaseStates.All.Where(s => !s.IsFinal()).ToList(), 1000, ct).ConfigureAwait(false))
         {
             if (c.Scenario != Scenario || c.DeviceId != device || c.CameraId != camera) continue;
             var note = $"camera {device}/{camera} recovered after {lasted.TotalMinutes:0.#} min";
-            await store.UpdateCaseAsync(c.CaseId, row => CaseStates.Final.Contains(row.State) ? null
-                : new CaseUpdate(CaseStates.Closed, "device-health", note) { Outbox = [Notification(row, note, now)] }, now, ct).ConfigureAwait(false);
+            await store.UpdateCaseAsync(c.CaseId, row => row.State.IsFinal() ? null
+                : new CaseUpdate(CaseState.Closed, "device-health", note) { Outbox = [Notification(row, note, now)] }, now, ct).ConfigureAwait(false);
         }
         signal.Wake();
     }
@@ -144,10 +144,10 @@ internal sealed partial class CameraFaultMonitor(
         var n = new CaseNotification
         {
             NotificationId = UuidV7.New().ToString(), CaseRef = c.CaseId, IncidentId = c.IncidentId, PlatformCaseId = c.PlatformCaseId,
-            Status = CaseStates.Closed, Note = note, At = now,
+            Status = CaseState.Closed.ToText(), Note = note, At = now,
         };
         var ms = UnixMs.From(now);
-        return new OutboxRow { CaseId = c.CaseId, Kind = OutboxKinds.Notify, Payload = JsonSerializer.Serialize(n, PlatformJson.Options), CreatedAt = ms, NextAttemptAt = ms };
+        return new OutboxRow { CaseId = c.CaseId, Kind = OutboxKind.Notify, Payload = JsonSerializer.Serialize(n, PlatformJson.Options), CreatedAt = ms, NextAttemptAt = ms };
     }
 
     [LoggerMessage(EventId = 550, Level = LogLevel.Warning, Message = "Camera {DeviceId}/{CameraId} in fault: device-fault case {CaseId} filed ({Reason})")]

@@ -22,21 +22,21 @@ internal sealed class CaseOpener(CentralOptions options)
         var ms = UnixMs.From(now);
         var grid = incident.GridCode is { } code ? options.Grids.Map.Get(code) : null;
         var policy = options.Review.PolicyFor(incident.Scenario, first.DeviceId, first.Camera.Id, incident.GridCode);
-        var state = policy switch { ReviewPolicies.Hold => CaseStates.Held, ReviewPolicies.Record => CaseStates.Recorded, _ => CaseStates.Detected };
+        var state = policy switch { ReviewPolicies.Hold => CaseState.Held, ReviewPolicies.Record => CaseState.Recorded, _ => CaseState.Detected };
         var department = options.Routing.DepartmentFor(incident.Scenario, grid);
         var where = grid is null ? "" : $" in grid {grid.Code}";
         await batch.InsertCaseAsync(
             new CaseRow
             {
                 CaseId = caseId, IncidentId = incident.IncidentId, Scenario = incident.Scenario, State = state,
-                Platform = options.Platform.Kind.ToString().ToLowerInvariant(), CategoryClass = category.Class, CategorySubclass = category.Subclass,
+                Platform = options.Platform.Kind.ToText(), CategoryClass = category.Class, CategorySubclass = category.Subclass,
                 CategoryCode = category.Code, CreatedAt = ms, UpdatedAt = ms,
                 DeviceId = first.DeviceId, CameraId = first.Camera.Id, Model = $"{first.Model.Name} {first.Model.Version}", Rule = first.Rule.Name,
-                ReviewPolicy = policy, ReviewDueAt = state == CaseStates.Held ? UnixMs.From(now + options.Review.Timeout) : null,
+                ReviewPolicy = policy, ReviewDueAt = state == CaseState.Held ? UnixMs.From(now + options.Review.Timeout) : null,
                 GridCode = grid?.Code, Department = department,
-                DeadlineAt = state == CaseStates.Detected ? UnixMs.From(now + options.Supervision.DeadlineFor(incident.Scenario)) : null,
+                DeadlineAt = state == CaseState.Detected ? UnixMs.From(now + options.Supervision.DeadlineFor(incident.Scenario)) : null,
             },
             $"incident opened by {first.DeviceId}/{first.Camera.Id}{where}; review policy {policy}; routed to {department}",
-            state == CaseStates.Detected ? new OutboxRow { CaseId = caseId, Kind = OutboxKinds.File, CreatedAt = ms, NextAttemptAt = ms } : null).ConfigureAwait(false);
+            state == CaseState.Detected ? new OutboxRow { CaseId = caseId, Kind = OutboxKind.File, CreatedAt = ms, NextAttemptAt = ms } : null).ConfigureAwait(false);
     }
 }

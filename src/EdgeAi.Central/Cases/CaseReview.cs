@@ -19,18 +19,18 @@ internal sealed partial class CaseReview(CentralStore store, CentralOptions opti
         var ms = UnixMs.From(now);
         var (before, applied) = await store.UpdateCaseAsync(caseId, row =>
         {
-            if (row.State is not (CaseStates.Held or CaseStates.Recorded)) return null;
+            if (!CaseStates.CanMove(row.State, CaseState.Detected)) return null;   // only a held or recorded case
             var what = category is null ? "" : $" as {category.Class}/{category.Subclass} ({category.Code})";
-            return new CaseUpdate(CaseStates.Detected, "review", $"confirmed by {by}{what}{(note is null ? "" : ": " + note)}")
+            return new CaseUpdate(CaseState.Detected, "review", $"confirmed by {by}{what}{(note is null ? "" : ": " + note)}")
             {
-                Review = new CaseReviewRecord("confirmed", by, null, note, category),
+                Review = new CaseReviewRecord(ReviewOutcome.Confirmed, by, null, note, category),
                 DeadlineAt = UnixMs.From(now + options.Supervision.DeadlineFor(row.Scenario)),
-                Outbox = [new OutboxRow { CaseId = row.CaseId, Kind = OutboxKinds.File, CreatedAt = ms, NextAttemptAt = ms }],
+                Outbox = [new OutboxRow { CaseId = row.CaseId, Kind = OutboxKind.File, CreatedAt = ms, NextAttemptAt = ms }],
             };
         }, now, ct).ConfigureAwait(false);
         if (before is null) return ReviewResult.NotFound;
         if (applied is null) return ReviewResult.NotPending;
-        metrics.Reviewed("confirmed", null);
+        metrics.Reviewed(ReviewOutcome.Confirmed, null);
         LogConfirmed(caseId, by);
         signal.Wake();
         return ReviewResult.Applied;
@@ -41,14 +41,14 @@ internal sealed partial class CaseReview(CentralStore store, CentralOptions opti
         if (!ReviewPolicies.DismissReasons.Contains(reason)) return ReviewResult.Invalid;
         var now = time.GetUtcNow();
         var (before, applied) = await store.UpdateCaseAsync(caseId, row =>
-            row.State is not (CaseStates.Held or CaseStates.Recorded) ? null
-            : new CaseUpdate(CaseStates.Dismissed, "review", $"dismissed by {by}: {reason}{(note is null ? "" : ". " + note)}")
+            !CaseStates.CanMove(row.State, CaseState.Dismissed) ? null   // only a held or recorded case
+            : new CaseUpdate(CaseState.Dismissed, "review", $"dismissed by {by}: {reason}{(note is null ? "" : ". " + note)}")
             {
-                Review = new CaseReviewRecord("dismissed", by, reason, note, null),
+                Review = new CaseReviewRecord(ReviewOutcome.Dismissed, by, reason, note, null),
             }, now, ct).ConfigureAwait(false);
         if (before is null) return ReviewResult.NotFound;
         if (applied is null) return ReviewResult.NotPending;
-        metrics.Reviewed("dismissed", reason);
+        metrics.Reviewed(ReviewOutcome.Dismissed, reason);
         LogDismissed(caseId, by, reason);
         return ReviewResult.Applied;
     }

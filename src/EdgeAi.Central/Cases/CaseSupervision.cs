@@ -24,9 +24,9 @@ internal sealed partial class CaseSupervision(CentralStore store, OutboxSignal s
         foreach (var c in await store.ListOverdueAsync(now, 100, ct).ConfigureAwait(false))
         {
             var deadline = UnixMs.ToTime(c.DeadlineAt!.Value);
-            var reason = $"overdue: deadline {deadline:yyyy-MM-dd HH:mm:ss} UTC passed in state {c.State}";
+            var reason = $"overdue: deadline {deadline:yyyy-MM-dd HH:mm:ss} UTC passed in state {c.State.ToText()}";
             var (_, applied) = await store.UpdateCaseAsync(c.CaseId, row =>
-                row.EscalatedAt is not null || CaseStates.Final.Contains(row.State) ? null
+                row.EscalatedAt is not null || row.State.IsFinal() ? null
                 : new CaseUpdate(row.State, "supervision", reason) { KeepState = true, Escalation = reason, Outbox = [Notification(row, reason, now)] },
                 now, ct).ConfigureAwait(false);
             if (applied is null) continue;
@@ -47,7 +47,7 @@ internal sealed partial class CaseSupervision(CentralStore store, OutboxSignal s
             Status = EscalatedStatus, Note = reason, At = now,
         };
         var ms = UnixMs.From(now);
-        return new OutboxRow { CaseId = c.CaseId, Kind = OutboxKinds.Notify, Payload = JsonSerializer.Serialize(n, PlatformJson.Options), CreatedAt = ms, NextAttemptAt = ms };
+        return new OutboxRow { CaseId = c.CaseId, Kind = OutboxKind.Notify, Payload = JsonSerializer.Serialize(n, PlatformJson.Options), CreatedAt = ms, NextAttemptAt = ms };
     }
 
     [LoggerMessage(EventId = 540, Level = LogLevel.Warning, Message = "Case {CaseId} escalated: {Reason}")]

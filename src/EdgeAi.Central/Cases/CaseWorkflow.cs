@@ -26,7 +26,7 @@ internal sealed partial class CaseWorkflow(
     ILogger<CaseWorkflow> logger)
 {
     /// <summary>Applies a platform report: a state, and optionally its evaluation (评价) of the case (recorded even when the state is unchanged).</summary>
-    public async Task<StatusOutcome> ApplyPlatformStatusAsync(string reference, string status, string? note, string source, CancellationToken ct, string? evaluation = null)
+    public async Task<StatusOutcome> ApplyPlatformStatusAsync(string reference, CaseState status, string? note, string source, CancellationToken ct, string? evaluation = null)
     {
         if (!CaseStates.FromPlatform.Contains(status)) return StatusOutcome.Invalid;
         var found = await store.FindCaseAsync(reference, ct).ConfigureAwait(false);
@@ -34,7 +34,7 @@ internal sealed partial class CaseWorkflow(
         var now = time.GetUtcNow();
 
         (CommandRow Row, OutboxRow Outbox)? verify = null;
-        if (status == CaseStates.Resolved && options.Verification.Enabled)
+        if (status == CaseState.Resolved && options.Verification.Enabled)
             verify = await PrepareVerificationAsync(found, now, ct).ConfigureAwait(false);
 
         var (before, applied) = await store.UpdateCaseAsync(found.CaseId, row =>
@@ -42,8 +42,8 @@ internal sealed partial class CaseWorkflow(
             (string, string?)? eval = evaluation is null ? null : (evaluation, note);
             if (row.State == status)
                 return eval is null ? null : new CaseUpdate(row.State, source, $"evaluation: {evaluation}{(note is null ? "" : ". " + note)}") { KeepState = true, Evaluation = eval };
-            if (!CaseStateMachine.CanMove(row.State, status))
-                return new CaseUpdate(row.State, source, $"ignored report '{status}' in state {row.State}") { KeepState = true, Evaluation = eval };
+            if (!CaseStates.CanMove(row.State, status))
+                return new CaseUpdate(row.State, source, $"ignored report '{status.ToText()}' in state {row.State.ToText()}") { KeepState = true, Evaluation = eval };
             var update = new CaseUpdate(status, source, evaluation is null ? note : $"{note} (evaluation: {evaluation})".TrimStart()) { Evaluation = eval };
             return verify is { } v ? update with { Command = v.Row, Outbox = [v.Outbox] } : update;
         }, now, ct).ConfigureAwait(false);
@@ -52,10 +52,10 @@ internal sealed partial class CaseWorkflow(
         if (applied.KeepState && applied.Evaluation is not null && before!.State == status) return StatusOutcome.Applied;
         if (applied.KeepState)
         {
-            LogIgnored(found.CaseId, status, before!.State);
+            LogIgnored(found.CaseId, status.ToText(), before!.State.ToText());
             return StatusOutcome.Ignored;
         }
-        LogStatus(found.CaseId, before!.State, status, source);
+        LogStatus(found.CaseId, before!.State.ToText(), status.ToText(), source);
         if (applied.Outbox.Count > 0) signal.Wake();
         return StatusOutcome.Applied;
     }
@@ -75,7 +75,7 @@ internal sealed partial class CaseWorkflow(
             CameraId = camera.CameraId, RequestedAt = ms,
         }, new OutboxRow
         {
-            CaseId = c.CaseId, Kind = OutboxKinds.Verify, Payload = JsonSerializer.Serialize(command, EdgeAiJsonContext.Default.DeviceCommand),
+            CaseId = c.CaseId, Kind = OutboxKind.Verify, Payload = JsonSerializer.Serialize(command, EdgeAiJsonContext.Default.DeviceCommand),
             CreatedAt = ms, NextAttemptAt = ms,
         });
     }
@@ -89,17 +89,17 @@ internal sealed partial class CaseWorkflow(
         var now = time.GetUtcNow();
         var result = reply.Result switch
         {
-            CommandResult.Cleared => "cleared",
-            CommandResult.StillPresent => "still_present",
-            CommandResult.Unverifiable => "unverifiable",
-            _ => "error",
+            CommandResult.Cleared => VerificationResult.Cleared,
+            CommandResult.StillPresent => VerificationResult.StillPresent,
+            CommandResult.Unverifiable => VerificationResult.Unverifiable,
+            _ => VerificationResult.Error,
         };
         // the after-picture(s): linked to the case (its blob came on the evidence topic, correlation data = the command id)
         await store.AddEvidenceMetaAsync(reply.Evidence.Select(e => new EvidenceMetaRow
         {
             EvidenceId = e.Id, DeviceId = command.DeviceId, CameraId = command.CameraId, IncidentId = command.IncidentId, CaseId = command.CaseId,
             CommandId = command.CommandId, Kind = e.Kind, ContentType = e.ContentType, Bytes = e.Bytes, Sha256 = e.Sha256, Width = e.Width, Height = e.Height,
-            Blurred = e.Blurred switch { true => 1, false => 0, null => null }, Delivery = e.Delivery == EvidenceDelivery.OnDevice ? "on_device" : "attached",
+            Blurred = e.Blurred switch { true => 1, false => 0, null => null }, Delivery = EvidenceMetaRow.DeliveryOf(e),
             CreatedAt = UnixMs.From(now),
         }).ToList(), ct).ConfigureAwait(false);
         var evidence = await filings.BeforeAfterAsync(command.IncidentId, command.CaseId, command.CommandId, now, ct).ConfigureAwait(false);
@@ -108,38 +108,38 @@ internal sealed partial class CaseWorkflow(
         var escalated = false;
         var taken = await store.CompleteCommandAsync(command, result, reply.Detail, row =>
         {
-            if (row.State != CaseStates.Resolved)
-                return new CaseUpdate(row.State, "verification", $"verification result '{result}' arrived in state {row.State}; no change") { KeepState = true };
+            if (row.State != CaseState.Resolved)
+                return new CaseUpdate(row.State, "verification", $"verification result '{result.ToText()}' arrived in state {row.State.ToText()}; no change") { KeepState = true };
             switch (reply.Result)
             {
                 case CommandResult.Cleared:
-                    return new CaseUpdate(CaseStates.Verified, "verification", $"camera {command.DeviceId}/{command.CameraId}: cleared. {reply.Detail}{pictures}".TrimEnd())
+                    return new CaseUpdate(CaseState.Verified, "verification", $"camera {command.DeviceId}/{command.CameraId}: cleared. {reply.Detail}{pictures}".TrimEnd())
                     {
-                        Outbox = [Notification(row, CaseStates.Verified, "AI verification: the camera no longer sees the problem", evidence, now)],
+                        Outbox = [Notification(row, CaseState.Verified, "AI verification: the camera no longer sees the problem", evidence, now)],
                     };
                 case CommandResult.StillPresent:
                     reopen = true;
                     var reopens = row.ReopenCount + 1;
                     var escalate = row.EscalatedAt is null && reopens >= options.Supervision.ReopenEscalateAfter ? $"reopened {reopens} times by the closure check" : null;
                     if (escalate is not null) escalated = true;
-                    return new CaseUpdate(CaseStates.Reopened, "verification", $"camera {command.DeviceId}/{command.CameraId}: still present. {reply.Detail}{pictures}".TrimEnd())
+                    return new CaseUpdate(CaseState.Reopened, "verification", $"camera {command.DeviceId}/{command.CameraId}: still present. {reply.Detail}{pictures}".TrimEnd())
                     {
                         Reopened = true,
                         Escalation = escalate,
                         Outbox = escalate is null
-                            ? [Notification(row, CaseStates.Reopened, "AI verification: the camera still sees the problem", evidence, now)]
-                            : [Notification(row, CaseStates.Reopened, "AI verification: the camera still sees the problem", evidence, now), CaseSupervision.Notification(row, escalate, now)],
+                            ? [Notification(row, CaseState.Reopened, "AI verification: the camera still sees the problem", evidence, now)]
+                            : [Notification(row, CaseState.Reopened, "AI verification: the camera still sees the problem", evidence, now), CaseSupervision.Notification(row, escalate, now)],
                     };
                 case CommandResult.Unverifiable:
                     // not cleared: a frozen, black, occluded or moved camera cannot confirm anything; an operator looks at before and after
-                    return new CaseUpdate(CaseStates.Unverifiable, "verification",
+                    return new CaseUpdate(CaseState.Unverifiable, "verification",
                         $"camera {command.DeviceId}/{command.CameraId} cannot verify: {reply.Detail ?? "no reason given"}. An operator decides (verified or reopened).{pictures}");
                 default:
                     return new CaseUpdate(row.State, "verification", $"verification failed on {command.DeviceId}/{command.CameraId}: {reply.Detail}") { KeepState = true };
             }
         }, now, ct).ConfigureAwait(false);
         if (!taken) return null;   // repeated reply
-        LogVerification(command.CaseId, result);
+        LogVerification(command.CaseId, result.ToText());
         if (escalated) metrics.Escalated("reopened");
         if (reopen) await incidents.ReopenAsync(command.IncidentId, "verification: still present", ct).ConfigureAwait(false);
         signal.Wake();
@@ -148,26 +148,26 @@ internal sealed partial class CaseWorkflow(
 
     /// <summary>
     /// An operator's decision on a closure the camera could not check (state unverifiable), taken from the before and after
-    /// pictures: "verified" or "reopened" (the platform is told, with both pictures; a reopened incident opens again).
+    /// pictures: verified or reopened (the platform is told, with both pictures; a reopened incident opens again).
     /// </summary>
-    public async Task<StatusOutcome> DecideClosureAsync(string caseId, string decision, string by, string? note, CancellationToken ct)
+    public async Task<StatusOutcome> DecideClosureAsync(string caseId, CaseState decision, string by, string? note, CancellationToken ct)
     {
-        if (decision is not (CaseStates.Verified or CaseStates.Reopened)) return StatusOutcome.Invalid;
+        if (!CaseStates.ClosureDecisions.Contains(decision)) return StatusOutcome.Invalid;
         var c = await store.GetCaseAsync(caseId, ct).ConfigureAwait(false);
         if (c is null) return StatusOutcome.NotFound;
         var now = time.GetUtcNow();
         var evidence = await filings.BeforeAfterAsync(c.IncidentId, c.CaseId, null, now, ct).ConfigureAwait(false);
-        var text = $"{by}: {(decision == CaseStates.Verified ? "verified" : "still present")} by an operator from the before and after pictures{(note is null ? "" : ". " + note)}";
+        var text = $"{by}: {(decision == CaseState.Verified ? "verified" : "still present")} by an operator from the before and after pictures{(note is null ? "" : ". " + note)}";
         var (before, applied) = await store.UpdateCaseAsync(caseId, row =>
         {
-            if (row.State != CaseStates.Unverifiable) return null;
-            var notification = Notification(row, decision, decision == CaseStates.Verified
+            if (row.State != CaseState.Unverifiable) return null;
+            var notification = Notification(row, decision, decision == CaseState.Verified
                 ? "Operator verification: the problem is gone" : "Operator verification: the problem is still there", evidence, now);
-            return new CaseUpdate(decision, "operator", text) { Reopened = decision == CaseStates.Reopened, Outbox = [notification] };
+            return new CaseUpdate(decision, "operator", text) { Reopened = decision == CaseState.Reopened, Outbox = [notification] };
         }, now, ct).ConfigureAwait(false);
         if (applied is null) return before is null ? StatusOutcome.NotFound : StatusOutcome.Ignored;
-        LogStatus(caseId, CaseStates.Unverifiable, decision, "operator");
-        if (decision == CaseStates.Reopened) await incidents.ReopenAsync(c.IncidentId, "operator: still present after an unverifiable closure check", ct).ConfigureAwait(false);
+        LogStatus(caseId, CaseState.Unverifiable.ToText(), decision.ToText(), "operator");
+        if (decision == CaseState.Reopened) await incidents.ReopenAsync(c.IncidentId, "operator: still present after an unverifiable closure check", ct).ConfigureAwait(false);
         signal.Wake();
         return StatusOutcome.Applied;
     }
@@ -184,12 +184,12 @@ internal sealed partial class CaseWorkflow(
             var meta = await store.GetEvidenceMetaAsync(id, ct).ConfigureAwait(false);
             if (meta?.IncidentId is null || !FilingBuilder.ForPlatform(meta)) continue;
             var c = await store.GetCaseForIncidentAsync(meta.IncidentId, ct).ConfigureAwait(false);
-            if (c?.FiledAt is null || CaseStates.Final.Contains(c.State)) continue;
+            if (c?.FiledAt is null || c.State.IsFinal()) continue;
             var key = $"clip-{c.CaseId}-{id}";
-            if (await store.OutboxMentionsAsync(c.CaseId, OutboxKinds.Notify, key, ct).ConfigureAwait(false)) continue;   // a redelivered event
+            if (await store.OutboxMentionsAsync(c.CaseId, OutboxKind.Notify, key, ct).ConfigureAwait(false)) continue;   // a redelivered event
             var now = time.GetUtcNow();
             var media = filings.Media(meta, now);
-            var (_, applied) = await store.UpdateCaseAsync(c.CaseId, row => CaseStates.Final.Contains(row.State) ? null
+            var (_, applied) = await store.UpdateCaseAsync(c.CaseId, row => row.State.IsFinal() ? null
                 : new CaseUpdate(row.State, "central", $"video clip {id} ({meta.Bytes} bytes) added; sent to the platform")
                 {
                     KeepState = true, Outbox = [Notification(row, row.State, "Video clip of the incident added", [media], now, key)],
@@ -198,15 +198,15 @@ internal sealed partial class CaseWorkflow(
         }
     }
 
-    private static OutboxRow Notification(CaseRow c, string status, string note, IReadOnlyList<CaseMedia> evidence, DateTimeOffset now, string? notificationId = null)
+    private static OutboxRow Notification(CaseRow c, CaseState status, string note, IReadOnlyList<CaseMedia> evidence, DateTimeOffset now, string? notificationId = null)
     {
         var n = new CaseNotification
         {
             NotificationId = notificationId ?? UuidV7.New().ToString(), CaseRef = c.CaseId, IncidentId = c.IncidentId, PlatformCaseId = c.PlatformCaseId,
-            Status = status, Note = note, At = now, Evidence = evidence,
+            Status = status.ToText(), Note = note, At = now, Evidence = evidence,
         };
         var ms = UnixMs.From(now);
-        return new OutboxRow { CaseId = c.CaseId, Kind = OutboxKinds.Notify, Payload = JsonSerializer.Serialize(n, PlatformJson.Options), CreatedAt = ms, NextAttemptAt = ms };
+        return new OutboxRow { CaseId = c.CaseId, Kind = OutboxKind.Notify, Payload = JsonSerializer.Serialize(n, PlatformJson.Options), CreatedAt = ms, NextAttemptAt = ms };
     }
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Case {CaseId}: {From} → {To} ({Source})")]

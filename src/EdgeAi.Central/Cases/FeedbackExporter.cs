@@ -27,7 +27,7 @@ internal sealed class FeedbackExporter(CentralStore store)
             foreach (var c in batch)
             {
                 cases++;
-                if (c.ReviewOutcome == "dismissed") dismissed++; else confirmed++;
+                if (c.ReviewOutcome == ReviewOutcome.Dismissed) dismissed++; else confirmed++;
                 foreach (var e in await store.ListEventsAsync(c.IncidentId, null, 1000, ct).ConfigureAwait(false))
                 {
                     var ev = JsonSerializer.Deserialize(e.Payload, EdgeAiJsonContext.Default.EdgeEvent);
@@ -46,7 +46,7 @@ internal sealed class FeedbackExporter(CentralStore store)
                         await File.WriteAllBytesAsync(path, blob.Data, ct).ConfigureAwait(false);
                         written++;
                         await lines.WriteLineAsync(JsonSerializer.Serialize(new FeedbackLine(
-                            file, c.ReviewOutcome!, c.ReviewReason, c.ReviewNote, c.Scenario, c.CategorySubclass, c.Model, c.Rule,
+                            file, c.ReviewOutcome!.Value, c.ReviewReason, c.ReviewNote, c.Scenario, c.CategorySubclass, c.Model, c.Rule,
                             ev.DeviceId, ev.Camera.Id, c.CaseId, ev.EventId.ToString(), r.Kind, ev.Frame.Width, ev.Frame.Height,
                             ev.Objects.Select(o => new FeedbackObject(o.Class, o.Confidence, o.Box)).ToList(), UnixMs.ToTime(c.ReviewedAt!.Value)), Json).AsMemory(), ct).ConfigureAwait(false);
                     }
@@ -59,7 +59,7 @@ internal sealed class FeedbackExporter(CentralStore store)
 
 /// <summary>One exported image: the review decision and the detections on it (label, score, normalised box x1,y1,x2,y2).</summary>
 internal sealed record FeedbackLine(
-    string Image, string Outcome, string? Reason, string? Note, string Scenario, string Category, string? Model, string? Rule,
+    string Image, ReviewOutcome Outcome, string? Reason, string? Note, string Scenario, string Category, string? Model, string? Rule,
     string DeviceId, string CameraId, string CaseId, string EventId, string Kind, int Width, int Height, IReadOnlyList<FeedbackObject> Objects, DateTimeOffset ReviewedAt);
 
 internal sealed record FeedbackObject(string Label, double Score, IReadOnlyList<double> Box);

@@ -2,6 +2,7 @@ using System.Globalization;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.Platforms;
 using EdgeAi.Central.Storage;
+using EdgeAi.Models.Events;
 
 namespace EdgeAi.Central.Cases;
 
@@ -52,7 +53,7 @@ internal sealed class FilingBuilder(CentralStore store, MediaLinks media, Centra
     /// </summary>
     public static bool ForPlatform(EvidenceMetaRow m) => !m.OnDevice && !m.IsUnblurred;
 
-    private static int Rank(string kind) => kind switch { "snapshot" => 0, "crop" => 1, "clip" => 2, _ => 3 };
+    private static int Rank(string kind) => kind switch { EvidenceKinds.Snapshot => 0, EvidenceKinds.Crop => 1, EvidenceKinds.Clip => 2, _ => 3 };
 
     public CaseMedia Media(EvidenceMetaRow m, DateTimeOffset now, string? kind = null) => new(m.EvidenceId, media.Create(m.EvidenceId, now), m.Sha256, m.ContentType, kind ?? m.Kind);
 
@@ -68,7 +69,7 @@ internal sealed class FilingBuilder(CentralStore store, MediaLinks media, Centra
     public async Task<IReadOnlyList<CaseMedia>> BeforeAfterAsync(string incidentId, string caseId, string? commandId, DateTimeOffset now, CancellationToken ct)
     {
         var list = new List<CaseMedia>();
-        var before = (await store.ListIncidentEvidenceAsync(incidentId, ct).ConfigureAwait(false)).Where(ForPlatform).OrderBy(m => Rank(m.Kind)).FirstOrDefault(m => m.Kind == "snapshot");
+        var before = (await store.ListIncidentEvidenceAsync(incidentId, ct).ConfigureAwait(false)).Where(ForPlatform).OrderBy(m => Rank(m.Kind)).FirstOrDefault(m => m.Kind == EvidenceKinds.Snapshot);
         if (before is not null) list.Add(Media(before, now, "before"));
         list.AddRange((await store.ListCaseAfterEvidenceAsync(caseId, ct).ConfigureAwait(false))
             .Where(m => ForPlatform(m) && (commandId is null || m.CommandId == commandId)).Select(m => Media(m, now, "after")));

@@ -140,12 +140,12 @@ internal sealed partial class OutboxDispatcher : BackgroundService
         var now = time.GetUtcNow();
         if (result.Ok)
         {
-            if (item.Kind == OutboxKinds.File)
+            if (item.Kind == OutboxKind.File)
             {
                 var id = result.PlatformCaseId!;
                 var done = await store.CompleteOutboxAsync(item, options.InstanceId, row =>
-                    row.State is CaseStates.Detected or CaseStates.Dead
-                        ? new CaseUpdate(CaseStates.Filed, "platform", $"filed as {id}") { PlatformCaseId = id }
+                    CaseStates.CanMove(row.State, CaseState.Filed)   // detected, or dead (a late acknowledgement)
+                        ? new CaseUpdate(CaseState.Filed, "platform", $"filed as {id}") { PlatformCaseId = id }
                         : row.PlatformCaseId is null ? new CaseUpdate(row.State, "platform", $"filing acknowledged as {id}") { KeepState = true, PlatformCaseId = id } : null,
                     now, CancellationToken.None).ConfigureAwait(false);
                 if (done)
@@ -162,8 +162,8 @@ internal sealed partial class OutboxDispatcher : BackgroundService
         }
 
         metrics.OutboxFailed();
-        await store.ParkOutboxAsync(item, result.Error!, item.Kind == OutboxKinds.File ? CaseStates.Dead : null, now, CancellationToken.None).ConfigureAwait(false);
-        LogParked(item.Kind, item.CaseId, item.Attempts + 1, result.Error!);
+        await store.ParkOutboxAsync(item, result.Error!, item.Kind == OutboxKind.File ? CaseState.Dead : null, now, CancellationToken.None).ConfigureAwait(false);
+        LogParked(item.KindText, item.CaseId, item.Attempts + 1, result.Error!);
     }
 
     /// <summary>One delivery attempt; faults become transient results (the pipeline decides on retries).</summary>
@@ -173,10 +173,10 @@ internal sealed partial class OutboxDispatcher : BackgroundService
         {
             return item.Kind switch
             {
-                OutboxKinds.File => await FileAsync(item, ct).ConfigureAwait(false),
-                OutboxKinds.Notify => await NotifyAsync(item, ct).ConfigureAwait(false),
-                OutboxKinds.Verify => await VerifyAsync(item, ct).ConfigureAwait(false),
-                _ => PlatformResult.Permanent($"unknown outbox kind '{item.Kind}'"),
+                OutboxKind.File => await FileAsync(item, ct).ConfigureAwait(false),
+                OutboxKind.Notify => await NotifyAsync(item, ct).ConfigureAwait(false),
+                OutboxKind.Verify => await VerifyAsync(item, ct).ConfigureAwait(false),
+                _ => PlatformResult.Permanent($"unknown outbox kind '{item.KindText}'"),
             };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -192,7 +192,7 @@ internal sealed partial class OutboxDispatcher : BackgroundService
         var now = time.GetUtcNow();
         await store.RetryOutboxAsync(item, result.Error!, now + delay, now + delay + Lease, now, CancellationToken.None).ConfigureAwait(false);
         item.Attempts++;
-        LogRetry(item.Kind, item.CaseId, item.Attempts, result.Error!, delay.TotalSeconds);
+        LogRetry(item.KindText, item.CaseId, item.Attempts, result.Error!, delay.TotalSeconds);
     }
 
     private async Task<PlatformResult> FileAsync(OutboxRow item, CancellationToken ct)
@@ -207,7 +207,7 @@ internal sealed partial class OutboxDispatcher : BackgroundService
         var c = await store.GetCaseAsync(item.CaseId, ct).ConfigureAwait(false);
         if (c is null) return PlatformResult.Permanent($"case {item.CaseId} no longer exists");
         if (c.PlatformCaseId is null)
-            return c.State == CaseStates.Dead ? PlatformResult.Permanent("the case was never filed") : PlatformResult.Transient("the case is not filed yet");
+            return c.State == CaseState.Dead ? PlatformResult.Permanent("the case was never filed") : PlatformResult.Transient("the case is not filed yet");
         var n = JsonSerializer.Deserialize<CaseNotification>(item.Payload ?? "null", PlatformJson.Options);
         if (n is null) return PlatformResult.Permanent("empty notification");
         return await platform.NotifyAsync(n with { PlatformCaseId = c.PlatformCaseId }, ct).ConfigureAwait(false);

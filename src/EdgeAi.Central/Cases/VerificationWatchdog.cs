@@ -66,7 +66,7 @@ internal sealed partial class VerificationWatchdog(
             else
             {
                 var detail = $"no reply from {command.DeviceId}/{command.CameraId} after {command.Attempts} requests, {_settings.ReplyTimeout.TotalSeconds:0.#} s each";
-                var taken = await store.CompleteCommandAsync(command, "timeout", detail,
+                var taken = await store.CompleteCommandAsync(command, VerificationResult.Timeout, detail,
                     row => new CaseUpdate(row.State, "verification", $"verification timed out: {detail}; a person must check the case") { KeepState = true },
                     now, ct).ConfigureAwait(false);
                 if (!taken) continue;

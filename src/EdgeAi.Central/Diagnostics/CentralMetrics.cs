@@ -1,3 +1,4 @@
+using EdgeAi.Central.Storage;
 using Prometheus;
 
 namespace EdgeAi.Central.Diagnostics;
@@ -37,7 +38,7 @@ internal sealed class CentralMetrics
         _escalationsByReason = f.CreateCounter("edgeai_central_escalations_total", "Cases escalated (督办), by reason: overdue or reopened", "reason");
         _cameraFault = f.CreateGauge("edgeai_central_camera_fault",
             "1 for each camera offline, stalled or with a video quality flag for longer than device_faults.after_s", "device_id", "camera_id", "reason");
-        foreach (var (state, n) in Cases) _cases.WithLabels(state).Set(n);   // every state from the first scrape, 0 included
+        foreach (var (state, n) in Cases) _cases.WithLabels(state.ToText()).Set(n);   // every state from the first scrape, 0 included
         Registry.AddBeforeCollectCallback(() =>
         {
             _queueDepth.Set(QueueDepth?.Invoke() ?? 0);
@@ -50,7 +51,7 @@ internal sealed class CentralMetrics
     public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
 
     /// <summary>Cases by state: every known state, 0 included, so a dashboard query never sees a series vanish.</summary>
-    public IReadOnlyDictionary<string, long> Cases { get; private set; } = WithAllStates(new Dictionary<string, long>());
+    public IReadOnlyDictionary<CaseState, long> Cases { get; private set; } = WithAllStates(new Dictionary<CaseState, long>());
 
     public long OpenIncidents { get; private set; }
 
@@ -63,10 +64,10 @@ internal sealed class CentralMetrics
     public Func<bool>? MqttConnected { get; set; }
 
     /// <summary>Store counts for the gauges; refreshed before each /metrics scrape and by the systemd status loop.</summary>
-    public void SetCounts(Storage.StoreCounts counts)
+    public void SetCounts(StoreCounts counts)
     {
         var cases = WithAllStates(counts.CasesByState);
-        foreach (var (state, n) in cases) _cases.WithLabels(state).Set(n);
+        foreach (var (state, n) in cases) _cases.WithLabels(state.ToText()).Set(n);
         _openIncidents.Set(counts.OpenIncidents);
         _outboxPending.Set(counts.OutboxPending);
         Cases = cases;
@@ -74,12 +75,8 @@ internal sealed class CentralMetrics
         OutboxPending = counts.OutboxPending;
     }
 
-    private static Dictionary<string, long> WithAllStates(IReadOnlyDictionary<string, long> byState)
-    {
-        var all = Storage.CaseStates.All.ToDictionary(s => s, s => byState.GetValueOrDefault(s));
-        foreach (var (k, v) in byState) all[k] = v;
-        return all;
-    }
+    private static Dictionary<CaseState, long> WithAllStates(IReadOnlyDictionary<CaseState, long> byState) =>
+        CaseStates.All.ToDictionary(s => s, s => byState.GetValueOrDefault(s));
 
     /// <summary>Set by the inbound queue.</summary>
     public Func<int>? QueueDepth { get; set; }
@@ -125,10 +122,10 @@ internal sealed class CentralMetrics
     public long Escalations => Interlocked.Read(ref _escalations);
     public long Dismissals => Interlocked.Read(ref _dismissals);
 
-    public void Reviewed(string outcome, string? reason)
+    public void Reviewed(ReviewOutcome outcome, string? reason)
     {
-        if (outcome == "dismissed") Interlocked.Increment(ref _dismissals);
-        _reviews.WithLabels(outcome, reason ?? "").Inc();
+        if (outcome == ReviewOutcome.Dismissed) Interlocked.Increment(ref _dismissals);
+        _reviews.WithLabels(outcome.ToText(), reason ?? "").Inc();
     }
 
     public void Escalated(string reason)

@@ -43,9 +43,9 @@ internal sealed partial class EvidenceService(
 
     /// <summary>
     /// May <paramref name="principal"/> see this evidence? Blurred (or not said) evidence: yes, not audited. Unblurred: as
-    /// <see cref="AccessPolicy"/> decides, audited either way with <paramref name="action"/> (view | fetch).
+    /// <see cref="AccessPolicy"/> decides, audited either way with <paramref name="action"/>.
     /// </summary>
-    public async Task<(bool Allowed, string Reason)> AuthorizeAsync(string principal, string action, EvidenceMetaRow meta, CancellationToken ct)
+    public async Task<(bool Allowed, string Reason)> AuthorizeAsync(string principal, EvidenceAccess action, EvidenceMetaRow meta, CancellationToken ct)
     {
         if (!meta.IsUnblurred) return (true, "blurred");
         var (allowed, reason) = access.CanSeeUnblurred(principal, meta.DeviceId, meta.CameraId);
@@ -54,8 +54,8 @@ internal sealed partial class EvidenceService(
             At = UnixMs.From(time.GetUtcNow()), Principal = principal, Action = action, EvidenceId = meta.EvidenceId,
             DeviceId = meta.DeviceId, CameraId = meta.CameraId, Allowed = allowed ? 1 : 0, Reason = reason,
         }, ct).ConfigureAwait(false);
-        if (allowed) LogAllowed(principal, action, meta.EvidenceId, meta.DeviceId, meta.CameraId);
-        else LogDenied(principal, action, meta.EvidenceId, meta.DeviceId, meta.CameraId, reason);
+        if (allowed) LogAllowed(principal, action.ToText(), meta.EvidenceId, meta.DeviceId, meta.CameraId);
+        else LogDenied(principal, action.ToText(), meta.EvidenceId, meta.DeviceId, meta.CameraId, reason);
         return (allowed, reason);
     }
 
@@ -64,7 +64,7 @@ internal sealed partial class EvidenceService(
     {
         var meta = await store.GetEvidenceMetaAsync(evidenceId, ct).ConfigureAwait(false);
         if (meta is null) return new FetchOutcome(FetchStatus.NotFound, $"no evidence '{evidenceId}' is known", null);
-        var (allowed, reason) = await AuthorizeAsync(principal, "fetch", meta, ct).ConfigureAwait(false);
+        var (allowed, reason) = await AuthorizeAsync(principal, EvidenceAccess.Fetch, meta, ct).ConfigureAwait(false);
         if (!allowed) return new FetchOutcome(FetchStatus.Forbidden, reason, meta);
         if (meta.Stored == 1) return new FetchOutcome(FetchStatus.Stored, null, meta);
         if (!meta.OnDevice) return new FetchOutcome(FetchStatus.NotOnDevice, $"evidence '{evidenceId}' is sent with its event, not kept on the gateway, and has not arrived", meta);
@@ -75,16 +75,16 @@ internal sealed partial class EvidenceService(
         var request = new EvidenceRequestRow
         {
             CommandId = command.CommandId.ToString(), EvidenceId = evidenceId, DeviceId = meta.DeviceId, CameraId = meta.CameraId,
-            RequestedBy = principal, RequestedAt = UnixMs.From(now), State = "pending",
+            RequestedBy = principal, RequestedAt = UnixMs.From(now), State = EvidenceRequestState.Pending,
         };
         var device = (await store.ListDevicesAsync(ct).ConfigureAwait(false)).FirstOrDefault(d => d.DeviceId == meta.DeviceId);
         if (device?.Online == 0)
         {
             var since = device.StatusAt is { } at ? $" since {UnixMs.ToTime(at):yyyy-MM-dd HH:mm:ss} UTC" : "";
-            return await EndAsync(request with { State = "offline" }, FetchStatus.Offline, $"gateway {meta.DeviceId} is offline{since}; the clip stays on it until it is back", meta, ct).ConfigureAwait(false);
+            return await EndAsync(request with { State = EvidenceRequestState.Offline }, FetchStatus.Offline, $"gateway {meta.DeviceId} is offline{since}; the clip stays on it until it is back", meta, ct).ConfigureAwait(false);
         }
         if (!mqtt.IsConnected)
-            return await EndAsync(request with { State = "error" }, FetchStatus.NotConnected, "Central is not connected to the MQTT broker", meta, ct).ConfigureAwait(false);
+            return await EndAsync(request with { State = EvidenceRequestState.Error }, FetchStatus.NotConnected, "Central is not connected to the MQTT broker", meta, ct).ConfigureAwait(false);
 
         await store.AddEvidenceRequestAsync(request, ct).ConfigureAwait(false);
         var sent = await mqtt.PublishCommandAsync(meta.DeviceId, command, options.Platform.RequestTimeout, time, ct).ConfigureAwait(false);
@@ -98,17 +98,17 @@ internal sealed partial class EvidenceService(
             var signal = arrivals.Next;
             if (await store.IsEvidenceStoredAsync(evidenceId, ct).ConfigureAwait(false))
             {
-                await store.CompleteEvidenceRequestAsync(request.CommandId, "delivered", null, time.GetUtcNow(), ct).ConfigureAwait(false);
+                await store.CompleteEvidenceRequestAsync(request.CommandId, EvidenceRequestState.Delivered, null, time.GetUtcNow(), ct).ConfigureAwait(false);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 LogFetched(evidenceId, meta.DeviceId, elapsed.TotalMilliseconds);
                 return new FetchOutcome(FetchStatus.Fetched, null, meta, elapsed);
             }
             var state = await store.GetEvidenceRequestAsync(request.CommandId, ct).ConfigureAwait(false);
-            if (state is { State: "error" })
+            if (state is { State: EvidenceRequestState.Error })
                 return new FetchOutcome(FetchStatus.DeviceError, $"gateway {meta.DeviceId} could not send it: {state.Detail ?? "no reason given"}", meta);
             var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero)
-                return await FailAsync(request, FetchStatus.Timeout, $"gateway {meta.DeviceId} did not send it within {options.Access.FetchTimeout.TotalSeconds:0.#} s", meta, ct, "timeout").ConfigureAwait(false);
+                return await FailAsync(request, FetchStatus.Timeout, $"gateway {meta.DeviceId} did not send it within {options.Access.FetchTimeout.TotalSeconds:0.#} s", meta, ct, EvidenceRequestState.Timeout).ConfigureAwait(false);
             await Task.WhenAny(signal, Task.Delay(left < Poll ? left : Poll, time, ct)).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
         }
@@ -121,7 +121,7 @@ internal sealed partial class EvidenceService(
         return new FetchOutcome(status, detail, meta);
     }
 
-    private async Task<FetchOutcome> FailAsync(EvidenceRequestRow request, FetchStatus status, string detail, EvidenceMetaRow meta, CancellationToken ct, string state = "error")
+    private async Task<FetchOutcome> FailAsync(EvidenceRequestRow request, FetchStatus status, string detail, EvidenceMetaRow meta, CancellationToken ct, EvidenceRequestState state = EvidenceRequestState.Error)
     {
         await store.CompleteEvidenceRequestAsync(request.CommandId, state, detail, time.GetUtcNow(), ct).ConfigureAwait(false);
         LogFetchFailed(meta.EvidenceId, meta.DeviceId, detail);
@@ -134,7 +134,7 @@ internal sealed partial class EvidenceService(
         var request = await store.GetEvidenceRequestAsync(reply.CommandId.ToString(), ct).ConfigureAwait(false);
         if (request is null || request.DeviceId != deviceId) return false;
         if (reply.Result == CommandResult.Error)
-            await store.CompleteEvidenceRequestAsync(request.CommandId, "error", reply.Detail ?? "error", time.GetUtcNow(), ct).ConfigureAwait(false);
+            await store.CompleteEvidenceRequestAsync(request.CommandId, EvidenceRequestState.Error, reply.Detail ?? "error", time.GetUtcNow(), ct).ConfigureAwait(false);
         arrivals.Signal();
         return true;
     }

@@ -48,7 +48,7 @@ internal sealed class CentralProgress(CentralStore store, CentralMqtt mqtt, Cent
         {
             var counts = await store.CountAsync(ct).ConfigureAwait(false);
             metrics.SetCounts(counts);
-            var open = counts.CasesByState.Where(kv => CaseStates.Active.Contains(kv.Key) || kv.Key == CaseStates.Detected).Sum(kv => kv.Value);
+            var open = counts.CasesByState.Where(kv => CaseStates.Active.Contains(kv.Key) || kv.Key == CaseState.Detected).Sum(kv => kv.Value);
             _status = $"central: {(mqtt.IsConnected ? "consuming" : "broker disconnected")}, {open} cases open";
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

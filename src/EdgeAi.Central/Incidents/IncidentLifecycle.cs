@@ -1,3 +1,4 @@
+using EdgeAi.Central.Storage;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Models.Events;
 
@@ -49,7 +50,7 @@ internal static class IncidentLifecycle
 
     public static void Close(IncidentSnapshot incident, DateTimeOffset now, string reason)
     {
-        incident.State = IncidentStates.Closed;
+        incident.State = IncidentState.Closed;
         incident.ClosedAt = now;
         incident.CloseReason = reason;
         incident.ActiveEpisodes.Clear();
@@ -57,7 +58,7 @@ internal static class IncidentLifecycle
 
     public static void Reopen(IncidentSnapshot incident)
     {
-        incident.State = IncidentStates.Open;
+        incident.State = IncidentState.Open;
         incident.ClosedAt = null;
         incident.CloseReason = null;
     }

@@ -1,3 +1,5 @@
+using EdgeAi.Central.Storage;
+
 namespace EdgeAi.Central.Incidents;
 
 /// <summary>
@@ -17,9 +19,9 @@ internal sealed class IncidentSnapshot
 
     public required double Lon { get; init; }
 
-    public string State { get; set; } = IncidentStates.Open;
+    public IncidentState State { get; set; } = IncidentState.Open;
 
-    public bool IsOpen => State == IncidentStates.Open;
+    public bool IsOpen => State == IncidentState.Open;
 
     public DateTimeOffset FirstSeen { get; set; }
 

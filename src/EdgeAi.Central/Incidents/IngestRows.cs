@@ -55,7 +55,7 @@ internal sealed class IngestRows
         EvidenceId = x.Id, DeviceId = e.DeviceId, CameraId = e.Camera.Id, IncidentId = incidentId.ToString(), EventId = e.EventId.ToString(),
         Kind = x.Kind, ContentType = x.ContentType, Bytes = x.Bytes, Sha256 = x.Sha256, Width = x.Width, Height = x.Height,
         StartTime = x.StartTime is { } st ? UnixMs.From(st) : null, EndTime = x.EndTime is { } et ? UnixMs.From(et) : null,
-        Blurred = x.Blurred switch { true => 1, false => 0, null => null }, Delivery = x.Delivery == EvidenceDelivery.OnDevice ? "on_device" : "attached",
+        Blurred = x.Blurred switch { true => 1, false => 0, null => null }, Delivery = EvidenceMetaRow.DeliveryOf(x),
         CreatedAt = at,
     };
 

@@ -13,6 +13,7 @@ internal sealed record CaseNotification
     /// <summary>Filled in when sent (the case may not have been acknowledged when the notification was written).</summary>
     public string? PlatformCaseId { get; init; }
 
+    /// <summary>The case's state as text (<see cref="Storage.StoredText{TEnum}"/>), or <c>escalated</c> when the case is escalated (督办).</summary>
     public required string Status { get; init; }
 
     public string? Note { get; init; }

@@ -66,9 +66,9 @@ internal sealed class Open311PlatformAdapter(PlatformSettings settings) : IPlatf
         {
             return WebhookPlatformAdapter.ReadString(body, "status") switch
             {
-                "open" => new PlatformStatus(CaseStates.Accepted, WebhookPlatformAdapter.ReadString(body, "status_notes"), resolved),
-                "closed" => new PlatformStatus(CaseStates.Resolved, WebhookPlatformAdapter.ReadString(body, "status_notes"), resolved),
-                _ => resolved is null ? null : new PlatformStatus(CaseStates.Filed, null, resolved),
+                "open" => new PlatformStatus(CaseState.Accepted, WebhookPlatformAdapter.ReadString(body, "status_notes"), resolved),
+                "closed" => new PlatformStatus(CaseState.Resolved, WebhookPlatformAdapter.ReadString(body, "status_notes"), resolved),
+                _ => resolved is null ? null : new PlatformStatus(CaseState.Filed, null, resolved),
             };
         }
     }

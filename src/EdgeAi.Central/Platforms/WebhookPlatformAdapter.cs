@@ -41,8 +41,8 @@ internal sealed class WebhookPlatformAdapter(PlatformSettings settings, TimeProv
         var (response, body, _) = await PlatformHttp.SendAsync(_http, request, settings.RequestTimeout, ct).ConfigureAwait(false);
         using (response)
         {
-            var status = ReadString(body, "status");
-            return status is not null && CaseStates.FromPlatform.Contains(status) ? new PlatformStatus(status, ReadString(body, "note")) : null;
+            return StoredText<CaseState>.TryParse(ReadString(body, "status"), out var status) && CaseStates.FromPlatform.Contains(status)
+                ? new PlatformStatus(status, ReadString(body, "note")) : null;
         }
     }
 

@@ -9,7 +9,10 @@ internal sealed class CaseRow
 
     public string Scenario { get; set; } = "";
 
-    public string State { get; set; } = "";
+    public CaseState State { get; set; }
+
+    /// <summary>The state column's text (how the database holds <see cref="State"/>; see <see cref="StoredTextColumns"/>).</summary>
+    public string StateText { get => State.ToText(); set => State = StoredText<CaseState>.Parse(value); }
 
     public string Platform { get; set; } = "";
 
@@ -47,7 +50,14 @@ internal sealed class CaseRow
 
     public string? ReviewedBy { get; set; }
 
-    public string? ReviewOutcome { get; set; }
+    public ReviewOutcome? ReviewOutcome { get; set; }
+
+    /// <summary>The review_outcome column's text (see <see cref="StoredTextColumns"/>).</summary>
+    public string? ReviewOutcomeText
+    {
+        get => ReviewOutcome?.ToText();
+        set => ReviewOutcome = value is null ? null : StoredText<ReviewOutcome>.Parse(value);
+    }
 
     public string? ReviewReason { get; set; }
 

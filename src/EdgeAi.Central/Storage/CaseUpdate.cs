@@ -4,7 +4,7 @@ namespace EdgeAi.Central.Storage;
 /// A change to one case decided under its lock: the new state with a timeline entry, and the work it causes,
 /// written in the same transaction (outbox items, a verification command).
 /// </summary>
-internal sealed record CaseUpdate(string NewState, string Source, string? Detail)
+internal sealed record CaseUpdate(CaseState NewState, string Source, string? Detail)
 {
     public IReadOnlyList<OutboxRow> Outbox { get; init; } = [];
 
@@ -31,5 +31,5 @@ internal sealed record CaseUpdate(string NewState, string Source, string? Detail
     public (string Value, string? Note)? Evaluation { get; init; }
 }
 
-/// <summary>A review decision: outcome (confirmed | dismissed), who, why, a note and, on confirmation, an edited category.</summary>
-internal sealed record CaseReviewRecord(string Outcome, string By, string? Reason, string? Note, EdgeAi.Central.Configuration.PlatformCategory? Category);
+/// <summary>A review decision: outcome, who, why, a note and, on confirmation, an edited category.</summary>
+internal sealed record CaseReviewRecord(ReviewOutcome Outcome, string By, string? Reason, string? Note, EdgeAi.Central.Configuration.PlatformCategory? Category);

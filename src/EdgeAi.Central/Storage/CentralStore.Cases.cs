@@ -7,7 +7,7 @@ internal sealed partial class CentralStore
     internal static Task InsertOutboxAsync(WriteScope w, OutboxRow row, CancellationToken ct) => w.Connection.ExecuteAsync(new CommandDefinition(
         """
         INSERT INTO outbox (case_id, kind, payload, attempts, created_at, next_attempt_at, locked_by, locked_until, last_error, done_at, dead)
-        VALUES (@CaseId, @Kind, @Payload, 0, @CreatedAt, @NextAttemptAt, NULL, NULL, NULL, NULL, 0)
+        VALUES (@CaseId, @KindText, @Payload, 0, @CreatedAt, @NextAttemptAt, NULL, NULL, NULL, NULL, 0)
         """, row, w.Transaction, cancellationToken: ct));
 
     /// <summary>
@@ -75,7 +75,7 @@ internal sealed partial class CentralStore
         await w.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @next, locked_until = @until WHERE id = @id",
             new { id = item.Id, error, next = UnixMs.From(nextAttempt), until = lockedUntil is { } u ? UnixMs.From(u) : (long?)null }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
-        if (item.Kind == OutboxKinds.File)
+        if (item.Kind == OutboxKind.File)
         {
             await w.Connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE cases SET attempts = attempts + 1, last_error = @error, updated_at = @now WHERE case_id = @caseId",
@@ -85,15 +85,15 @@ internal sealed partial class CentralStore
     }
 
     /// <summary>Parks an item as dead with its last error; a dead filing also moves the case to <paramref name="deadState"/>.</summary>
-    public async Task ParkOutboxAsync(OutboxRow item, string error, string? deadState, DateTimeOffset now, CancellationToken ct)
+    public async Task ParkOutboxAsync(OutboxRow item, string error, CaseState? deadState, DateTimeOffset now, CancellationToken ct)
     {
         await using var w = await Dialect.BeginWriteAsync(["case:" + item.CaseId], ct).ConfigureAwait(false);
         await w.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE outbox SET attempts = attempts + 1, last_error = @error, dead = 1, locked_until = NULL WHERE id = @id",
             new { id = item.Id, error }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
-        if (deadState is not null)
+        if (deadState is { } dead)
         {
-            await ApplyCaseUpdateAsync(w, item.CaseId, _ => new CaseUpdate(deadState, "central", $"{item.Kind} given up after {item.Attempts + 1} attempts: {error}"), now, ct).ConfigureAwait(false);
+            await ApplyCaseUpdateAsync(w, item.CaseId, _ => new CaseUpdate(dead, "central", $"{item.KindText} given up after {item.Attempts + 1} attempts: {error}"), now, ct).ConfigureAwait(false);
             await w.Connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE cases SET attempts = attempts + 1, last_error = @error WHERE case_id = @caseId",
                 new { caseId = item.CaseId, error }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
@@ -102,7 +102,7 @@ internal sealed partial class CentralStore
         {
             await w.Connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO case_timeline (case_id, at, state, source, detail) SELECT case_id, @at, state, 'central', @detail FROM cases WHERE case_id = @caseId",
-                new { caseId = item.CaseId, at = UnixMs.From(now), detail = $"{item.Kind} given up after {item.Attempts + 1} attempts: {error}" },
+                new { caseId = item.CaseId, at = UnixMs.From(now), detail = $"{item.KindText} given up after {item.Attempts + 1} attempts: {error}" },
                 w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
         }
         await w.CommitAsync(ct).ConfigureAwait(false);
@@ -134,13 +134,13 @@ internal sealed partial class CentralStore
                     filed_at = CASE WHEN @platformCaseId IS NOT NULL AND filed_at IS NULL THEN @at ELSE filed_at END,
                     last_error = CASE WHEN @platformCaseId IS NOT NULL THEN NULL ELSE last_error END
                 WHERE case_id = @caseId
-                """, new { caseId, state = update.KeepState ? before.State : update.NewState, at, platformCaseId = update.PlatformCaseId },
+                """, new { caseId, state = (update.KeepState ? before.State : update.NewState).ToText(), at, platformCaseId = update.PlatformCaseId },
                 w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
         }
         await ApplyCaseLoopFieldsAsync(w, caseId, update, before, at, ct).ConfigureAwait(false);
         await w.Connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO case_timeline (case_id, at, state, source, detail) VALUES (@caseId, @at, @state, @source, @detail)",
-            new { caseId, at, state = update.KeepState ? before.State : update.NewState, source = update.Source, detail = update.Detail },
+            new { caseId, at, state = (update.KeepState ? before.State : update.NewState).ToText(), source = update.Source, detail = update.Detail },
             w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
         foreach (var o in update.Outbox) await InsertOutboxAsync(w, o, ct).ConfigureAwait(false);
         if (update.Command is { } cmd)
@@ -169,11 +169,11 @@ internal sealed partial class CentralStore
             new { reference }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<CaseRow>> ListCasesInStatesAsync(IReadOnlyCollection<string> states, int max, CancellationToken ct)
+    public async Task<IReadOnlyList<CaseRow>> ListCasesInStatesAsync(IReadOnlyCollection<CaseState> states, int max, CancellationToken ct)
     {
         await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
         return (await c.QueryAsync<CaseRow>(new CommandDefinition(
-            $"SELECT * FROM cases WHERE {Dialect.InList("state", "states")} ORDER BY updated_at LIMIT @max", new { states = states.ToList(), max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+            $"SELECT * FROM cases WHERE {Dialect.InList("state", "states")} ORDER BY updated_at LIMIT @max", new { states = states.ToTexts(), max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
     }
 
     public async Task<CommandRow?> GetCommandAsync(string commandId, CancellationToken ct)
@@ -206,10 +206,10 @@ internal sealed partial class CentralStore
         if (n == 0) return false;
         var payload = await w.Connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT payload FROM outbox WHERE case_id = @caseId AND kind = @kind AND payload LIKE @pattern ORDER BY id LIMIT 1",
-            new { caseId = command.CaseId, kind = OutboxKinds.Verify, pattern = "%" + command.CommandId + "%" }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+            new { caseId = command.CaseId, kind = OutboxKind.Verify.ToText(), pattern = "%" + command.CommandId + "%" }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
         if (payload is null) return false;   // rolled back: nothing to resend
         var ms = UnixMs.From(now);
-        await InsertOutboxAsync(w, new OutboxRow { CaseId = command.CaseId, Kind = OutboxKinds.Verify, Payload = payload, CreatedAt = ms, NextAttemptAt = ms }, ct).ConfigureAwait(false);
+        await InsertOutboxAsync(w, new OutboxRow { CaseId = command.CaseId, Kind = OutboxKind.Verify, Payload = payload, CreatedAt = ms, NextAttemptAt = ms }, ct).ConfigureAwait(false);
         await w.Connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO case_timeline (case_id, at, state, source, detail) SELECT case_id, @at, state, 'verification', @detail FROM cases WHERE case_id = @caseId",
             new { caseId = command.CaseId, at = ms, detail = $"no reply from {command.DeviceId}/{command.CameraId}; verification request sent again (attempt {command.Attempts + 1})" },
@@ -229,12 +229,12 @@ internal sealed partial class CentralStore
     /// Records a command's reply and applies <paramref name="decide"/> to its case, atomically; false when the
     /// command is unknown or already answered (a redelivered reply changes nothing).
     /// </summary>
-    public async Task<bool> CompleteCommandAsync(CommandRow command, string result, string? detail, Func<CaseRow, CaseUpdate?> decide, DateTimeOffset now, CancellationToken ct)
+    public async Task<bool> CompleteCommandAsync(CommandRow command, VerificationResult result, string? detail, Func<CaseRow, CaseUpdate?> decide, DateTimeOffset now, CancellationToken ct)
     {
         await using var w = await Dialect.BeginWriteAsync(["case:" + command.CaseId], ct).ConfigureAwait(false);
         var n = await w.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE commands SET result = @result, detail = @detail, replied_at = @at WHERE command_id = @id AND result IS NULL",
-            new { id = command.CommandId, result, detail, at = UnixMs.From(now) }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
+            new { id = command.CommandId, result = result.ToText(), detail, at = UnixMs.From(now) }, w.Transaction, cancellationToken: ct)).ConfigureAwait(false);
         if (n == 0) return false;
         await ApplyCaseUpdateAsync(w, command.CaseId, decide, now, ct).ConfigureAwait(false);
         await w.CommitAsync(ct).ConfigureAwait(false);
@@ -245,7 +245,7 @@ internal sealed partial class CentralStore
     private static async Task ApplyCaseLoopFieldsAsync(WriteScope w, string caseId, CaseUpdate update, CaseRow before, long at, CancellationToken ct)
     {
         var newState = update.KeepState ? before.State : update.NewState;
-        var closing = newState != before.State && newState == CaseStates.Closed;
+        var closing = newState != before.State && newState == CaseState.Closed;
         if (update.Review is null && update.DeadlineAt is null && update.Escalation is null && !update.Reopened && update.Evaluation is null && !closing) return;
         var r = update.Review;
         await w.Connection.ExecuteAsync(new CommandDefinition(
@@ -266,7 +266,7 @@ internal sealed partial class CentralStore
             """,
             new
             {
-                caseId, at, reviewed = r is null ? 0 : 1, by = r?.By, outcome = r?.Outcome, reason = r?.Reason, note = r?.Note,
+                caseId, at, reviewed = r is null ? 0 : 1, by = r?.By, outcome = r?.Outcome.ToText(), reason = r?.Reason, note = r?.Note,
                 @class = r?.Category?.Class, subclass = r?.Category?.Subclass, code = r?.Category?.Code,
                 deadline = update.DeadlineAt, escalation = update.Escalation, reopened = update.Reopened ? 1 : 0,
                 evaluation = update.Evaluation?.Value, evaluationNote = update.Evaluation?.Note, closing = closing ? 1 : 0,
@@ -279,7 +279,7 @@ internal sealed partial class CentralStore
         await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
         return (await c.QueryAsync<CaseRow>(new CommandDefinition(
             "SELECT * FROM cases WHERE state = @state AND review_due_at <= @now ORDER BY review_due_at LIMIT @max",
-            new { state = CaseStates.Held, now = UnixMs.From(now), max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+            new { state = CaseState.Held.ToText(), now = UnixMs.From(now), max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
     }
 
     /// <summary>Cases past their deadline by <paramref name="now"/>, not final and not yet escalated.</summary>
@@ -288,7 +288,7 @@ internal sealed partial class CentralStore
         await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
         return (await c.QueryAsync<CaseRow>(new CommandDefinition(
             $"SELECT * FROM cases WHERE deadline_at <= @now AND escalated_at IS NULL AND NOT ({Dialect.InList("state", "final")}) ORDER BY deadline_at LIMIT @max",
-            new { now = UnixMs.From(now), final = CaseStates.Final.ToList(), max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+            new { now = UnixMs.From(now), final = CaseStates.Final.ToTexts(), max }, cancellationToken: ct)).ConfigureAwait(false)).AsList();
     }
 
     /// <summary>Reviewed cases counted by camera, rule, model, outcome and reason (what the detectors get wrong, and where).</summary>

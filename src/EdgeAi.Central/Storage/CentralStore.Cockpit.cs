@@ -13,17 +13,17 @@ internal sealed partial class CentralStore
     public async Task<CockpitFigures> CockpitAsync(CockpitFilter f, CancellationToken ct)
     {
         await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
-        var final = CaseStates.Final.ToList();
+        var final = CaseStates.Final.ToTexts();
         var p = new DynamicParameters(f);
         p.Add("final", final);
-        p.Add("closed", new List<string> { CaseStates.Closed, CaseStates.Verified });
+        p.Add("closed", new[] { CaseState.Closed, CaseState.Verified }.ToTexts());
         var notFinal = $"NOT ({Dialect.InList("c.state", "final")})";
         var openIncidents = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM incidents i LEFT JOIN cases c ON c.incident_id = i.incident_id WHERE i.state = 'open' AND (c.case_id IS NULL OR " + CaseFilter + ")", p, cancellationToken: ct)).ConfigureAwait(false);
+            $"SELECT COUNT(*) FROM incidents i LEFT JOIN cases c ON c.incident_id = i.incident_id WHERE i.state = {IncidentState.Open.ToSql()} AND (c.case_id IS NULL OR {CaseFilter})", p, cancellationToken: ct)).ConfigureAwait(false);
         var overdue = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM cases c WHERE c.escalated_at IS NOT NULL AND {notFinal} AND {CaseFilter}", p, cancellationToken: ct)).ConfigureAwait(false);
         var reviewed = await c.QuerySingleAsync<(long Reviewed, long Dismissed)>(new CommandDefinition(
-            $"SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.review_outcome = 'dismissed' THEN 1 ELSE 0 END), 0) FROM cases c WHERE c.review_outcome IS NOT NULL AND {CaseFilter}", p, cancellationToken: ct)).ConfigureAwait(false);
+            $"SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.review_outcome = {ReviewOutcome.Dismissed.ToSql()} THEN 1 ELSE 0 END), 0) FROM cases c WHERE c.review_outcome IS NOT NULL AND {CaseFilter}", p, cancellationToken: ct)).ConfigureAwait(false);
         var closure = await c.QuerySingleAsync<(long Total, long Closed, double? MeanCloseMs)>(new CommandDefinition(
             $"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {Dialect.InList("c.state", "closed")} THEN 1 ELSE 0 END), 0), AVG(CAST(c.closed_at - c.created_at AS DOUBLE PRECISION)) FROM cases c WHERE c.scenario <> 'device_fault' AND {CaseFilter}",
             p, cancellationToken: ct)).ConfigureAwait(false);
@@ -79,13 +79,15 @@ internal sealed class CockpitIncident
 {
     public string IncidentId { get; set; } = "";
     public string Scenario { get; set; } = "";
-    public string State { get; set; } = "";
+    public IncidentState State { get; set; }
+    public string StateText { get => State.ToText(); set => State = StoredText<IncidentState>.Parse(value); }
     public double Lat { get; set; }
     public double Lon { get; set; }
     public string? GridCode { get; set; }
     public long LastSeen { get; set; }
     public string? CaseId { get; set; }
-    public string? CaseState { get; set; }
+    public CaseState? CaseState { get; set; }
+    public string? CaseStateText { get => CaseState?.ToText(); set => CaseState = value is null ? null : StoredText<CaseState>.Parse(value); }
     public long? EscalatedAt { get; set; }
     public string? Department { get; set; }
 }

@@ -10,7 +10,7 @@ internal sealed partial class CentralStore
         INSERT INTO evidence_meta (evidence_id, device_id, camera_id, incident_id, case_id, command_id, event_id, kind, content_type, bytes, sha256,
                                    width, height, start_time, end_time, blurred, delivery, created_at)
         VALUES (@EvidenceId, @DeviceId, @CameraId, @IncidentId, @CaseId, @CommandId, @EventId, @Kind, @ContentType, @Bytes, @Sha256,
-                @Width, @Height, @StartTime, @EndTime, @Blurred, @Delivery, @CreatedAt)
+                @Width, @Height, @StartTime, @EndTime, @Blurred, @DeliveryText, @CreatedAt)
         ON CONFLICT (evidence_id) DO NOTHING
         """;
 
@@ -47,7 +47,7 @@ internal sealed partial class CentralStore
         await c.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO evidence_requests (command_id, evidence_id, device_id, camera_id, requested_by, requested_at, state, detail, done_at)
-            VALUES (@CommandId, @EvidenceId, @DeviceId, @CameraId, @RequestedBy, @RequestedAt, @State, @Detail, @DoneAt)
+            VALUES (@CommandId, @EvidenceId, @DeviceId, @CameraId, @RequestedBy, @RequestedAt, @StateText, @Detail, @DoneAt)
             """, row, cancellationToken: ct)).ConfigureAwait(false);
     }
 
@@ -58,12 +58,12 @@ internal sealed partial class CentralStore
         QueryAsync<EvidenceRequestRow>("SELECT * FROM evidence_requests WHERE evidence_id = @evidenceId ORDER BY requested_at", new { evidenceId }, ct);
 
     /// <summary>Ends a pending request (delivered, error, timeout); false when it had already ended.</summary>
-    public async Task<bool> CompleteEvidenceRequestAsync(string commandId, string state, string? detail, DateTimeOffset at, CancellationToken ct)
+    public async Task<bool> CompleteEvidenceRequestAsync(string commandId, EvidenceRequestState state, string? detail, DateTimeOffset at, CancellationToken ct)
     {
         await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
         return await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE evidence_requests SET state = @state, detail = @detail, done_at = @at WHERE command_id = @commandId AND state = 'pending'",
-            new { commandId, state, detail, at = UnixMs.From(at) }, cancellationToken: ct)).ConfigureAwait(false) == 1;
+            "UPDATE evidence_requests SET state = @state, detail = @detail, done_at = @at WHERE command_id = @commandId AND state = @pending",
+            new { commandId, state = state.ToText(), pending = EvidenceRequestState.Pending.ToText(), detail, at = UnixMs.From(at) }, cancellationToken: ct)).ConfigureAwait(false) == 1;
     }
 
     public async Task AddEvidenceAccessAsync(EvidenceAccessRow row, CancellationToken ct)
@@ -72,7 +72,7 @@ internal sealed partial class CentralStore
         await c.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO evidence_access (at, principal, action, evidence_id, device_id, camera_id, allowed, reason)
-            VALUES (@At, @Principal, @Action, @EvidenceId, @DeviceId, @CameraId, @Allowed, @Reason)
+            VALUES (@At, @Principal, @ActionText, @EvidenceId, @DeviceId, @CameraId, @Allowed, @Reason)
             """, row, cancellationToken: ct)).ConfigureAwait(false);
     }
 
@@ -83,12 +83,12 @@ internal sealed partial class CentralStore
             new { evidenceId = evidenceId ?? "", principal = principal ?? "", limit }, ct);
 
     /// <summary>True when one of the case's outbox items of <paramref name="kind"/> has <paramref name="text"/> in its payload.</summary>
-    public async Task<bool> OutboxMentionsAsync(string caseId, string kind, string text, CancellationToken ct)
+    public async Task<bool> OutboxMentionsAsync(string caseId, OutboxKind kind, string text, CancellationToken ct)
     {
         await using var c = await Dialect.OpenAsync(ct).ConfigureAwait(false);
         return await c.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM outbox WHERE case_id = @caseId AND kind = @kind AND payload LIKE @pattern",
-            new { caseId, kind, pattern = "%" + text + "%" }, cancellationToken: ct)).ConfigureAwait(false) > 0;
+            new { caseId, kind = kind.ToText(), pattern = "%" + text + "%" }, cancellationToken: ct)).ConfigureAwait(false) > 0;
     }
 
     /// <summary>Evidence bytes stored, pictures and clips apart (for stats and tests).</summary>

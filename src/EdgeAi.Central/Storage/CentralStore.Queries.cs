@@ -78,11 +78,11 @@ internal sealed partial class CentralStore
         async Task<long> Scalar(string sql) => await c.ExecuteScalarAsync<long>(new CommandDefinition(sql, cancellationToken: ct)).ConfigureAwait(false);
         var byState = (await c.QueryAsync<(string State, long Count)>(new CommandDefinition(
             "SELECT state, COUNT(*) FROM cases GROUP BY state", cancellationToken: ct)).ConfigureAwait(false))
-            .ToDictionary(x => x.State, x => x.Count);
+            .ToDictionary(x => StoredText<CaseState>.Parse(x.State), x => x.Count);
         return new StoreCounts(
             await Scalar("SELECT COUNT(*) FROM events").ConfigureAwait(false),
             await Scalar("SELECT COUNT(*) FROM incidents").ConfigureAwait(false),
-            await Scalar("SELECT COUNT(*) FROM incidents WHERE state = 'open'").ConfigureAwait(false),
+            await Scalar($"SELECT COUNT(*) FROM incidents WHERE state = {IncidentState.Open.ToSql()}").ConfigureAwait(false),
             await Scalar("SELECT COUNT(*) FROM cases").ConfigureAwait(false),
             byState,
             await Scalar("SELECT COUNT(*) FROM dead_letters").ConfigureAwait(false),

@@ -10,7 +10,7 @@ namespace EdgeAi.Central.Storage;
 /// </summary>
 internal sealed partial class CentralStore : IAsyncDisposable
 {
-    static CentralStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+    static CentralStore() => StoredTextColumns.Register();
 
     private readonly ILogger _logger;
 

@@ -17,7 +17,14 @@ internal sealed class CommandRow
 
     public long? SentAt { get; set; }
 
-    public string? Result { get; set; }
+    public VerificationResult? Result { get; set; }
+
+    /// <summary>The result column's text (see <see cref="StoredTextColumns"/>).</summary>
+    public string? ResultText
+    {
+        get => Result?.ToText();
+        set => Result = value is null ? null : StoredText<VerificationResult>.Parse(value);
+    }
 
     public string? Detail { get; set; }
 

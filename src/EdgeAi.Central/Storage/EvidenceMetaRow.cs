@@ -1,3 +1,5 @@
+using EdgeAi.Models.Events;
+
 namespace EdgeAi.Central.Storage;
 
 /// <summary>
@@ -41,7 +43,10 @@ internal sealed class EvidenceMetaRow
     public long? Blurred { get; set; }
 
     /// <summary>attached | on_device.</summary>
-    public string Delivery { get; set; } = "attached";
+    public EvidenceDelivery Delivery { get; set; } = EvidenceDelivery.Attached;
+
+    /// <summary>The delivery column's text (see <see cref="StoredTextColumns"/>).</summary>
+    public string DeliveryText { get => Delivery.ToText(); set => Delivery = StoredText<EvidenceDelivery>.Parse(value); }
 
     public long CreatedAt { get; set; }
 
@@ -51,7 +56,10 @@ internal sealed class EvidenceMetaRow
     /// <summary>Explicitly unblurred: only users with the evidence_unblurred permission may see it.</summary>
     public bool IsUnblurred => Blurred == 0;
 
-    public bool OnDevice => Delivery == "on_device";
+    public bool OnDevice => Delivery == EvidenceDelivery.OnDevice;
+
+    /// <summary>A reference's delivery as stored: on_device, else attached (the schema's default; also for a number the JSON converter let through).</summary>
+    public static EvidenceDelivery DeliveryOf(EvidenceRef r) => r.Delivery == EvidenceDelivery.OnDevice ? EvidenceDelivery.OnDevice : EvidenceDelivery.Attached;
 }
 
 /// <summary>A fetch_evidence command and how it ended.</summary>
@@ -69,8 +77,10 @@ internal sealed record EvidenceRequestRow
 
     public long RequestedAt { get; set; }
 
-    /// <summary>pending | delivered | error | timeout | offline.</summary>
-    public string State { get; set; } = "pending";
+    public EvidenceRequestState State { get; set; } = EvidenceRequestState.Pending;
+
+    /// <summary>The state column's text (see <see cref="StoredTextColumns"/>).</summary>
+    public string StateText { get => State.ToText(); set => State = StoredText<EvidenceRequestState>.Parse(value); }
 
     public string? Detail { get; set; }
 
@@ -86,8 +96,10 @@ internal sealed class EvidenceAccessRow
 
     public string Principal { get; set; } = "";
 
-    /// <summary>view | fetch.</summary>
-    public string Action { get; set; } = "";
+    public EvidenceAccess Action { get; set; }
+
+    /// <summary>The action column's text (see <see cref="StoredTextColumns"/>).</summary>
+    public string ActionText { get => Action.ToText(); set => Action = StoredText<EvidenceAccess>.Parse(value); }
 
     public string EvidenceId { get; set; } = "";
 

@@ -13,7 +13,7 @@ namespace EdgeAi.Central.Storage;
 /// </remarks>
 internal sealed class IncidentBatch(WriteScope scope, ISqlDialect dialect, CancellationToken ct) : IAsyncDisposable
 {
-    private const string OpenOrRecent = "(i.state = 'open' OR i.closed_at >= @closedAfter)";
+    private static readonly string OpenOrRecent = $"(i.state = {IncidentState.Open.ToSql()} OR i.closed_at >= @closedAfter)";
 
     private CommandDefinition Cmd(string sql, object? args = null) => new(sql, args, scope.Transaction, cancellationToken: ct);
 
@@ -75,7 +75,7 @@ internal sealed class IncidentBatch(WriteScope scope, ISqlDialect dialect, Cance
     public Task UpsertIncidentsAsync(IReadOnlyCollection<IncidentRow> rows) => rows.Count == 0 ? Task.CompletedTask : scope.Connection.ExecuteAsync(Cmd(
         """
         INSERT INTO incidents (incident_id, scenario, state, lat, lon, zone_id, first_seen, last_seen, closed_at, close_reason, event_count, revision, created_at, updated_at, grid_code)
-        VALUES (@IncidentId, @Scenario, @State, @Lat, @Lon, @ZoneId, @FirstSeen, @LastSeen, @ClosedAt, @CloseReason, @EventCount, @Revision, @CreatedAt, @UpdatedAt, @GridCode)
+        VALUES (@IncidentId, @Scenario, @StateText, @Lat, @Lon, @ZoneId, @FirstSeen, @LastSeen, @ClosedAt, @CloseReason, @EventCount, @Revision, @CreatedAt, @UpdatedAt, @GridCode)
         ON CONFLICT (incident_id) DO UPDATE SET state = excluded.state, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
             closed_at = excluded.closed_at, close_reason = excluded.close_reason, event_count = excluded.event_count,
             revision = excluded.revision, updated_at = excluded.updated_at
@@ -151,12 +151,12 @@ internal sealed class IncidentBatch(WriteScope scope, ISqlDialect dialect, Cance
             """
             INSERT INTO cases (case_id, incident_id, scenario, state, platform, platform_case_id, category_class, category_subclass, category_code, attempts, last_error, created_at, updated_at, filed_at,
                 device_id, camera_id, model, rule, review_policy, review_due_at, grid_code, department, deadline_at)
-            VALUES (@CaseId, @IncidentId, @Scenario, @State, @Platform, @PlatformCaseId, @CategoryClass, @CategorySubclass, @CategoryCode, 0, NULL, @CreatedAt, @UpdatedAt, NULL,
+            VALUES (@CaseId, @IncidentId, @Scenario, @StateText, @Platform, @PlatformCaseId, @CategoryClass, @CategorySubclass, @CategoryCode, 0, NULL, @CreatedAt, @UpdatedAt, NULL,
                 @DeviceId, @CameraId, @Model, @Rule, @ReviewPolicy, @ReviewDueAt, @GridCode, @Department, @DeadlineAt)
             """, row)).ConfigureAwait(false);
         await scope.Connection.ExecuteAsync(Cmd(
             "INSERT INTO case_timeline (case_id, at, state, source, detail) VALUES (@CaseId, @CreatedAt, @State, 'central', @detail)",
-            new { row.CaseId, row.CreatedAt, row.State, detail })).ConfigureAwait(false);
+            new { row.CaseId, row.CreatedAt, State = row.StateText, detail })).ConfigureAwait(false);
         if (file is not null) await CentralStore.InsertOutboxAsync(scope, file, ct).ConfigureAwait(false);
     }
 

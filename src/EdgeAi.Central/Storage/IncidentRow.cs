@@ -7,7 +7,10 @@ internal sealed class IncidentRow
 
     public string Scenario { get; set; } = "";
 
-    public string State { get; set; } = "";
+    public IncidentState State { get; set; }
+
+    /// <summary>The state column's text (see <see cref="StoredTextColumns"/>).</summary>
+    public string StateText { get => State.ToText(); set => State = StoredText<IncidentState>.Parse(value); }
 
     public double Lat { get; set; }
 

@@ -7,7 +7,31 @@ internal sealed class OutboxRow
 
     public string CaseId { get; set; } = "";
 
-    public string Kind { get; set; } = "";
+    private string? _unknownKind;
+
+    public OutboxKind Kind
+    {
+        get;
+        set
+        {
+            field = value;
+            _unknownKind = null;
+        }
+    }
+
+    /// <summary>
+    /// The kind column's text (see <see cref="StoredTextColumns"/>). A word this version does not know (written by a newer one)
+    /// is kept, with <see cref="Kind"/> undefined, so the dispatcher parks that item instead of every claim failing.
+    /// </summary>
+    public string KindText
+    {
+        get => _unknownKind ?? Kind.ToText();
+        set
+        {
+            Kind = StoredText<OutboxKind>.TryParse(value, out var kind) ? kind : (OutboxKind)(-1);
+            if (!Enum.IsDefined(Kind)) _unknownKind = value;
+        }
+    }
 
     public string? Payload { get; set; }
 

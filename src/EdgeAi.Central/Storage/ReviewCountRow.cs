@@ -13,7 +13,10 @@ internal sealed class ReviewCountRow
 
     public string? Model { get; set; }
 
-    public string Outcome { get; set; } = "";
+    public ReviewOutcome Outcome { get; set; }
+
+    /// <summary>The outcome column's text (see <see cref="StoredTextColumns"/>).</summary>
+    public string OutcomeText { get => Outcome.ToText(); set => Outcome = StoredText<ReviewOutcome>.Parse(value); }
 
     public string? Reason { get; set; }
 

@@ -6,7 +6,7 @@ internal sealed record StoreCounts(
     long Incidents,
     long OpenIncidents,
     long Cases,
-    IReadOnlyDictionary<string, long> CasesByState,
+    IReadOnlyDictionary<CaseState, long> CasesByState,
     long DeadLetters,
     long Evidence,
     long OutboxPending,

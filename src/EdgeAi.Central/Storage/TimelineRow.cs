@@ -9,7 +9,10 @@ internal sealed class TimelineRow
 
     public long At { get; set; }
 
-    public string State { get; set; } = "";
+    public CaseState State { get; set; }
+
+    /// <summary>The state column's text (see <see cref="StoredTextColumns"/>).</summary>
+    public string StateText { get => State.ToText(); set => State = StoredText<CaseState>.Parse(value); }
 
     public string Source { get; set; } = "";
 

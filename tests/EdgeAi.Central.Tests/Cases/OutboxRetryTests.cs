@@ -21,7 +21,7 @@ public sealed class OutboxRetryTests
     /// <summary>Runs the pipeline, advancing the fake clock by each delay the pipeline asks for.</summary>
     private static async Task<Run> RunAsync(RetrySettings settings, FakeTimeProvider time, Func<int, PlatformResult> outcome, long priorAttempts = 0, TimeSpan? age = null)
     {
-        var item = new OutboxRow { Id = 1, CaseId = "c", Kind = OutboxKinds.File, Attempts = priorAttempts, CreatedAt = UnixMs.From(time.GetUtcNow() - (age ?? TimeSpan.Zero)) };
+        var item = new OutboxRow { Id = 1, CaseId = "c", Kind = OutboxKind.File, Attempts = priorAttempts, CreatedAt = UnixMs.From(time.GetUtcNow() - (age ?? TimeSpan.Zero)) };
         var delays = new List<TimeSpan>();
         var attempts = 0;
         var pipeline = OutboxRetry.Create(settings, time, (i, r, d) =>

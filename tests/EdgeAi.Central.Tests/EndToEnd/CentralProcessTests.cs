@@ -98,7 +98,7 @@ public sealed class CentralProcessTests(ITestOutputHelper output) : IAsyncLifeti
 
         await using (var store = new CentralStore(CentralStore.CreateDialect(new DatabaseSettings { ConnectionString = db }), NullLogger<CentralStore>.Instance, TimeProvider.System))
         {
-            Assert.Equal(CaseStates.Detected, Assert.Single(await store.ListCasesAsync(null, 10, default)).State);   // sent, never acknowledged
+            Assert.Equal(CaseState.Detected, Assert.Single(await store.ListCasesAsync(null, 10, default)).State);   // sent, never acknowledged
         }
 
         var second = await CentralAsync("second", "central-a", centralPort, platformPort, db);
@@ -170,7 +170,7 @@ public sealed class CentralProcessTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(places, counts.Cases);
         Assert.Equal(places, platform.Cases.Count);
         Assert.Equal(places, platform.Cases.Select(c => c.IdempotencyKey).Distinct().Count());
-        Assert.Equal(places, counts.CasesByState.GetValueOrDefault(CaseStates.Filed));
+        Assert.Equal(places, counts.CasesByState.GetValueOrDefault(CaseState.Filed));
         await using (var c = await store.Dialect.OpenAsync(default))
         {
             var split = await c.QueryAsync<string>("SELECT episode_id FROM events GROUP BY episode_id HAVING COUNT(DISTINCT incident_id) > 1");

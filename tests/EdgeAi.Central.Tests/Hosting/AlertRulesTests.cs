@@ -19,7 +19,7 @@ public sealed partial class AlertRulesTests
 
         // What /metrics serves, with one series in every labelled family (a family without series is not written).
         var metrics = new CentralMetrics { CameraFaults = () => [("edge-01", "cam-1", "offline")] };
-        metrics.Reviewed("dismissed", "false_detection");
+        metrics.Reviewed(EdgeAi.Central.Storage.ReviewOutcome.Dismissed, "false_detection");
         metrics.Escalated("overdue");
         metrics.DeadLettered("schema");
         using var scrape = new MemoryStream();

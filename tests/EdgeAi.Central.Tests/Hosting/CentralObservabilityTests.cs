@@ -77,7 +77,7 @@ public sealed class CentralObservabilityTests : IAsyncLifetime
 
         var parsed = PrometheusParser.Parse(text);
 
-        foreach (var state in EdgeAi.Central.Storage.CaseStates.All) Assert.Equal(0, parsed.Value("edgeai_central_cases", ("state", state)));
+        foreach (var state in EdgeAi.Central.Storage.CaseStates.All) Assert.Equal(0, parsed.Value("edgeai_central_cases", ("state", EdgeAi.Central.Storage.StoredText.ToText(state))));
         Assert.Equal("gauge", parsed.Types["edgeai_central_cases"]);
         Assert.Equal(0, parsed.Value("edgeai_central_events_accepted_total"));
         Assert.Equal("counter", parsed.Types["edgeai_central_events_accepted"]);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using EdgeAi.Central.Configuration;
 using EdgeAi.Central.Incidents;
+using EdgeAi.Central.Storage;
 using Xunit.Abstractions;
 
 namespace EdgeAi.Central.Tests.Incidents;
@@ -65,7 +66,7 @@ public sealed class IncidentCorrelatorTests(ITestOutputHelper output)
     {
         var idx = new IncidentIndex("crowding", P.RadiusMetres);
         var inc = Incident(31.23, 121.47);
-        inc.State = IncidentStates.Closed;
+        inc.State = IncidentState.Closed;
         inc.ClosedAt = T0.AddMinutes(1);
         idx.Put(inc);
         Assert.Equal(CorrelationReason.Cooldown, Find(idx, "d2", "c2", (31.23, 121.47), null, T0.AddMinutes(5)).Reason);

@@ -126,7 +126,7 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
             Received(TestEvents.Make("edge-01", "a", TestEvents.Offset(0, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, 1, t0)),
             Received(TestEvents.Make("edge-01", "b", TestEvents.Offset(3000, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, 2, t0)),
         ], default);
-        var held = await store.ListCasesInStatesAsync([CaseStates.Held], 10, default);
+        var held = await store.ListCasesInStatesAsync([CaseState.Held], 10, default);
         Assert.Equal(2, held.Count);
         var inGrid = held.Single(c => c.CameraId == "a");
         Assert.Equal(("G-A", "D-A", "hold"), (inGrid.GridCode, inGrid.Department, inGrid.ReviewPolicy));
@@ -140,14 +140,14 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
         Assert.Equal(ReviewResult.Applied, await review.DismissAsync(other.CaseId, "op", "not_in_scope", "a park, not a street", default));
 
         var confirmed = (await store.GetCaseAsync(inGrid.CaseId, default))!;
-        Assert.Equal((CaseStates.Detected, "confirmed", "op", "0001"), (confirmed.State, confirmed.ReviewOutcome, confirmed.ReviewedBy, confirmed.CategoryCode));
+        Assert.Equal((CaseState.Detected, (ReviewOutcome?)ReviewOutcome.Confirmed, "op", "0001"), (confirmed.State, confirmed.ReviewOutcome, confirmed.ReviewedBy, confirmed.CategoryCode));
         Assert.Equal(UnixMs.From(t0 + options.Supervision.DeadlineFor(Scenarios.Litter)), confirmed.DeadlineAt);
         Assert.Single(await store.GetOutboxAsync(inGrid.CaseId, default));
         Assert.Empty(await store.GetOutboxAsync(other.CaseId, default));
 
         var counts = await store.CountReviewsAsync(default);
         Assert.Equal(2, counts.Count);
-        Assert.Contains(counts, r => r is { Outcome: "dismissed", Reason: "not_in_scope", CameraId: "b", Count: 1 });
+        Assert.Contains(counts, r => r is { Outcome: ReviewOutcome.Dismissed, Reason: "not_in_scope", CameraId: "b", Count: 1 });
         Assert.Equal(2, (await store.ListReviewedAsync(0, 10, default)).Count);
 
         // overdue: listed once, escalated once, never a dismissed case
@@ -164,7 +164,7 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
         Assert.Equal(1, metrics.Escalations);
 
         // the platform's evaluation and closing time
-        await store.UpdateCaseAsync(inGrid.CaseId, row => new CaseUpdate(CaseStates.Closed, "platform", "done") { Evaluation = ("satisfied", "quick") }, late, default);
+        await store.UpdateCaseAsync(inGrid.CaseId, row => new CaseUpdate(CaseState.Closed, "platform", "done") { Evaluation = ("satisfied", "quick") }, late, default);
         var closed = (await store.GetCaseAsync(inGrid.CaseId, default))!;
         Assert.Equal(("satisfied", "quick", UnixMs.From(late)), (closed.Evaluation, closed.EvaluationNote, closed.ClosedAt));
         Assert.Empty(await store.ListOverdueAsync(late + TimeSpan.FromDays(1), 10, default));
@@ -195,24 +195,85 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
         await Incidents(store).IngestAsync([Received(TestEvents.Make("edge-01", "c", TestEvents.Offset(0, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, 1, DateTimeOffset.UtcNow))], default);
         var c = Assert.Single(await store.ListCasesAsync(null, 10, default));
         var now = DateTimeOffset.UtcNow;
-        var (before, applied) = await store.UpdateCaseAsync(c.CaseId, _ => new CaseUpdate(CaseStates.Filed, "platform", "filed as P-1") { PlatformCaseId = "P-1" }, now, default);
-        Assert.Equal(CaseStates.Detected, before!.State);
+        var (before, applied) = await store.UpdateCaseAsync(c.CaseId, _ => new CaseUpdate(CaseState.Filed, "platform", "filed as P-1") { PlatformCaseId = "P-1" }, now, default);
+        Assert.Equal(CaseState.Detected, before!.State);
         Assert.NotNull(applied);
         var command = new CommandRow { CommandId = UuidV7.New().ToString(), CaseId = c.CaseId, IncidentId = c.IncidentId, DeviceId = "edge-01", CameraId = "c", RequestedAt = 1 };
-        await store.UpdateCaseAsync(c.CaseId, _ => new CaseUpdate(CaseStates.Resolved, "platform", null)
+        await store.UpdateCaseAsync(c.CaseId, _ => new CaseUpdate(CaseState.Resolved, "platform", null)
         {
             Command = command,
-            Outbox = [new OutboxRow { CaseId = c.CaseId, Kind = OutboxKinds.Verify, Payload = "{}", CreatedAt = 1, NextAttemptAt = 1 }],
+            Outbox = [new OutboxRow { CaseId = c.CaseId, Kind = OutboxKind.Verify, Payload = "{}", CreatedAt = 1, NextAttemptAt = 1 }],
         }, now, default);
 
         var found = await store.FindCaseAsync("P-1", default);
-        Assert.Equal(CaseStates.Resolved, found!.State);
+        Assert.Equal(CaseState.Resolved, found!.State);
         Assert.NotNull(found.FiledAt);
-        Assert.Equal([CaseStates.Detected, CaseStates.Filed, CaseStates.Resolved], (await store.GetTimelineAsync(c.CaseId, default)).Select(t => t.State));
+        Assert.Equal([CaseState.Detected, CaseState.Filed, CaseState.Resolved], (await store.GetTimelineAsync(c.CaseId, default)).Select(t => t.State));
         Assert.NotNull(await store.GetCommandAsync(command.CommandId, default));
-        Assert.Equal([OutboxKinds.File, OutboxKinds.Verify], (await store.GetOutboxAsync(c.CaseId, default)).Select(o => o.Kind));
-        Assert.True(await store.CompleteCommandAsync(command, "cleared", null, _ => new CaseUpdate(CaseStates.Verified, "verification", null), now, default));
-        Assert.False(await store.CompleteCommandAsync(command, "cleared", null, _ => new CaseUpdate(CaseStates.Verified, "verification", null), now, default));
+        Assert.Equal([OutboxKind.File, OutboxKind.Verify], (await store.GetOutboxAsync(c.CaseId, default)).Select(o => o.Kind));
+        Assert.True(await store.CompleteCommandAsync(command, VerificationResult.Cleared, null, _ => new CaseUpdate(CaseState.Verified, "verification", null), now, default));
+        Assert.False(await store.CompleteCommandAsync(command, VerificationResult.Cleared, null, _ => new CaseUpdate(CaseState.Verified, "verification", null), now, default));
+        Assert.Equal(VerificationResult.Cleared, (await store.GetCommandAsync(command.CommandId, default))!.Result);
+        await using var db = await store.Dialect.OpenAsync(default);
+        Assert.Equal(["cleared"], await Dapper.SqlMapper.QueryAsync<string>(db, "SELECT result FROM commands"));
+    }
+
+    [Fact]
+    public async Task VocabularyColumns_HoldTheirWords_AndAnUnknownWordIsRefusedOnRead()
+    {
+        var store = await StoreAsync();
+        await Incidents(store).IngestAsync([Received(TestEvents.Make("edge-01", "c", TestEvents.Offset(0, 0), Scenarios.Litter, UuidV7.New(), EventType.Started, 1, DateTimeOffset.UtcNow))], default);
+        var c = Assert.Single(await store.ListCasesAsync(null, 10, default));
+        await store.UpdateCaseAsync(c.CaseId, _ => new CaseUpdate(CaseState.FalsePositive, "platform", null)
+        {
+            Review = new CaseReviewRecord(ReviewOutcome.Confirmed, "op", null, null, null),
+            Outbox = [new OutboxRow { CaseId = c.CaseId, Kind = OutboxKind.Notify, Payload = "{}", CreatedAt = 1, NextAttemptAt = 1 }],
+        }, DateTimeOffset.UtcNow, default);
+
+        // the database keeps the words it always held (no migration), whatever the enums' numbers
+        await using (var db = await store.Dialect.OpenAsync(default))
+        {
+            async Task<List<string>> Texts(string sql) => (await Dapper.SqlMapper.QueryAsync<string>(db, sql, new { id = c.CaseId })).ToList();
+            Assert.Equal(["false_positive"], await Texts("SELECT state FROM cases WHERE case_id = @id"));
+            Assert.Equal(["confirmed"], await Texts("SELECT review_outcome FROM cases WHERE case_id = @id"));
+            Assert.Equal(["detected", "false_positive"], await Texts("SELECT state FROM case_timeline WHERE case_id = @id ORDER BY id"));
+            Assert.Equal(["file", "notify"], await Texts("SELECT kind FROM outbox WHERE case_id = @id ORDER BY id"));
+            Assert.Equal(["open"], await Texts("SELECT i.state FROM incidents i JOIN cases c ON c.incident_id = i.incident_id WHERE c.case_id = @id"));
+        }
+        var stored = (await store.GetCaseAsync(c.CaseId, default))!;
+        Assert.Equal((CaseState.FalsePositive, (ReviewOutcome?)ReviewOutcome.Confirmed), (stored.State, stored.ReviewOutcome));
+        Assert.Equal([CaseState.Detected, CaseState.FalsePositive], (await store.GetTimelineAsync(c.CaseId, default)).Select(t => t.State));
+        Assert.Equal([OutboxKind.File, OutboxKind.Notify], (await store.GetOutboxAsync(c.CaseId, default)).Select(o => o.Kind));
+        Assert.Equal(1, (await store.CountAsync(default)).CasesByState[CaseState.FalsePositive]);
+
+        await using (var db = await store.Dialect.OpenAsync(default))
+            await Dapper.SqlMapper.ExecuteAsync(db, "UPDATE cases SET state = 'FalsePositive' WHERE case_id = @id", new { id = c.CaseId });
+
+        // a word no version wrote (here the enum member's name) is an error naming the expected words, never a guess
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => store.GetCaseAsync(c.CaseId, default));
+        var format = Assert.IsType<FormatException>(ex as FormatException ?? ex.InnerException);
+        Assert.Contains("'FalsePositive' is not a CaseState", format.Message);
+        Assert.Contains("false_positive", format.Message);
+    }
+
+    [Fact]
+    public async Task ClaimOutbox_KindThisVersionDoesNotKnow_HandedOutWithItsWordAndTheOthersStillClaimed()
+    {
+        var store = await StoreAsync();
+        await using (var db = await store.Dialect.OpenAsync(default))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(db,
+                "INSERT INTO outbox (case_id, kind, payload, attempts, created_at, next_attempt_at, dead) VALUES ('a', 'archive', NULL, 0, 1, 1, 0), ('b', 'file', NULL, 0, 1, 1, 0)");
+        }
+        var now = DateTimeOffset.UtcNow;
+        var claimed = await store.ClaimOutboxAsync("owner", now, now.AddMinutes(1), 10, default);
+        Assert.Equal(["archive", "file"], claimed.Select(o => o.KindText));
+        Assert.False(Enum.IsDefined(claimed[0].Kind));
+        Assert.Equal(OutboxKind.File, claimed[1].Kind);
+
+        await store.ParkOutboxAsync(claimed[0], "unknown outbox kind 'archive'", null, now, default);
+        var parked = Assert.Single(await store.GetOutboxAsync("a", default));
+        Assert.Equal(("archive", 1L), (parked.KindText, parked.Dead));
     }
 
     [Fact]
@@ -282,7 +343,7 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
             await store.AddEvidenceAsync(new EvidenceRow { EvidenceId = $"pic-{i}", DeviceId = "edge-01", ContentType = "image/jpeg", Bytes = jpeg.Length, Sha256 = TestEvents.Sha256(jpeg), Data = jpeg, ReceivedAt = UnixMs.From(t0.AddHours(i)) }, default);
             await store.AddEvidenceAsync(new EvidenceRow { EvidenceId = $"clip-{i}", DeviceId = "edge-01", ContentType = "video/mp4", Bytes = clip.Length, Sha256 = TestEvents.Sha256(clip), Data = clip, ReceivedAt = UnixMs.From(t0.AddHours(i)) }, default);
         }
-        await store.AddEvidenceMetaAsync([new EvidenceMetaRow { EvidenceId = "clip-0", DeviceId = "edge-01", CameraId = "cam-1", Kind = "clip", ContentType = "video/mp4", Bytes = 10_000, Sha256 = "x", Blurred = 0, Delivery = "on_device", CreatedAt = 1 }], default);
+        await store.AddEvidenceMetaAsync([new EvidenceMetaRow { EvidenceId = "clip-0", DeviceId = "edge-01", CameraId = "cam-1", Kind = "clip", ContentType = "video/mp4", Bytes = 10_000, Sha256 = "x", Blurred = 0, Delivery = EvidenceDelivery.OnDevice, CreatedAt = 1 }], default);
         Assert.Equal((4000L, 40_000L), await store.EvidenceBytesAsync(default));
 
         // the clip budget (20 000 bytes) takes the two oldest clips and leaves every picture
@@ -318,18 +379,24 @@ public abstract class CentralStoreContractTests : IAsyncLifetime
         var incidentId = (await store.ListIncidentsAsync(null, null, 10, default)).Single().IncidentId;
         var list = await store.ListIncidentEvidenceAsync(incidentId, default);
         Assert.Equal(["snap-1", "clip-1"], list.Select(m => m.EvidenceId));
-        Assert.Equal((3840L, 1L, 1L, "attached"), (list[0].Width!.Value, list[0].Blurred!.Value, list[0].Stored, list[0].Delivery));
-        Assert.Equal((0L, 0L, "on_device"), (list[1].Blurred!.Value, list[1].Stored, list[1].Delivery));
+        Assert.Equal((3840L, 1L, 1L, EvidenceDelivery.Attached), (list[0].Width!.Value, list[0].Blurred!.Value, list[0].Stored, list[0].Delivery));
+        Assert.Equal((0L, 0L, EvidenceDelivery.OnDevice), (list[1].Blurred!.Value, list[1].Stored, list[1].Delivery));
         Assert.NotNull(list[1].StartTime);
 
         await store.AddEvidenceRequestAsync(new EvidenceRequestRow { CommandId = "c1", EvidenceId = "clip-1", DeviceId = "edge-01", CameraId = "cam-1", RequestedBy = "alice", RequestedAt = 5 }, default);
-        Assert.True(await store.CompleteEvidenceRequestAsync("c1", "error", "gone", DateTimeOffset.UtcNow, default));
-        Assert.False(await store.CompleteEvidenceRequestAsync("c1", "delivered", null, DateTimeOffset.UtcNow, default));   // ended once
-        Assert.Equal(("error", "gone"), ((await store.GetEvidenceRequestAsync("c1", default))!.State, (await store.GetEvidenceRequestAsync("c1", default))!.Detail));
+        Assert.True(await store.CompleteEvidenceRequestAsync("c1", EvidenceRequestState.Error, "gone", DateTimeOffset.UtcNow, default));
+        Assert.False(await store.CompleteEvidenceRequestAsync("c1", EvidenceRequestState.Delivered, null, DateTimeOffset.UtcNow, default));   // ended once
+        Assert.Equal((EvidenceRequestState.Error, "gone"), ((await store.GetEvidenceRequestAsync("c1", default))!.State, (await store.GetEvidenceRequestAsync("c1", default))!.Detail));
 
-        await store.AddEvidenceAccessAsync(new EvidenceAccessRow { At = 1, Principal = "bob", Action = "fetch", EvidenceId = "clip-1", DeviceId = "edge-01", CameraId = "cam-1", Allowed = 0, Reason = "no" }, default);
-        await store.AddEvidenceAccessAsync(new EvidenceAccessRow { At = 2, Principal = "alice", Action = "view", EvidenceId = "clip-1", DeviceId = "edge-01", CameraId = "cam-1", Allowed = 1, Reason = "yes" }, default);
+        await store.AddEvidenceAccessAsync(new EvidenceAccessRow { At = 1, Principal = "bob", Action = EvidenceAccess.Fetch, EvidenceId = "clip-1", DeviceId = "edge-01", CameraId = "cam-1", Allowed = 0, Reason = "no" }, default);
+        await store.AddEvidenceAccessAsync(new EvidenceAccessRow { At = 2, Principal = "alice", Action = EvidenceAccess.View, EvidenceId = "clip-1", DeviceId = "edge-01", CameraId = "cam-1", Allowed = 1, Reason = "yes" }, default);
         Assert.Equal(["alice", "bob"], (await store.ListEvidenceAccessAsync("clip-1", null, 10, default)).Select(a => a.Principal));
         Assert.Equal("no", Assert.Single(await store.ListEvidenceAccessAsync(null, "bob", 10, default)).Reason);
+
+        // the columns hold the words they always held
+        await using var db = await store.Dialect.OpenAsync(default);
+        Assert.Equal(["on_device", "attached"], await Dapper.SqlMapper.QueryAsync<string>(db, "SELECT delivery FROM evidence_meta WHERE evidence_id IN ('snap-1', 'clip-1') ORDER BY evidence_id"));
+        Assert.Equal(["error"], await Dapper.SqlMapper.QueryAsync<string>(db, "SELECT state FROM evidence_requests"));
+        Assert.Equal(["fetch", "view"], await Dapper.SqlMapper.QueryAsync<string>(db, "SELECT action FROM evidence_access ORDER BY at"));
     }
 }
