@@ -1,8 +1,9 @@
-using Microsoft.Extensions.Logging;
 using EdgeAi.Models.Events;
 using EdgeAi.Testing;
 using EdgeAi.Worker.Cli;
 using EdgeAi.Worker.Outbox;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAi.Worker.Tests.Delivery;
 
@@ -182,7 +183,7 @@ public sealed class EventOutboxTests : IDisposable
     [Fact]
     public async Task Overflow_OlderThanMaxAge_EventsAndEvidenceShed()
     {
-        var time = new ManualTime(new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero));
         await using var outbox = Open(maxAge: TimeSpan.FromHours(1), time: time);
         var gen = new SyntheticEvents("edge-01", evidenceBytes: 100, time: time);
         for (var i = 0; i < 3; i++)

@@ -8,6 +8,7 @@ using EdgeAi.Worker.Pipeline;
 using EdgeAi.Worker.Tests.Delivery;
 using EdgeAi.Worker.Tests.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAi.Worker.Tests.Observability;
 
@@ -17,7 +18,7 @@ public sealed class WorkerProgressTests : IDisposable
     private static readonly TimeSpan Stall = TimeSpan.FromSeconds(60);
     private readonly OnnxDetector _detector = new(ModelManifestLoader.Load(TestPaths.InRepo("tests", "data", "tiny_detector.manifest.json")),
         new InferenceOptions { Threads = 1 }, NullLogger.Instance);
-    private readonly ManualTime _time = new(DateTimeOffset.Parse("2026-12-06T00:00:00Z"));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-12-06T00:00:00Z"));
     private readonly CameraHealth _camera;
     private readonly WorkerProgress _progress;
 

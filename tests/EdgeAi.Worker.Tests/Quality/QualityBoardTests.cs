@@ -1,6 +1,6 @@
 using EdgeAi.Models.Devices;
 using EdgeAi.Worker.Quality;
-using EdgeAi.Worker.Tests.Delivery;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAi.Worker.Tests.Quality;
 
@@ -9,7 +9,7 @@ public sealed class QualityBoardTests
     [Fact]
     public void Get_ReportOlderThanMaxAge_NotShown()
     {
-        var clock = new ManualTime(new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero));
         var board = new QualityBoard(clock);
         board.Set("cam-1", new QualityReport([QualityFlagNames.Frozen], new CameraQuality(100, 30, 500, 0, 70, 0, 1), clock.GetUtcNow()));
 
