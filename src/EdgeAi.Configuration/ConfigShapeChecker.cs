@@ -49,18 +49,18 @@ public sealed class ConfigShapeChecker(JsonSerializerOptions options)
                 Repair(obj, key, property, required);
                 continue;
             }
-            if (!CheckValue(value, property.PropertyType, keyPath, property.CustomConverter)) Repair(obj, key, property, required);
+            if (!CheckValue(value, property.PropertyType, keyPath, ConverterOf(property))) Repair(obj, key, property, required);
         }
         foreach (var p in properties.Values.Where(p => p.IsRequired && !obj.ContainsKey(p.Name)))
         {
             _errors.Add(new ConfigError(Join(path, p.Name), "is required"));
-            obj[p.Name] = Placeholder(p.PropertyType, p.CustomConverter);
+            obj[p.Name] = Placeholder(p.PropertyType, ConverterOf(p));
         }
     }
 
     private void Repair(JsonObject obj, string key, JsonPropertyInfo property, bool required)
     {
-        if (required) obj[key] = Placeholder(property.PropertyType, property.CustomConverter);
+        if (required) obj[key] = Placeholder(property.PropertyType, ConverterOf(property));
         else obj.Remove(key);
     }
 
@@ -182,8 +182,19 @@ public sealed class ConfigShapeChecker(JsonSerializerOptions options)
         if (info.Kind == JsonTypeInfoKind.Dictionary) return new JsonObject();
         if (info.Kind != JsonTypeInfoKind.Object) return null;
         var obj = new JsonObject();
-        foreach (var p in info.Properties.Where(p => p.IsRequired)) obj[p.Name] = Placeholder(p.PropertyType, p.CustomConverter);
+        foreach (var p in info.Properties.Where(p => p.IsRequired)) obj[p.Name] = Placeholder(p.PropertyType, ConverterOf(p));
         return obj;
+    }
+
+    /// <summary>The property's own converter. For a nullable property (<c>TimeSpan?</c>) System.Text.Json wraps a
+    /// <see cref="NumberDurationJsonConverter"/> in a nullable converter, so the unit is then taken from the attribute.</summary>
+    private static JsonConverter? ConverterOf(JsonPropertyInfo property)
+    {
+        if (property.CustomConverter is null or NumberDurationJsonConverter) return property.CustomConverter;
+        var attribute = property.AttributeProvider?.GetCustomAttributes(typeof(JsonConverterAttribute), inherit: true).OfType<JsonConverterAttribute>().FirstOrDefault();
+        return attribute?.ConverterType is { } type && typeof(NumberDurationJsonConverter).IsAssignableFrom(type)
+            ? (JsonConverter)Activator.CreateInstance(type)!
+            : property.CustomConverter;
     }
 
     private static string Join(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";
