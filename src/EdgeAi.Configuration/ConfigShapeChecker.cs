@@ -83,7 +83,7 @@ public sealed class ConfigShapeChecker(JsonSerializerOptions options)
             if (!Expect(kind == JsonValueKind.String, path, Alternatives(names.Select(n => $"\"{n}\"")), node)) return false;
             var s = node.GetValue<string>();
             if (names.Contains(s, StringComparer.Ordinal)) return true;
-            _errors.Add(new ConfigError(path, $"'{JsonLineMap.Preview(s)}' must be {Alternatives(names)}"));
+            _errors.Add(new ConfigError(path, $"'{JsonLineMap.Preview(s)}' must be {OneOf(names)}"));
             return false;
         }
         if (t == typeof(string)) return Expect(kind == JsonValueKind.String, path, "a string", node);
@@ -159,6 +159,9 @@ public sealed class ConfigShapeChecker(JsonSerializerOptions options)
     /// <summary>The names an enum has in the file, as the deserializer writes them (snake_case).</summary>
     private List<string> EnumNames(Type enumType) =>
         [.. Enum.GetValues(enumType).Cast<object>().Select(v => JsonSerializer.SerializeToElement(v, enumType, options).GetString()!)];
+
+    /// <summary>A bad enum value's choices: "a", "a or b", and from three on "one of a, b, c" (the list a reader scans).</summary>
+    private static string OneOf(IReadOnlyList<string> names) => names.Count < 3 ? Alternatives(names) : $"one of {string.Join(", ", names)}";
 
     /// <summary>"a", "a or b", "a, b or c".</summary>
     private static string Alternatives(IEnumerable<string> names)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeAi.Configuration;
+using EdgeAi.Observability.Logging;
 
 namespace EdgeAi.Central.Configuration;
 
@@ -31,8 +32,7 @@ internal static class CentralConfigLoader
     private static CentralOptions Build(CentralFile f, Func<string, string?> env, Checks r)
     {
         var instance = f.InstanceId ?? $"{Environment.MachineName}-{Environment.ProcessId}";
-        var logLevel = f.LogLevel ?? "Information";
-        if (logLevel is not ("Verbose" or "Debug" or "Information" or "Warning" or "Error")) r.Error("log_level", "must be Verbose, Debug, Information, Warning or Error");
+        var logLevel = f.LogLevel ?? LoggingLevel.Information;
         if (f.LogFile is { } lf && (lf.Length == 0 || !Directory.Exists(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(lf)))))
             r.Error("log_file", $"the folder of '{lf}' does not exist");
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using EdgeAi.Configuration;
+using EdgeAi.Observability.Logging;
 
 namespace EdgeAi.Central.Configuration;
 
@@ -13,7 +14,7 @@ namespace EdgeAi.Central.Configuration;
 internal sealed record CentralFile
 {
     public string? InstanceId { get; init; }
-    public string? LogLevel { get; init; }
+    public LoggingLevel? LogLevel { get; init; }
     public bool? LogJson { get; init; }
     public string? LogFile { get; init; }
     public MqttFile? Mqtt { get; init; }
