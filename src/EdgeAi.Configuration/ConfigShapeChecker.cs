@@ -49,18 +49,18 @@ public sealed class ConfigShapeChecker(JsonSerializerOptions options)
                 Repair(obj, key, property, required);
                 continue;
             }
-            if (!CheckValue(value, property.PropertyType, keyPath, property.CustomConverter)) Repair(obj, key, property, required);
+            if (!CheckValue(value, property.PropertyType, keyPath, ConverterOf(property))) Repair(obj, key, property, required);
         }
         foreach (var p in properties.Values.Where(p => p.IsRequired && !obj.ContainsKey(p.Name)))
         {
             _errors.Add(new ConfigError(Join(path, p.Name), "is required"));
-            obj[p.Name] = Placeholder(p.PropertyType, p.CustomConverter);
+            obj[p.Name] = Placeholder(p.PropertyType, ConverterOf(p));
         }
     }
 
     private void Repair(JsonObject obj, string key, JsonPropertyInfo property, bool required)
     {
-        if (required) obj[key] = Placeholder(property.PropertyType, property.CustomConverter);
+        if (required) obj[key] = Placeholder(property.PropertyType, ConverterOf(property));
         else obj.Remove(key);
     }
 
@@ -83,7 +83,7 @@ public sealed class ConfigShapeChecker(JsonSerializerOptions options)
             if (!Expect(kind == JsonValueKind.String, path, Alternatives(names.Select(n => $"\"{n}\"")), node)) return false;
             var s = node.GetValue<string>();
             if (names.Contains(s, StringComparer.Ordinal)) return true;
-            _errors.Add(new ConfigError(path, $"'{JsonLineMap.Preview(s)}' must be {Alternatives(names)}"));
+            _errors.Add(new ConfigError(path, $"'{JsonLineMap.Preview(s)}' must be {OneOf(names)}"));
             return false;
         }
         if (t == typeof(string)) return Expect(kind == JsonValueKind.String, path, "a string", node);
@@ -160,6 +160,9 @@ public sealed class ConfigShapeChecker(JsonSerializerOptions options)
     private List<string> EnumNames(Type enumType) =>
         [.. Enum.GetValues(enumType).Cast<object>().Select(v => JsonSerializer.SerializeToElement(v, enumType, options).GetString()!)];
 
+    /// <summary>A bad enum value's choices: "a", "a or b", and from three on "one of a, b, c" (the list a reader scans).</summary>
+    private static string OneOf(IReadOnlyList<string> names) => names.Count < 3 ? Alternatives(names) : $"one of {string.Join(", ", names)}";
+
     /// <summary>"a", "a or b", "a, b or c".</summary>
     private static string Alternatives(IEnumerable<string> names)
     {
@@ -182,8 +185,19 @@ public sealed class ConfigShapeChecker(JsonSerializerOptions options)
         if (info.Kind == JsonTypeInfoKind.Dictionary) return new JsonObject();
         if (info.Kind != JsonTypeInfoKind.Object) return null;
         var obj = new JsonObject();
-        foreach (var p in info.Properties.Where(p => p.IsRequired)) obj[p.Name] = Placeholder(p.PropertyType, p.CustomConverter);
+        foreach (var p in info.Properties.Where(p => p.IsRequired)) obj[p.Name] = Placeholder(p.PropertyType, ConverterOf(p));
         return obj;
+    }
+
+    /// <summary>The property's own converter. For a nullable property (<c>TimeSpan?</c>) System.Text.Json wraps a
+    /// <see cref="NumberDurationJsonConverter"/> in a nullable converter, so the unit is then taken from the attribute.</summary>
+    private static JsonConverter? ConverterOf(JsonPropertyInfo property)
+    {
+        if (property.CustomConverter is null or NumberDurationJsonConverter) return property.CustomConverter;
+        var attribute = property.AttributeProvider?.GetCustomAttributes(typeof(JsonConverterAttribute), inherit: true).OfType<JsonConverterAttribute>().FirstOrDefault();
+        return attribute?.ConverterType is { } type && typeof(NumberDurationJsonConverter).IsAssignableFrom(type)
+            ? (JsonConverter)Activator.CreateInstance(type)!
+            : property.CustomConverter;
     }
 
     private static string Join(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";

@@ -130,7 +130,7 @@ internal static class CentralIngest
         var options = new CentralOptions
         {
             InstanceId = "bench-" + Guid.NewGuid().ToString("N")[..8],
-            LogLevel = "Warning",
+            LogLevel = EdgeAi.Observability.Logging.LoggingLevel.Warning,
             Mqtt = new MqttSettings { Host = broker.Host, Port = broker.Port, Username = "central", Password = broker.Passwords["central"] },
             Database = new DatabaseSettings { ConnectionString = connectionString ?? $"Data Source={Path.Combine(dir, "central.db")}" },
             Consumer = consumer,

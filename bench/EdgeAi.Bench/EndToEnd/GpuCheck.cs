@@ -31,21 +31,21 @@ internal static class GpuCheck
     public static async Task<int> RunAsync(string[] args)
     {
         var output = BenchArgs.Get(args, "--out", Path.Combine(BenchPaths.Results, "gpu.json"));
-        var provider = BenchArgs.Get(args, "--provider", ExecutionProviders.Cuda);
+        var provider = BenchArgs.Get(args, "--provider", "cuda");
         var hwaccel = BenchArgs.Get(args, "--hwaccel", "cuda");
         var device = BenchArgs.Int(args, "--gpu-device-id", 0);
         var seconds = BenchArgs.Double(args, "--seconds", 20);
-        if (!ExecutionProviders.Names.Contains(provider) || hwaccel is not ("cuda" or "none"))
+        if (ExecutionProviders.Parse(provider) is not { } chosen || hwaccel is not ("cuda" or "none"))
         {
-            Console.Error.WriteLine($"gpu: --provider must be one of {string.Join(", ", ExecutionProviders.Names)} and --hwaccel cuda or none");
+            Console.Error.WriteLine($"gpu: --provider must be one of {string.Join(", ", ExecutionProviders.All.Select(ExecutionProviders.Name))} and --hwaccel cuda or none");
             return 2;
         }
         var problems = new List<string>();
 
         var providers = ExecutionProviders.Probe(device);
         foreach (var p in providers) Progress.Say($"gpu: provider {p.OrtName}: {(p.Loads switch { true => "loads", false => $"does not load: {p.Detail}", null => "listed" })}");
-        var wanted = providers.FirstOrDefault(p => p.OrtName == ExecutionProviders.OrtName(provider));
-        if (wanted is not { Loads: true }) problems.Add($"{ExecutionProviders.OrtName(provider)} does not load: {wanted?.Detail ?? "not in this ONNX Runtime build (build with GPU=1)"}");
+        var wanted = providers.FirstOrDefault(p => p.OrtName == ExecutionProviders.OrtName(chosen));
+        if (wanted is not { Loads: true }) problems.Add($"{ExecutionProviders.OrtName(chosen)} does not load: {wanted?.Detail ?? "not in this ONNX Runtime build (build with GPU=1)"}");
 
         var inference = InferenceRatio.Run(["--threads", Environment.ProcessorCount.ToString(), "--frames", "500", "--provider", provider, "--gpu-device-id", device.ToString()]);
         if (inference.Provider != provider) problems.Add($"inference ran on {inference.Provider}, not {provider}: {inference.FallbackReason}");

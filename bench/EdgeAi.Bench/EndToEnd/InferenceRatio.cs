@@ -25,7 +25,8 @@ internal static class InferenceRatio
         var manifestPath = BenchArgs.Get(args, "--manifest", Path.Combine(root, "models", "demo", "edgeai-demo.manifest.json"));
         var frames = int.Parse(BenchArgs.Get(args, "--frames", "200"), CultureInfo.InvariantCulture);
         var threads = int.Parse(BenchArgs.Get(args, "--threads", "2"), CultureInfo.InvariantCulture);
-        var provider = BenchArgs.Get(args, "--provider", ExecutionProviders.Cpu);
+        var providerName = BenchArgs.Get(args, "--provider", "cpu");
+        var provider = ExecutionProviders.Parse(providerName) ?? throw new ArgumentException($"--provider must be one of {string.Join(", ", ExecutionProviders.All.Select(ExecutionProviders.Name))}");
         var device = BenchArgs.Int(args, "--gpu-device-id", 0);
         var manifest = ModelManifestLoader.Load(manifestPath);
         var w = manifest.Input.Width;
@@ -33,7 +34,7 @@ internal static class InferenceRatio
 
         var options = new InferenceOptions { Threads = threads, BatchSize = 1, ExecutionProvider = provider, GpuDeviceId = device };
         using var detector = new OnnxDetector(manifest, options, NullLogger.Instance);
-        if (detector.FellBackToCpu) Progress.Say($"inference: {provider} unavailable, both loops run on CPU: {detector.FallbackReason}");
+        if (detector.FellBackToCpu) Progress.Say($"inference: {providerName} unavailable, both loops run on CPU: {detector.FallbackReason}");
         // A real frame (the camera-scaling crowd scene, letterboxed by ffmpeg exactly as ingest does): random noise would make
         // the decoder and NMS work on thousands of meaningless candidates, which no camera produces.
         var clip = BenchClip.Crowd1080p25(25, 20);
@@ -63,9 +64,9 @@ internal static class InferenceRatio
         var s = stageMs.Order().ElementAt(2);
         var b = bareMs.Order().ElementAt(2);
         Progress.Say($"inference: {results.Count} detections on the test frame");
-        Progress.Say($"inference: model {manifest.Name} {w}x{h}, {threads} threads, {detector.ExecutionProvider}: worker stage {s:0.00} ms/frame, bare ORT Run {b:0.00} ms/frame, inference_ratio (bare/stage) = {b / s:0.000}");
-        return new InferenceResult(Math.Round(b / s, 3), Math.Round(s, 3), Math.Round(b, 3), threads, detector.ExecutionProvider, $"{manifest.Name} {w}x{h}",
-            provider, detector.FallbackReason);
+        Progress.Say($"inference: model {manifest.Name} {w}x{h}, {threads} threads, {ExecutionProviders.Name(detector.ExecutionProvider)}: worker stage {s:0.00} ms/frame, bare ORT Run {b:0.00} ms/frame, inference_ratio (bare/stage) = {b / s:0.000}");
+        return new InferenceResult(Math.Round(b / s, 3), Math.Round(s, 3), Math.Round(b, 3), threads, ExecutionProviders.Name(detector.ExecutionProvider), $"{manifest.Name} {w}x{h}",
+            providerName, detector.FallbackReason);
     }
 
     /// <summary>One frame of <paramref name="clip"/> through the worker's own ffmpeg filters (scale, letterbox, planar GBR).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeAi.Configuration;
+using EdgeAi.Observability.Logging;
 
 namespace EdgeAi.Central.Configuration;
 
@@ -31,8 +32,7 @@ internal static class CentralConfigLoader
     private static CentralOptions Build(CentralFile f, Func<string, string?> env, Checks r)
     {
         var instance = f.InstanceId ?? $"{Environment.MachineName}-{Environment.ProcessId}";
-        var logLevel = f.LogLevel ?? "Information";
-        if (logLevel is not ("Verbose" or "Debug" or "Information" or "Warning" or "Error")) r.Error("log_level", "must be Verbose, Debug, Information, Warning or Error");
+        var logLevel = f.LogLevel ?? LoggingLevel.Information;
         if (f.LogFile is { } lf && (lf.Length == 0 || !Directory.Exists(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(lf)))))
             r.Error("log_file", $"the folder of '{lf}' does not exist");
 
@@ -48,7 +48,7 @@ internal static class CentralConfigLoader
                 TlsCaFile = m.TlsCaFile,
                 TlsCertFile = m.TlsCertFile,
                 TlsKeyFile = m.TlsKeyFile,
-                KeepAlive = r.Seconds("mqtt.keep_alive_s", m.KeepAliveS, mqtt.KeepAlive, 5, 3600),
+                KeepAlive = r.Seconds("mqtt.keep_alive_s", m.KeepAlive, mqtt.KeepAlive, 5, 3600),
             };
             if (mqtt.ShareGroup.IndexOfAny(['/', '+', '#']) >= 0) r.Error("mqtt.share_group", "must not contain '/', '+' or '#'");
             if (mqtt.TlsCaFile is { } ca && !File.Exists(ca)) r.Error("mqtt.tls_ca_file", $"file not found: {ca}");
@@ -114,11 +114,11 @@ internal static class CentralConfigLoader
                 var d = correlation.For(scenario);
                 var key = $"correlation.scenarios.{scenario}";
                 map[scenario] = new ScenarioCorrelation(
-                    r.Seconds($"{key}.window_s", s.WindowS, d.Window, 1, 7 * 86400),
+                    r.Seconds($"{key}.window_s", s.Window, d.Window, 1, 7 * 86400),
                     r.Number($"{key}.min_iou", s.MinIou, d.MinIou, 0, 1),
                     r.Number($"{key}.radius_m", s.RadiusM, d.RadiusMetres, 1, 100_000),
-                    r.Seconds($"{key}.cooldown_s", s.CooldownS, d.Cooldown, 0, 30 * 86400),
-                    r.Seconds($"{key}.idle_close_s", s.IdleCloseS, d.IdleClose, 1, 30 * 86400));
+                    r.Seconds($"{key}.cooldown_s", s.Cooldown, d.Cooldown, 0, 30 * 86400),
+                    r.Seconds($"{key}.idle_close_s", s.IdleClose, d.IdleClose, 1, 30 * 86400));
             }
             correlation = new CorrelationSettings { Scenarios = map };
         }
@@ -131,7 +131,7 @@ internal static class CentralConfigLoader
             verification = new VerificationSettings
             {
                 Enabled = v.Enabled ?? true,
-                ReplyTimeout = r.Seconds("verification.reply_timeout_s", v.ReplyTimeoutS, verification.ReplyTimeout, 0.1, 7 * 86400),
+                ReplyTimeout = r.Seconds("verification.reply_timeout_s", v.ReplyTimeout, verification.ReplyTimeout, 0.1, 7 * 86400),
                 MaxAttempts = r.Int("verification.max_attempts", v.MaxAttempts, verification.MaxAttempts, 1, 100),
             };
         }
@@ -141,13 +141,13 @@ internal static class CentralConfigLoader
         {
             retention = new RetentionSettings
             {
-                EvidenceMaxAge = r.Seconds("retention.evidence_max_age_s", rt.EvidenceMaxAgeS, retention.EvidenceMaxAge, 1, 3650 * 86400.0),
+                EvidenceMaxAge = r.Seconds("retention.evidence_max_age_s", rt.EvidenceMaxAge, retention.EvidenceMaxAge, 1, 3650 * 86400.0),
                 EvidenceMaxBytes = (long)r.Number("retention.evidence_max_bytes", rt.EvidenceMaxBytes, retention.EvidenceMaxBytes, 0, 1e15),
-                ClipMaxAge = r.Seconds("retention.clip_max_age_s", rt.ClipMaxAgeS, retention.ClipMaxAge, 1, 3650 * 86400.0),
+                ClipMaxAge = r.Seconds("retention.clip_max_age_s", rt.ClipMaxAge, retention.ClipMaxAge, 1, 3650 * 86400.0),
                 ClipMaxBytes = (long)r.Number("retention.clip_max_bytes", rt.ClipMaxBytes, retention.ClipMaxBytes, 0, 1e15),
-                DeadLetterMaxAge = r.Seconds("retention.dead_letters_max_age_s", rt.DeadLettersMaxAgeS, retention.DeadLetterMaxAge, 1, 3650 * 86400.0),
+                DeadLetterMaxAge = r.Seconds("retention.dead_letters_max_age_s", rt.DeadLettersMaxAge, retention.DeadLetterMaxAge, 1, 3650 * 86400.0),
                 DeadLetterMaxRows = (long)r.Number("retention.dead_letters_max_rows", rt.DeadLettersMaxRows, retention.DeadLetterMaxRows, 0, 1e12),
-                Interval = r.Seconds("retention.interval_s", rt.IntervalS, retention.Interval, 0.05, 86400),
+                Interval = r.Seconds("retention.interval_s", rt.Interval, retention.Interval, 0.05, 86400),
             };
         }
 
@@ -171,10 +171,10 @@ internal static class CentralConfigLoader
         {
             deviceFaults = new DeviceFaultSettings
             {
-                After = r.Seconds("device_faults.after_s", df.AfterS, deviceFaults.After, 1, 7 * 86400),
+                After = r.Seconds("device_faults.after_s", df.After, deviceFaults.After, 1, 7 * 86400),
                 FileCases = df.FileCases ?? deviceFaults.FileCases,
                 Department = df.Department ?? deviceFaults.Department,
-                CheckInterval = r.Seconds("device_faults.check_interval_s", df.CheckIntervalS, deviceFaults.CheckInterval, 0.05, 3600),
+                CheckInterval = r.Seconds("device_faults.check_interval_s", df.CheckInterval, deviceFaults.CheckInterval, 0.05, 3600),
             };
         }
 
@@ -228,10 +228,10 @@ internal static class CentralConfigLoader
         {
             retry = new RetrySettings
             {
-                InitialDelay = r.Seconds("platform.retry.initial_delay_s", rs.InitialDelayS, retry.InitialDelay, 0.01, 3600),
-                MaxDelay = r.Seconds("platform.retry.max_delay_s", rs.MaxDelayS, retry.MaxDelay, 0.01, 86400),
+                InitialDelay = r.Seconds("platform.retry.initial_delay_s", rs.InitialDelay, retry.InitialDelay, 0.01, 3600),
+                MaxDelay = r.Seconds("platform.retry.max_delay_s", rs.MaxDelay, retry.MaxDelay, 0.01, 86400),
                 MaxAttempts = r.Int("platform.retry.max_attempts", rs.MaxAttempts, retry.MaxAttempts, 1, 10_000),
-                MaxAge = r.Seconds("platform.retry.max_age_s", rs.MaxAgeS, retry.MaxAge, 1, 365 * 86400),
+                MaxAge = r.Seconds("platform.retry.max_age_s", rs.MaxAge, retry.MaxAge, 1, 365 * 86400),
             };
         }
         var categories = new Dictionary<string, PlatformCategory>(PlatformSettings.DefaultCategories);
@@ -249,10 +249,10 @@ internal static class CentralConfigLoader
             Secret = secret,
             CallbackSecret = env(SecretNames.CallbackSecret) ?? secret,
             Open311ApiKey = env(SecretNames.Open311ApiKey),
-            RequestTimeout = r.Seconds("platform.request_timeout_s", ps.RequestTimeoutS, defaults.RequestTimeout, 0.1, 600),
-            PollInterval = r.Seconds("platform.poll_interval_s", ps.PollIntervalS, defaults.PollInterval, 0, 86400),
-            OutboxPollInterval = r.Seconds("platform.outbox_poll_interval_s", ps.OutboxPollIntervalS, defaults.OutboxPollInterval, 0.05, 600),
-            CallbackMaxSkew = r.Seconds("platform.callback_max_skew_s", ps.CallbackMaxSkewS, defaults.CallbackMaxSkew, 1, 86400),
+            RequestTimeout = r.Seconds("platform.request_timeout_s", ps.RequestTimeout, defaults.RequestTimeout, 0.1, 600),
+            PollInterval = r.Seconds("platform.poll_interval_s", ps.PollInterval, defaults.PollInterval, 0, 86400),
+            OutboxPollInterval = r.Seconds("platform.outbox_poll_interval_s", ps.OutboxPollInterval, defaults.OutboxPollInterval, 0.05, 600),
+            CallbackMaxSkew = r.Seconds("platform.callback_max_skew_s", ps.CallbackMaxSkew, defaults.CallbackMaxSkew, 1, 86400),
             Retry = retry,
             Categories = categories,
         };
@@ -302,7 +302,7 @@ internal static class CentralConfigLoader
             ApiTokenPermissions = Permissions("access.api_token_permissions", a.ApiTokenPermissions),
             ApiTokenCameras = Cameras("access.api_token_cameras", a.ApiTokenCameras),
             Users = users,
-            FetchTimeout = r.Seconds("access.fetch_timeout_s", a.FetchTimeoutS, access.FetchTimeout, 0.1, 600),
+            FetchTimeout = r.Seconds("access.fetch_timeout_s", a.FetchTimeout, access.FetchTimeout, 0.1, 600),
         };
     }
 
@@ -325,9 +325,9 @@ internal static class CentralConfigLoader
                 Scenarios = Map("scenarios", rv.Scenarios),
                 Cameras = Map("cameras", rv.Cameras),
                 Grids = Map("grids", rv.Grids),
-                Timeout = r.Seconds("review.timeout_s", rv.TimeoutS, review.Timeout, 1, 30 * 86400),
+                Timeout = r.Seconds("review.timeout_s", rv.Timeout, review.Timeout, 1, 30 * 86400),
                 TimeoutAction = Policy("review.timeout_action", rv.TimeoutAction ?? review.TimeoutAction, [ReviewPolicies.File, ReviewPolicies.Dismiss]),
-                CheckInterval = r.Seconds("review.check_interval_s", rv.CheckIntervalS, review.CheckInterval, 0.05, 3600),
+                CheckInterval = r.Seconds("review.check_interval_s", rv.CheckInterval, review.CheckInterval, 0.05, 3600),
             };
             foreach (var camera in review.Cameras.Keys.Where(k => k.Split('/').Length != 2)) r.Error($"review.cameras.{camera}", "must be written device_id/camera_id");
         }
@@ -373,13 +373,13 @@ internal static class CentralConfigLoader
         {
             var deadlines = new Dictionary<string, TimeSpan>(SupervisionSettings.DefaultDeadlines, StringComparer.Ordinal);
             foreach (var (scenario, seconds) in sv.DeadlinesS ?? new Dictionary<string, double>())
-                deadlines[scenario] = r.Seconds($"supervision.deadlines_s.{scenario}", seconds, supervision.DeadlineFor(scenario), 1, 365 * 86400);
+                deadlines[scenario] = TimeSpan.FromSeconds(r.Number($"supervision.deadlines_s.{scenario}", seconds, supervision.DeadlineFor(scenario).TotalSeconds, 1, 365 * 86400));
             supervision = new SupervisionSettings
             {
                 Deadlines = deadlines,
-                DefaultDeadline = r.Seconds("supervision.default_deadline_s", sv.DefaultDeadlineS, supervision.DefaultDeadline, 1, 365 * 86400),
+                DefaultDeadline = r.Seconds("supervision.default_deadline_s", sv.DefaultDeadline, supervision.DefaultDeadline, 1, 365 * 86400),
                 ReopenEscalateAfter = r.Int("supervision.reopen_escalate_after", sv.ReopenEscalateAfter, supervision.ReopenEscalateAfter, 1, 1000),
-                CheckInterval = r.Seconds("supervision.check_interval_s", sv.CheckIntervalS, supervision.CheckInterval, 0.05, 3600),
+                CheckInterval = r.Seconds("supervision.check_interval_s", sv.CheckInterval, supervision.CheckInterval, 0.05, 3600),
             };
         }
         return (review, grids, routing, supervision);
@@ -408,8 +408,16 @@ internal static class CentralConfigLoader
             return fallback;
         }
 
-        /// <summary>A duration written in seconds (key names end in <c>_s</c>).</summary>
-        public TimeSpan Seconds(string path, double? value, TimeSpan fallback, double min, double max) =>
-            TimeSpan.FromSeconds(Number(path, value, fallback.TotalSeconds, min, max));
+        /// <summary>A duration the file writes in seconds (keys ending in <c>_s</c>, read by <see cref="SecondsJsonConverter"/>):
+        /// <paramref name="value"/> when it lies within [<paramref name="min"/>, <paramref name="max"/>] seconds, else an error
+        /// naming the seconds the file said and <paramref name="fallback"/>; <paramref name="fallback"/> when absent.</summary>
+        public TimeSpan Seconds(string path, TimeSpan? value, TimeSpan fallback, double min, double max)
+        {
+            if (value is not { } t) return fallback;
+            var seconds = t.TotalSeconds;
+            if (seconds >= min && seconds <= max) return t;
+            Error(path, $"must be between {min} and {max}, got {seconds}");
+            return fallback;
+        }
     }
 }

@@ -1,3 +1,5 @@
+using EdgeAi.Observability.Logging;
+
 namespace EdgeAi.Central.Configuration;
 
 /// <summary>Everything Central is configured with: one JSON file plus secrets from environment variables.</summary>
@@ -40,7 +42,7 @@ internal sealed record CentralOptions
     public CockpitSettings Cockpit { get; init; } = new();
 
     /// <summary>Serilog minimum level: Verbose, Debug, Information, Warning, Error. Default Information.</summary>
-    public string LogLevel { get; init; } = "Information";
+    public LoggingLevel LogLevel { get; init; } = LoggingLevel.Information;
 
     /// <summary>log_json: one JSON object per line on stdout (journald). Default false.</summary>
     public bool LogJson { get; init; }

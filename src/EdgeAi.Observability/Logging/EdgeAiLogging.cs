@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -5,14 +6,22 @@ using Serilog.Formatting.Compact;
 namespace EdgeAi.Observability.Logging;
 
 /// <summary>How a service logs: level, console format, optional file. The same keys in both services' configs.</summary>
-/// <param name="Level">Verbose, Debug, Information (default), Warning or Error.</param>
+/// <param name="Level">Verbose, Debug, Information (default), Warning or Error (<see cref="LoggingLevel"/>).</param>
 /// <param name="Json">One JSON object per line on stdout (journald keeps them as the MESSAGE field), in Serilog's compact
 /// format (CLEF: <c>@t</c> time, <c>@m</c> rendered message, <c>@i</c> message template hash, <c>@l</c> level unless Information,
 /// <c>@x</c> exception, then the properties by name); default plain text.</param>
 /// <param name="File">Optional log file, rolled daily, 14 files kept; null = stdout only (journald).</param>
-public sealed record LoggingOptions(string Level = "Information", bool Json = false, string? File = null)
+public sealed record LoggingOptions(LoggingLevel Level = LoggingLevel.Information, bool Json = false, string? File = null);
+
+/// <summary>The least severe events a service logs (<c>logging.level</c> in the worker's file, <c>log_level</c> in
+/// Central's). Written in the files as Serilog's level names, capitalised (<c>"Information"</c>), not snake_case.</summary>
+public enum LoggingLevel
 {
-    public static readonly string[] Levels = ["Verbose", "Debug", "Information", "Warning", "Error"];
+    [JsonStringEnumMemberName("Verbose")] Verbose,
+    [JsonStringEnumMemberName("Debug")] Debug,
+    [JsonStringEnumMemberName("Information")] Information,
+    [JsonStringEnumMemberName("Warning")] Warning,
+    [JsonStringEnumMemberName("Error")] Error,
 }
 
 /// <summary>
@@ -26,7 +35,14 @@ public static class EdgeAiLogging
 
     public static LoggerConfiguration Configure(LoggingOptions options, string service)
     {
-        var level = Enum.TryParse<LogEventLevel>(options.Level, out var l) ? l : LogEventLevel.Information;
+        var level = options.Level switch
+        {
+            LoggingLevel.Verbose => LogEventLevel.Verbose,
+            LoggingLevel.Debug => LogEventLevel.Debug,
+            LoggingLevel.Warning => LogEventLevel.Warning,
+            LoggingLevel.Error => LogEventLevel.Error,
+            _ => LogEventLevel.Information,
+        };
         var config = new LoggerConfiguration()
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)

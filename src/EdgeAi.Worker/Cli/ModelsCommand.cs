@@ -21,8 +21,8 @@ internal static class ModelsCommand
     public static Command Create()
     {
         var manifests = new Argument<string[]>("manifest") { Description = "Model manifest files (e.g. models/demo/edgeai-demo.manifest.json)", Arity = ArgumentArity.OneOrMore };
-        var provider = new Option<string>("--execution-provider") { Description = "cpu, cuda or tensorrt (a GPU provider that cannot run here falls back to cpu and says so)", DefaultValueFactory = _ => ExecutionProviders.Cpu };
-        provider.AcceptOnlyFromAmong([.. ExecutionProviders.Names]);
+        var provider = new Option<string>("--execution-provider") { Description = "cpu, cuda or tensorrt (a GPU provider that cannot run here falls back to cpu and says so)", DefaultValueFactory = _ => ExecutionProviders.Name(ExecutionProvider.Cpu) };
+        provider.AcceptOnlyFromAmong([.. ExecutionProviders.All.Select(ExecutionProviders.Name)]);
         var device = new Option<int>("--gpu-device-id") { Description = "GPU for cuda and tensorrt", DefaultValueFactory = _ => 0 };
         var image = new Option<string?>("--image") { Description = "A real picture (or clip: its first frame) from the camera to run through the model as well" };
         var verify = new Command("verify", "Check model manifests (sha256, shapes), load each model and run a blank frame and, with --image, a real picture through it.")
@@ -45,13 +45,13 @@ internal static class ModelsCommand
         var failures = 0;
         foreach (var path in manifests)
         {
-            if (!await VerifyAsync(path, provider, image, ct, deviceId).ConfigureAwait(false)) failures++;
+            if (!await VerifyAsync(path, ExecutionProviders.Parse(provider)!.Value, image, ct, deviceId).ConfigureAwait(false)) failures++;
         }
         return failures == 0 ? 0 : RunCommand.ExitConfig;
     }
 
     /// <summary>Verifies one manifest; prints <c>ok</c> on stdout or <c>FAIL key: reason</c> on stderr.</summary>
-    internal static async Task<bool> VerifyAsync(string path, string provider, string? image, CancellationToken ct, int deviceId = 0)
+    internal static async Task<bool> VerifyAsync(string path, ExecutionProvider provider, string? image, CancellationToken ct, int deviceId = 0)
     {
         try
         {
@@ -65,8 +65,8 @@ internal static class ModelsCommand
             detector.Detect([frame], [LetterboxGeometry.Identity(w, h)], results);
             var line = $"ok    {path}: {manifest.Name} {manifest.Version}, sha256 {manifest.Sha256[..12]}…, input {w}x{h} {manifest.Input.Color} " +
                 $"{detector.InputType} letterbox {manifest.Input.Letterbox} pad {manifest.Input.PadValue}, output {manifest.Output.Layout} {detector.OutputType}, " +
-                $"{manifest.Labels.Count} labels ({Shorten(manifest.Labels)}), {detector.ExecutionProvider}" +
-                (detector.FellBackToCpu ? $" ({provider} unavailable: {detector.FallbackReason})" : "") + ", " +
+                $"{manifest.Labels.Count} labels ({Shorten(manifest.Labels)}), {ExecutionProviders.Name(detector.ExecutionProvider)}" +
+                (detector.FellBackToCpu ? $" ({ExecutionProviders.Name(provider)} unavailable: {detector.FallbackReason})" : "") + ", " +
                 $"one frame in {clock.Elapsed.TotalMilliseconds:0.0} ms, {results[0].Count} detections on a blank frame";
             if (manifest.Output.Layout == "yolov5" && detector.OutputDims is var (rows, cols)
                 && rows == new[] { 8, 16, 32 }.Sum(s => (w / s) * (h / s)))
@@ -123,7 +123,7 @@ internal static class ModelsCommand
             Console.WriteLine($"wrote {output}: {manifest.Name}, input {manifest.Input.Name} {manifest.Input.Width}x{manifest.Input.Height} {manifest.Input.Color} " +
                 $"letterbox {manifest.Input.Letterbox}, output {manifest.Output.Name} layout {manifest.Output.Layout}, {manifest.Labels.Count} labels");
             foreach (var n in notes) Console.WriteLine($"note  {n}");
-            return await VerifyAsync(output, "cpu", image, ct).ConfigureAwait(false) ? 0 : RunCommand.ExitConfig;
+            return await VerifyAsync(output, ExecutionProvider.Cpu, image, ct).ConfigureAwait(false) ? 0 : RunCommand.ExitConfig;
         }
         catch (Exception ex) when (ex is ModelManifestException or IOException or UnauthorizedAccessException)
         {

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using EdgeAi.Configuration;
 using EdgeAi.Observability.Logging;
 using EdgeAi.Worker.Evidence;
+using EdgeAi.Worker.Inference;
 
 namespace EdgeAi.Worker.Configuration;
 
@@ -79,9 +80,9 @@ public sealed record OutboxConfig(string Path = "/var/lib/edgeai/outbox.db", lon
 }
 
 /// <param name="Manifest">Path to the model manifest JSON (relative paths are relative to the config file).</param>
-/// <param name="ExecutionProvider">cpu, cuda or tensorrt; a GPU provider that cannot run here falls back to CPU and says so.</param>
+/// <param name="ExecutionProvider">cpu (default), cuda or tensorrt; a GPU provider that cannot run here falls back to CPU and says so.</param>
 /// <param name="GpuDeviceId">GPU (CUDA device ordinal) for cuda and tensorrt.</param>
-public sealed record ModelConfig(string Id, string Manifest, string ExecutionProvider = "cpu", int Threads = 2, int BatchSize = 4, bool SpinWait = false,
+public sealed record ModelConfig(string Id, string Manifest, ExecutionProvider ExecutionProvider = ExecutionProvider.Cpu, int Threads = 2, int BatchSize = 4, bool SpinWait = false,
     int GpuDeviceId = 0)
 {
     /// <summary>How long a batch waits for more frames once it has one. Default 20 ms. File key <c>batch_wait_ms</c> (milliseconds).</summary>

@@ -44,7 +44,6 @@ public static class WorkerConfigValidator
         foreach (var (path, reason) in c.Recording.Validate()) Add(path, reason);
 
         if (!TryListen(c.Http.Listen, out var listenProblem)) Add("http.listen", listenProblem);
-        if (!LoggingOptions.Levels.Contains(c.Logging.Level)) Add("logging.level", $"'{c.Logging.Level}' must be one of {string.Join(", ", LoggingOptions.Levels)}");
         if (c.Logging.File is { Length: 0 }) Add("logging.file", "must not be empty (leave it out to log to stdout only)");
         void Seconds(string path, TimeSpan value, int min, int max)
         {
@@ -64,7 +63,6 @@ public static class WorkerConfigValidator
             var key = $"models[{i}]";
             if (!EdgeEventValidator.IsValidId(m.Id)) Add($"{key}.id", $"'{m.Id}' must be 1-64 characters of [A-Za-z0-9._-]");
             else if (!modelIds.Add(m.Id)) Add($"{key}.id", $"duplicate model id '{m.Id}'");
-            if (!ExecutionProviders.Names.Contains(m.ExecutionProvider)) Add($"{key}.execution_provider", $"'{m.ExecutionProvider}' must be one of {string.Join(", ", ExecutionProviders.Names)}");
             if (m.GpuDeviceId is < 0 or > 63) Add($"{key}.gpu_device_id", $"{m.GpuDeviceId} must be 0..63");
             if (m.Threads is < 1 or > 64) Add($"{key}.threads", $"{m.Threads} must be 1..64");
             if (m.BatchSize is < 1 or > 64) Add($"{key}.batch_size", $"{m.BatchSize} must be 1..64");

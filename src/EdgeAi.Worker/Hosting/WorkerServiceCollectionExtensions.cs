@@ -30,7 +30,7 @@ internal static class WorkerServiceCollectionExtensions
         services.AddSingleton(config);
         services.AddSingleton(new WorkerConfigSource(configPath));
         services.AddSingleton(time);
-        services.AddSingleton(sp => new WorkerState(config, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new WorkerState(config, sp.GetRequiredService<TimeProvider>(), sp.GetService<QualityBoard>()));
         services.AddSingleton<WorkerMetrics>();
         return services;
     }
@@ -63,12 +63,7 @@ internal static class WorkerServiceCollectionExtensions
     public static IServiceCollection AddWorkerAnalytics(this IServiceCollection services, WorkerConfig config)
     {
         services.AddSingleton(sp => new EvidenceStore(config.Evidence, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp =>
-        {
-            var board = new QualityBoard(sp.GetRequiredService<TimeProvider>());
-            sp.GetRequiredService<WorkerState>().Quality = board;
-            return board;
-        });
+        services.AddSingleton(sp => new QualityBoard(sp.GetRequiredService<TimeProvider>()));
         // Answers Central's "verify" commands from the cameras' own rules, with an after-photo; unverifiable when the picture cannot tell.
         services.AddSingleton(sp => new ZoneVerifier(sp.GetRequiredService<QualityBoard>(), time: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new CameraAnalyticsFactory(config, sp.GetRequiredService<ModelStage>().Detectors, sp.GetRequiredService<EvidenceStore>(),

@@ -1,5 +1,5 @@
+using System.Diagnostics;
 using EdgeAi.Messaging;
-
 using EdgeAi.Worker.Configuration;
 using EdgeAi.Worker.Health;
 using EdgeAi.Worker.Outbox;
@@ -9,11 +9,13 @@ namespace EdgeAi.Worker.Hosting;
 
 /// <summary>
 /// What the running worker is doing, in one place, for the readers that are not part of the pipeline: the HTTP
-/// endpoints, /metrics, the MQTT health topic and the systemd status line. Each stage fills in its part as it
-/// starts (models, then outbox, then MQTT, then the pipeline), so /readyz can say which step is missing.
-/// Thread-safe: each part is set once and read from any thread.
+/// endpoints, /metrics, the MQTT health topic and the systemd status line. Each stage reports what it owns once, as it
+/// starts, through its own method (<see cref="ModelsLoaded"/>, <see cref="OutboxOpened"/>, <see cref="DeliveryStarted"/>,
+/// <see cref="PipelineStarted"/>, in that order; <see cref="Stopped"/> when the last stage stops), so /readyz can say
+/// which step is missing; readers see only getters. The quality board comes with the state (null in tests without one).
+/// Thread-safe: each part is reported once and read from any thread.
 /// </summary>
-internal sealed class WorkerState(WorkerConfig config, TimeProvider? time = null)
+internal sealed class WorkerState(WorkerConfig config, TimeProvider? time = null, Quality.QualityBoard? quality = null)
 {
     private volatile WorkerPipeline? _pipeline;
     private volatile EventOutbox? _outbox;
@@ -29,14 +31,51 @@ internal sealed class WorkerState(WorkerConfig config, TimeProvider? time = null
 
     public string? Version { get; } = typeof(WorkerState).Assembly.GetName().Version?.ToString();
 
-    /// <summary>Model id → execution provider in use, once every model is loaded.</summary>
-    public IReadOnlyDictionary<string, string>? Models { get => _models; set => _models = value; }
+    /// <summary>Model id → execution provider in use (cpu, cuda, tensorrt), once every model is loaded.</summary>
+    public IReadOnlyDictionary<string, string>? Models => _models;
 
-    public EventOutbox? Outbox { get => _outbox; set => _outbox = value; }
+    /// <summary>The open outbox, once it is open.</summary>
+    public EventOutbox? Outbox => _outbox;
 
-    public WorkerPipeline? Pipeline { get => _pipeline; set => _pipeline = value; }
+    /// <summary>The running camera pipeline; null before it starts and after the worker stopped.</summary>
+    public WorkerPipeline? Pipeline => _pipeline;
 
-    public MqttClient? Mqtt { get => _mqtt; set => _mqtt = value; }
+    /// <summary>Delivery's MQTT connection, once delivery started.</summary>
+    public MqttClient? Mqtt => _mqtt;
+
+    /// <summary>Latest video quality diagnosis per camera.</summary>
+    public Quality.QualityBoard? Quality { get; } = quality;
+
+    /// <summary>The model stage: every model is loaded; <paramref name="providers"/> is model id → provider in use.</summary>
+    public void ModelsLoaded(IReadOnlyDictionary<string, string> providers)
+    {
+        Debug.Assert(_models is null, "models are loaded once");
+        _models = providers;
+    }
+
+    /// <summary>The outbox stage: the outbox is open.</summary>
+    public void OutboxOpened(EventOutbox outbox)
+    {
+        Debug.Assert(_outbox is null, "the outbox is opened once");
+        _outbox = outbox;
+    }
+
+    /// <summary>The delivery stage: its MQTT client exists (connected or still trying).</summary>
+    public void DeliveryStarted(MqttClient client)
+    {
+        Debug.Assert(_mqtt is null, "delivery starts once");
+        _mqtt = client;
+    }
+
+    /// <summary>The pipeline stage: the cameras run.</summary>
+    public void PipelineStarted(WorkerPipeline pipeline)
+    {
+        Debug.Assert(_pipeline is null, "the pipeline starts once");
+        _pipeline = pipeline;
+    }
+
+    /// <summary>The outbox stage, the last to stop: the worker no longer runs (readiness says the pipeline is not started).</summary>
+    public void Stopped() => _pipeline = null;
 
     /// <summary>Live health of every running camera (empty before the pipeline starts).</summary>
     public IReadOnlyCollection<CameraHealth> Cameras => (IReadOnlyCollection<CameraHealth>?)_pipeline?.Health.Values ?? [];
@@ -56,9 +95,6 @@ internal sealed class WorkerState(WorkerConfig config, TimeProvider? time = null
             problems.Add($"no camera streaming ({string.Join(", ", Cameras.Select(c => $"{c.CameraId}: {c.State.ToString().ToLowerInvariant()}"))})");
         return problems;
     }
-
-    /// <summary>Latest video quality diagnosis per camera (set once the pipeline is built).</summary>
-    public Quality.QualityBoard? Quality { get; set; }
 
     /// <summary>The snapshot published on the health topic and served at /api/health.</summary>
     public EdgeAi.Models.Devices.DeviceHealth Health()

@@ -18,20 +18,28 @@ public sealed record ProviderProbe(string OrtName, bool? Loads, string? Detail);
 /// </summary>
 public static class ExecutionProviders
 {
-    public const string Cpu = "cpu";
-    public const string Cuda = "cuda";
-    public const string TensorRt = "tensorrt";
+    /// <summary>Every provider, in the order the file's choices are listed.</summary>
+    public static IReadOnlyList<ExecutionProvider> All { get; } = Enum.GetValues<ExecutionProvider>();
 
-    /// <summary>The values <c>models[].execution_provider</c> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Cpu, Cuda, TensorRt];
-
-    /// <summary>ONNX Runtime's name of <paramref name="provider"/> (one of <see cref="Names"/>).</summary>
-    public static string OrtName(string provider) => provider switch
+    /// <summary>The file's word for <paramref name="provider"/> (<c>cpu</c>, <c>cuda</c>, <c>tensorrt</c>): what health and logs show.</summary>
+    public static string Name(ExecutionProvider provider) => provider switch
     {
-        Cuda => "CUDAExecutionProvider",
-        TensorRt => "TensorrtExecutionProvider",
-        Cpu => "CPUExecutionProvider",
-        _ => throw new ArgumentException($"unknown execution provider '{provider}' (expected {string.Join(", ", Names)})", nameof(provider)),
+        ExecutionProvider.Cpu => "cpu",
+        ExecutionProvider.Cuda => "cuda",
+        ExecutionProvider.TensorRt => "tensorrt",
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
+    };
+
+    /// <summary>The provider whose <see cref="Name"/> is <paramref name="name"/>, or null.</summary>
+    public static ExecutionProvider? Parse(string name) => All.Select(p => (ExecutionProvider?)p).FirstOrDefault(p => Name(p!.Value) == name);
+
+    /// <summary>ONNX Runtime's name of <paramref name="provider"/>.</summary>
+    public static string OrtName(ExecutionProvider provider) => provider switch
+    {
+        ExecutionProvider.Cuda => "CUDAExecutionProvider",
+        ExecutionProvider.TensorRt => "TensorrtExecutionProvider",
+        ExecutionProvider.Cpu => "CPUExecutionProvider",
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };
 
     /// <summary>
@@ -39,21 +47,21 @@ public static class ExecutionProviders
     /// provider that every session has. <c>tensorrt</c> also adds CUDA behind TensorRT, for the nodes TensorRT does not take.
     /// Throws <see cref="OnnxRuntimeException"/> when this ONNX Runtime build lacks the provider or its library cannot load.
     /// </summary>
-    public static void Append(SessionOptions options, string provider, int deviceId)
+    public static void Append(SessionOptions options, ExecutionProvider provider, int deviceId)
     {
         switch (provider)
         {
-            case Cpu:
+            case ExecutionProvider.Cpu:
                 break;
-            case Cuda:
+            case ExecutionProvider.Cuda:
                 options.AppendExecutionProvider_CUDA(deviceId);
                 break;
-            case TensorRt:
+            case ExecutionProvider.TensorRt:
                 options.AppendExecutionProvider_Tensorrt(deviceId);
                 options.AppendExecutionProvider_CUDA(deviceId);
                 break;
             default:
-                throw new ArgumentException($"unknown execution provider '{provider}' (expected {string.Join(", ", Names)})", nameof(provider));
+                throw new ArgumentOutOfRangeException(nameof(provider), provider, null);
         }
     }
 
@@ -70,8 +78,8 @@ public static class ExecutionProviders
         var probes = new List<ProviderProbe>();
         foreach (var ortName in OrtEnv.Instance().GetAvailableProviders())
         {
-            var provider = Names.FirstOrDefault(n => OrtName(n) == ortName);
-            if (provider is null)
+            var known = All.Select(p => (ExecutionProvider?)p).FirstOrDefault(p => OrtName(p!.Value) == ortName);
+            if (known is not { } provider)
             {
                 probes.Add(new ProviderProbe(ortName, null, null));
                 continue;
@@ -103,11 +111,11 @@ public static class ExecutionProviders
     /// library" (the reason goes to its own log), so the provider library beside libonnxruntime.so is opened here to get
     /// the loader's message, e.g. <c>libcublasLt.so.13: cannot open shared object file</c>; missing, it is the CPU build.
     /// </summary>
-    public static string Explain(string provider, Exception ex)
+    public static string Explain(ExecutionProvider provider, Exception ex)
     {
         var reason = FirstLine(ex.Message);
-        if (provider is not (Cuda or TensorRt)) return reason;
-        var file = $"libonnxruntime_providers_{(provider == Cuda ? "cuda" : "tensorrt")}.so";
+        if (provider is not (ExecutionProvider.Cuda or ExecutionProvider.TensorRt)) return reason;
+        var file = $"libonnxruntime_providers_{Name(provider)}.so";
         var path = Path.Combine(AppContext.BaseDirectory, file);
         if (!File.Exists(path)) return $"{reason} ({file} is not beside the binaries: this is the CPU build of ONNX Runtime; build with `make build GPU=1`)";
         try

@@ -4,10 +4,10 @@ namespace EdgeAi.Worker.Inference;
 public sealed record InferenceOptions
 {
     /// <summary>
-    /// "cpu" (default), "cuda" or "tensorrt" (<see cref="ExecutionProviders"/>). A GPU provider that cannot run here falls
+    /// CPU (default), CUDA or TensorRT (<see cref="ExecutionProviders"/>). A GPU provider that cannot run here falls
     /// back to CPU with a warning; health then reports the provider in use, "cpu".
     /// </summary>
-    public string ExecutionProvider { get; init; } = ExecutionProviders.Cpu;
+    public ExecutionProvider ExecutionProvider { get; init; } = ExecutionProvider.Cpu;
 
     /// <summary>GPU (CUDA device ordinal) the CUDA or TensorRT provider runs on. Default 0.</summary>
     public int GpuDeviceId { get; init; }

@@ -24,7 +24,7 @@ internal sealed class ModelStage(WorkerConfig config, WorkerState state, ILogger
             _detectors[m.Id] = new OnnxDetector(manifest, new InferenceOptions { ExecutionProvider = m.ExecutionProvider, GpuDeviceId = m.GpuDeviceId, Threads = m.Threads, BatchSize = m.BatchSize, SpinWait = m.SpinWait },
                 loggers.CreateLogger<OnnxDetector>());
         }
-        state.Models = _detectors.ToDictionary(d => d.Key, d => d.Value.ExecutionProvider);
+        state.ModelsLoaded(_detectors.ToDictionary(d => d.Key, d => ExecutionProviders.Name(d.Value.ExecutionProvider)));
         return Task.CompletedTask;
     }
 

@@ -46,9 +46,9 @@ public sealed partial class OnnxDetector : IDisposable
     {
         Manifest = manifest;
         _logger = logger;
-        var requested = options.ExecutionProvider.ToLowerInvariant();
-        ExecutionProvider = ExecutionProviders.Cpu;
-        if (requested != ExecutionProviders.Cpu)
+        var requested = options.ExecutionProvider;
+        ExecutionProvider = ExecutionProvider.Cpu;
+        if (requested != ExecutionProvider.Cpu)
         {
             // The provider's library (and the CUDA/TensorRT libraries it links) load when it is added, the GPU when the
             // session is created: either can fail on a box without them, and either way the model runs on CPU instead.
@@ -63,7 +63,7 @@ public sealed partial class OnnxDetector : IDisposable
             {
                 FellBackToCpu = true;
                 FallbackReason = ExecutionProviders.Explain(requested, ex);
-                LogProviderFallback(manifest.Name, requested, options.GpuDeviceId, FallbackReason);
+                LogProviderFallback(manifest.Name, ExecutionProviders.Name(requested), options.GpuDeviceId, FallbackReason);
             }
         }
 
@@ -137,8 +137,8 @@ public sealed partial class OnnxDetector : IDisposable
 
     public ModelManifest Manifest { get; }
 
-    /// <summary>"cpu", "cuda" or "tensorrt": the provider actually in use.</summary>
-    public string ExecutionProvider { get; }
+    /// <summary>The provider actually in use (<see cref="ExecutionProvider.Cpu"/> after a fallback).</summary>
+    public ExecutionProvider ExecutionProvider { get; }
 
     /// <summary>A GPU provider was asked for but cannot run here; running on CPU (<see cref="FallbackReason"/> says why).</summary>
     public bool FellBackToCpu { get; }

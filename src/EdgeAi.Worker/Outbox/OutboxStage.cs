@@ -22,7 +22,7 @@ internal sealed class OutboxStage(WorkerConfig config, WorkerState state, ILogge
     {
         _outbox = EventOutbox.Open(new OutboxOptions { Path = config.Outbox.Path, MaxBytes = config.Outbox.MaxBytes, MaxAge = config.Outbox.MaxAge },
             loggers.CreateLogger<EventOutbox>(), time);
-        state.Outbox = _outbox;
+        state.OutboxOpened(_outbox);
         return Task.CompletedTask;
     }
 
@@ -31,7 +31,7 @@ internal sealed class OutboxStage(WorkerConfig config, WorkerState state, ILogge
         if (Interlocked.Exchange(ref _outbox, null) is not { } outbox) return;
         if (state.Pipeline is not null) _log.LogInformation("EdgeAi worker stopped; outbox depth {Depth}", outbox.Depth);
         await outbox.DisposeAsync().ConfigureAwait(false);
-        state.Pipeline = null;   // the last stage to stop: the worker no longer runs
+        state.Stopped();   // the last stage to stop: the worker no longer runs
     }
 }
 

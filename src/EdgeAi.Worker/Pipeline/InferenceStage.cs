@@ -89,7 +89,7 @@ public sealed partial class InferenceStage
     /// <summary>Runs until every input queue is completed and drained (graceful drain), then completes the outputs.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        LogStarted(_modelId, _detector.ExecutionProvider, _detector.MaxBatch, _lanes.Length);
+        LogStarted(_modelId, ExecutionProviders.Name(_detector.ExecutionProvider), _detector.MaxBatch, _lanes.Length);
         try
         {
             while (true)

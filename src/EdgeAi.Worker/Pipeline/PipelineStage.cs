@@ -30,7 +30,7 @@ internal sealed class PipelineStage(WorkerConfig config, WorkerConfigSource sour
             new IngestOptions { FullResolutionRoot = config.Evidence.FullResolution ? FullResolutionFrames.DefaultRoot() : null }, new InferenceOptions { BatchWait = first.BatchWait }, loggers,
             sources, classMaps: config.Models.Where(m => m.ClassMap is not null).ToDictionary(m => m.Id, m => m.ClassMap!));
         foreach (var h in pipeline.Health.Values) metrics.Attach(h);
-        state.Pipeline = pipeline;
+        state.PipelineStarted(pipeline);
         _onStopping = lifetime.ApplicationStopping.Register(_stop.Cancel);   // SIGTERM, Ctrl-C or a failed start: drain
         _log.LogInformation("EdgeAi worker {DeviceId} running: {Cameras} cameras, models {Models}", config.DeviceId, config.Cameras.Count, string.Join(",", detectors.Keys));
         _running = pipeline.RunAsync(_stop.Token);

@@ -87,7 +87,7 @@ public sealed partial class WorkerPipeline
     private CameraHealth NewHealth(CameraConfig c)
     {
         var health = _health.GetOrAdd(c.Id, id => new CameraHealth(id));
-        health.ExecutionProvider = ModelFor(c).ExecutionProvider;
+        health.ExecutionProvider = ExecutionProviders.Name(ModelFor(c).ExecutionProvider);
         return health;
     }
 
@@ -197,7 +197,7 @@ public sealed partial class WorkerPipeline
         var chain = ModelChainFor(camera);
         var detector = _models[chain[0]];
         var health = NewHealth(camera);
-        health.ExecutionProvider = detector.ExecutionProvider;
+        health.ExecutionProvider = ExecutionProviders.Name(detector.ExecutionProvider);
         var logger = _loggers.CreateLogger<CameraIngest>();
         var source = _sources.Create(camera, health, _ingest, logger);
         // One frame queue per model of the camera: ingest → first model's stage → … → last model's stage → analytics.

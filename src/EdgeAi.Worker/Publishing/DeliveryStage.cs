@@ -34,7 +34,7 @@ internal sealed class DeliveryStage(WorkerConfig config, WorkerState state, Outb
             new DeliveryOptions { DeviceId = config.DeviceId, Mqtt = mqtt, HealthInterval = config.HealthInterval }, outbox.Outbox, loggers,
             time, healthProvider: state.Health,
             commandHandler: (command, token) => command.Type == DeviceCommandTypes.FetchEvidence ? clips.Service.FetchAsync(command, token) : verifier.HandleAsync(command, token));
-        state.Mqtt = _delivery.Client;
+        state.DeliveryStarted(_delivery.Client);
         await _delivery.StartAsync(lifetime.ApplicationStopping).ConfigureAwait(false);
     }
 

@@ -180,6 +180,31 @@ public sealed class CentralConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_DurationsAndLogLevel_SecondsReadIntoTimeSpansLevelIntoEnumBothChecked()
+    {
+        var ok = Write("""
+            { "database": { "connection_string": "Data Source=x.db" },
+              "platform": { "url": "http://p/", "request_timeout_s": 2.5, "retry": { "initial_delay_s": 0.25 } },
+              "device_faults": { "after_s": 90 } }
+            """);
+        var o = CentralConfigLoader.Load(ok, n => Secrets.GetValueOrDefault(n));
+        Assert.Equal(TimeSpan.FromMilliseconds(2500), o.Platform.RequestTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), o.Platform.Retry.InitialDelay);
+        Assert.Equal(TimeSpan.FromSeconds(90), o.DeviceFaults.After);
+        Assert.Equal(EdgeAi.Observability.Logging.LoggingLevel.Information, o.LogLevel);
+
+        var bad = Write("""
+            { "database": { "connection_string": "Data Source=x.db" }, "platform": { "url": "http://p/" },
+              "mqtt": { "keep_alive_s": 4 }, "review": { "timeout_s": null, "check_interval_s": "1m" }, "log_level": "information" }
+            """);
+        var ex = Assert.Throws<ConfigException>(() => CentralConfigLoader.Load(bad, n => Secrets.GetValueOrDefault(n)));
+        Assert.Contains("central.json:2: mqtt.keep_alive_s: must be between 5 and 3600, got 4", ex.Errors);
+        Assert.Contains("central.json:2: review.check_interval_s: must be a number of seconds, got a string (\"1m\")", ex.Errors);
+        Assert.Contains("central.json:2: log_level: 'information' must be one of Verbose, Debug, Information, Warning, Error", ex.Errors);
+        Assert.Equal(3, ex.Errors.Count);
+    }
+
+    [Fact]
     public void Load_CaseLoopKeys_ReviewGridsRoutingSupervision()
     {
         var grids = TestPaths.InRepo("config", "grids", "demo-grids.geojson");

@@ -65,7 +65,7 @@ internal sealed class CentralHarness : IAsyncDisposable
             var options = new CentralOptions
             {
                 InstanceId = "test-" + Guid.NewGuid().ToString("N")[..8],
-                LogLevel = "Information",
+                LogLevel = EdgeAi.Observability.Logging.LoggingLevel.Information,
                 Mqtt = tls
                     ? new MqttSettings { Host = broker.Host, Port = broker.Port, Username = "central", TlsCaFile = broker.CaFile, TlsCertFile = broker.CertFile("central"), TlsKeyFile = broker.KeyFile("central") }
                     : new MqttSettings { Host = broker.Host, Port = broker.Port, Username = "central", Password = broker.Passwords["central"] },

@@ -1,6 +1,7 @@
 using EdgeAi.Configuration;
 using EdgeAi.Testing;
 using EdgeAi.Worker.Configuration;
+using EdgeAi.Worker.Inference;
 
 namespace EdgeAi.Worker.Tests.Configuration;
 
@@ -176,12 +177,12 @@ public sealed class WorkerConfigLoaderTests : IDisposable
     public void Load_ModelExecutionProvider_CpuByDefaultTensorRtOnGpuOneWhenSet()
     {
         var m = WorkerConfigLoader.Load(Minimal("[]"), _ => null).Models[0];
-        Assert.Equal(("cpu", 0), (m.ExecutionProvider, m.GpuDeviceId));
+        Assert.Equal((ExecutionProvider.Cpu, 0), (m.ExecutionProvider, m.GpuDeviceId));
         var file = Write($$"""
             { "device_id": "edge-1", "models": [ { "id": "demo", "manifest": "{{Manifest}}", "execution_provider": "tensorrt", "gpu_device_id": 1 } ], "cameras": [] }
             """);
         m = WorkerConfigLoader.Load(file, _ => null).Models[0];
-        Assert.Equal(("tensorrt", 1), (m.ExecutionProvider, m.GpuDeviceId));
+        Assert.Equal((ExecutionProvider.TensorRt, 1), (m.ExecutionProvider, m.GpuDeviceId));
     }
 
     [Fact]

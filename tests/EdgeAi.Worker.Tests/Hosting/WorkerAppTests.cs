@@ -39,6 +39,7 @@ public sealed class WorkerAppTests : IDisposable
         Assert.NotNull(state.Mqtt);
         Assert.StartsWith("0/0 cameras streaming, outbox 0, mqtt ", state.StatusLine());
         Assert.Same(state.Outbox, host.Services.GetRequiredService<OutboxStage>().Outbox);
+        Assert.Same(host.Services.GetRequiredService<EdgeAi.Worker.Quality.QualityBoard>(), state.Quality);   // health reads the board the analytics write
 
         await host.StopAsync();
 

@@ -65,15 +65,15 @@ public sealed class ModelManifestLoaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("cuda")]
-    [InlineData("tensorrt")]
-    public void OnnxDetector_GpuProviderRequestedWithoutGpu_FallsBackToCpuWithFlag(string provider)
+    [InlineData(ExecutionProvider.Cuda)]
+    [InlineData(ExecutionProvider.TensorRt)]
+    public void OnnxDetector_GpuProviderRequestedWithoutGpu_FallsBackToCpuWithFlag(ExecutionProvider provider)
     {
         var m = ModelManifestLoader.Load(CopyTiny());
         using var d = new OnnxDetector(m, new InferenceOptions { ExecutionProvider = provider, GpuDeviceId = 0 }, NullLogger.Instance);
         if (d.ExecutionProvider == provider) return;   // a GPU box with this provider: nothing to fall back from
         Assert.True(d.FellBackToCpu);
-        Assert.Equal("cpu", d.ExecutionProvider);
+        Assert.Equal(ExecutionProvider.Cpu, d.ExecutionProvider);
         Assert.False(string.IsNullOrEmpty(d.FallbackReason));
         var results = new List<EdgeAi.Worker.Detection.Detection>();
         d.Detect([new byte[d.FrameBytes]], [LetterboxGeometry.Identity(m.Input.Width, m.Input.Height)], [results]);   // and it runs on CPU

@@ -27,7 +27,7 @@ public sealed class WorkerMetricsTests(ITestOutputHelper output) : IDisposable
         var state = new WorkerState(new WorkerConfig { DeviceId = "edge-m", Cameras = cameras });
         var pipeline = new WorkerPipeline(cameras, new Dictionary<string, OnnxDetector> { ["tiny"] = _detector },
             _ => throw new InvalidOperationException("not started"), new IngestOptions(), new InferenceOptions(), NullLoggerFactory.Instance);
-        state.Pipeline = pipeline;
+        state.PipelineStarted(pipeline);
         var metrics = new WorkerMetrics(state);
         async Task<string> Scrape()
         {

@@ -27,9 +27,10 @@ public sealed class WorkerProgressTests : IDisposable
         var cameras = new[] { PipelineHarness.Camera("cam-1", "rtsp://127.0.0.1:1/x") };
         var state = new WorkerState(new WorkerConfig { DeviceId = "edge-p", Cameras = cameras, Watchdog = new WatchdogConfig { PipelineStall = Stall } });
         Assert.Equal("loading models", new WorkerProgress(state, _time).Check().Status);
-        state.Pipeline = new WorkerPipeline(cameras, new Dictionary<string, OnnxDetector> { ["tiny"] = _detector },
+        var pipeline = new WorkerPipeline(cameras, new Dictionary<string, OnnxDetector> { ["tiny"] = _detector },
             _ => throw new InvalidOperationException("not started"), new IngestOptions(), new InferenceOptions(), NullLoggerFactory.Instance);
-        _camera = state.Pipeline.Health["cam-1"];
+        state.PipelineStarted(pipeline);
+        _camera = pipeline.Health["cam-1"];
         _progress = new WorkerProgress(state, _time);
     }
 
