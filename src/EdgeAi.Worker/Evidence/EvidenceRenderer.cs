@@ -167,12 +167,21 @@ internal sealed class EvidenceRenderer : IDisposable
             var (x1, y1, x2, y2) = ToPixels(o.Box, width, height);
             int w = x2 - x1, h = y2 - y1;
             if (w <= 0 || h <= 0) continue;
-            var radius = Math.Max(2, Math.Min(w, h) / 4);
-            var window = new Size(2 * radius + 1, 2 * radius + 1);
-            using var region = new Mat(canvas, new Rect(x1, y1, w, h));
-            Cv2.Blur(region, region, window, null, BorderTypes.Replicate);
-            Cv2.Blur(region, region, window, null, BorderTypes.Replicate);
+            BlurRegion(canvas, new Rect(x1, y1, w, h));
         }
+    }
+
+    /// <summary>
+    /// Blurs a rectangle of the picture in place beyond recognition: two box filters with a window a quarter of the
+    /// rectangle's shorter side (at least 5 px), edges replicated. Used for snapshot evidence and blurred clips alike.
+    /// </summary>
+    internal static void BlurRegion(Mat image, Rect rect)
+    {
+        var radius = Math.Max(2, Math.Min(rect.Width, rect.Height) / 4);
+        var window = new Size(2 * radius + 1, 2 * radius + 1);
+        using var region = new Mat(image, rect);
+        Cv2.Blur(region, region, window, null, BorderTypes.Replicate);
+        Cv2.Blur(region, region, window, null, BorderTypes.Replicate);
     }
 
     /// <summary>Union of the objects' boxes grown by the margin and to the minimum size, clamped to the image; width 0 when none.</summary>

@@ -134,11 +134,7 @@ internal sealed class ClipBlurrer : IDisposable
         var y2 = (int)Math.Ceiling(Math.Clamp(box.Y2 + bh / 4, 0, 1) * height);
         int w = x2 - x1, h = y2 - y1;
         if (w <= 1 || h <= 1) return;
-        var radius = Math.Max(2, Math.Min(w, h) / 4);
-        var window = new Size(2 * radius + 1, 2 * radius + 1);
-        using var region = new Mat(bgr, new Rect(x1, y1, w, h));
-        Cv2.Blur(region, region, window, null, BorderTypes.Replicate);
-        Cv2.Blur(region, region, window, null, BorderTypes.Replicate);
+        Evidence.EvidenceRenderer.BlurRegion(bgr, new Rect(x1, y1, w, h));
     }
 
     private static int Even(int v) => Math.Max(2, v - v % 2);
