@@ -133,15 +133,7 @@ class ScaleBatcher(T.Batcher):
         for b, i in enumerate(idx):
             im = self.imgs[i].astype(np.float32)
             W0 = im.shape[1]
-            if rng.random() < 0.8:
-                g = im.mean(2, keepdims=True)
-                im = g + (im - g) * rng.uniform(0.6, 1.4)
-                m = im.mean()
-                im = (im - m) * rng.uniform(0.75, 1.25) + m * rng.uniform(0.75, 1.25)
-                im *= rng.uniform(0.92, 1.08, 3)[None, None, :]
-            if rng.random() < 0.2:
-                im += rng.normal(0, rng.uniform(2, 6), im.shape).astype(np.float32)
-            im = np.clip(im, 0, 255).astype(np.uint8)
+            im = T.photometric(rng, im)
             bx = self.boxes[i].copy()
             if rng.random() < 0.5:
                 im = im[:, ::-1]

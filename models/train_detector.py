@@ -102,6 +102,21 @@ def build_dataset(first_seed, n_scenes, per_scene, tag, jpeg=True, workers=2, ve
     return imgs, boxes
 
 
+def photometric(rng, im):
+    """Colour jitter (saturation, contrast, brightness, per-channel gain; 80 %) and sensor noise (20 %) on a float32
+    HxWx3 image; returns it as uint8. The random draws come in a fixed order, so a seed gives the same batches."""
+    if rng.random() < 0.8:
+        g = im.mean(2, keepdims=True)
+        s = rng.uniform(0.6, 1.4)
+        im = g + (im - g) * s
+        c = rng.uniform(0.75, 1.25)
+        m = im.mean()
+        im = (im - m) * c + m * rng.uniform(0.75, 1.25)
+        im *= rng.uniform(0.92, 1.08, 3)[None, None, :]
+    if rng.random() < 0.2:
+        im += rng.normal(0, rng.uniform(2, 6), im.shape).astype(np.float32)
+    return np.clip(im, 0, 255).astype(np.uint8)
+
 class Batcher:
     """Augmented training batches on a background thread: colour jitter, h-flip, random vertical
     placement of the 320x180 content inside a 320xHC canvas padded with 114 (as the letterbox)."""
@@ -134,18 +149,7 @@ class Batcher:
         for b, i in enumerate(idx):
             im = self.imgs[i].astype(np.float32)
             h = im.shape[0]
-            # colour jitter: brightness, contrast, saturation, per-channel gain
-            if rng.random() < 0.8:
-                g = im.mean(2, keepdims=True)
-                s = rng.uniform(0.6, 1.4)
-                im = g + (im - g) * s
-                c = rng.uniform(0.75, 1.25)
-                m = im.mean()
-                im = (im - m) * c + m * rng.uniform(0.75, 1.25)
-                im *= rng.uniform(0.92, 1.08, 3)[None, None, :]
-            if rng.random() < 0.2:
-                im += rng.normal(0, rng.uniform(2, 6), im.shape).astype(np.float32)
-            im = np.clip(im, 0, 255).astype(np.uint8)
+            im = photometric(rng, im)
             bx = self.boxes[i].copy()
             if rng.random() < 0.5:
                 im = im[:, ::-1]
