@@ -19,7 +19,7 @@ namespace EdgeAi.Worker.Scenarios;
 /// </summary>
 internal sealed class LitterRule : ZoneRule
 {
-    private static readonly string[] MeasuredNames = ["items", "stationary_s", "max_confidence"];
+    private static readonly string[] MeasuredNames = ["items", "stationary_s", "max_confidence", "scene_items"];
 
     private readonly LitterRuleConfig _config;
     private readonly HashSet<string> _classes;
@@ -49,7 +49,6 @@ internal sealed class LitterRule : ZoneRule
     {
         parameters["min_stationary_s"] = _config.MinStationary.TotalSeconds;
         parameters["stationary_tolerance"] = _config.StationaryTolerance;
-        parameters["scene_items"] = _scene.Count;
     }
 
     protected override void Evaluate(ScenarioFrame frame, out bool qualifies, out bool sustains)
@@ -108,6 +107,7 @@ internal sealed class LitterRule : ZoneRule
         Measured[0] = items;
         Measured[1] = Math.Round(maxStationary / (double)TimeSpan.TicksPerSecond, 3);
         Measured[2] = Math.Round(maxConfidence, 4);
+        Measured[3] = _scene.Count;   // places remembered as part of the scene now
     }
 
     /// <summary>

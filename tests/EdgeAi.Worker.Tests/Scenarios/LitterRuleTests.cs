@@ -225,7 +225,7 @@ public sealed class LitterRuleTests
         var started = Assert.Single(Litter(events), e => e.Type == EventType.Started);
         Assert.Equal(30, Seconds(started));
         Assert.Equal(2, Assert.Single(started.Objects).TrackId);
-        Assert.Equal(1, started.Rule.Parameters["scene_items"]);
+        Assert.Equal(1, started.Rule.Measured["scene_items"]);
     }
 
     [Fact]
@@ -251,7 +251,7 @@ public sealed class LitterRuleTests
 
         var started = Assert.Single(Litter(events), e => e.Type == EventType.Started);
         Assert.Equal(90, Seconds(started));
-        Assert.Equal(0, started.Rule.Parameters["scene_items"]);
+        Assert.Equal(0, started.Rule.Measured["scene_items"]);
     }
 
     [Fact]
